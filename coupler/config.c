@@ -1,0 +1,438 @@
+/* Loads an experiment YAML file (libyaml document API) and validates it
+ * against bb_config_schema: unknown keys, duplicates, wrong types, missing
+ * required keys and bad ranges are errors naming file:line:column and key.
+ * All errors found are reported, one per line. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "config_schema.h"
+
+typedef struct ctx {
+    const char *file;
+    bb_config *cfg;
+    unsigned char set[BB_CFG_MAX_KEYS]; /* 1 from file, 2 from --set */
+    char *err;
+    size_t errcap, errlen;
+    int nerr;
+} ctx;
+
+static void add_err(ctx *c, int line, int col, const char *key, const char *fmt, ...)
+{
+    if (c->nerr >= 20) return; /* enough to act on */
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    int n;
+    if (line > 0)
+        n = snprintf(c->err + c->errlen, c->errcap - c->errlen, "%s%s:%d:%d: %s%s%s", c->nerr ? "\n" : "",
+                     c->file, line, col, key ? key : "", key ? ": " : "", msg);
+    else if (line < 0) /* from a --set override */
+        n = snprintf(c->err + c->errlen, c->errcap - c->errlen, "%s--set %s: %s", c->nerr ? "\n" : "",
+                     key ? key : "", msg);
+    else
+        n = snprintf(c->err + c->errlen, c->errcap - c->errlen, "%s%s: %s%s%s", c->nerr ? "\n" : "", c->file,
+                     key ? key : "", key ? ": " : "", msg);
+    if (n > 0) c->errlen += (size_t)n < c->errcap - c->errlen ? (size_t)n : c->errcap - c->errlen - 1;
+    c->nerr++;
+}
+
+static int find_key(const char *key)
+{
+    for (size_t i = 0; i < bb_config_schema_len; i++)
+        if (strcmp(bb_config_schema[i].key, key) == 0) return (int)i;
+    return -1;
+}
+
+/* A section is a proper prefix "x" of some key "x.y". */
+static int is_section(const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < bb_config_schema_len; i++)
+        if (strncmp(bb_config_schema[i].key, path, n) == 0 && bb_config_schema[i].key[n] == '.') return 1;
+    return 0;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return 99;
+    size_t d[64][64];
+    for (size_t i = 0; i <= la; i++) d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++) d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+            d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+    return d[la][lb];
+}
+
+/* " (did you mean 'time.exchange_ms'?)" or "" */
+static const char *suggest(const char *path, char *buf, size_t cap)
+{
+    const char *best = NULL;
+    size_t bestd = (size_t)-1;
+    for (size_t i = 0; i < bb_config_schema_len; i++) {
+        size_t d = edit_distance(path, bb_config_schema[i].key);
+        if (d < bestd) bestd = d, best = bb_config_schema[i].key;
+    }
+    size_t limit = strlen(path) / 3 > 2 ? strlen(path) / 3 : 2;
+    if (!best || bestd > limit) return "";
+    snprintf(buf, cap, " (did you mean '%s'?)", best);
+    return buf;
+}
+
+static int parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+    if (!*s || (s[0] == '-' && lo >= 0)) return 0;
+    errno = 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < lo || v > hi) return 0;
+    *out = v;
+    return 1;
+}
+
+static void set_path(ctx *c, const bb_key_spec *k, const char *v, char *dst)
+{
+    int n;
+    const char *slash = strrchr(c->file, '/');
+    if (k->type == BB_KEY_PATH_IN && v[0] != '/' && slash)
+        n = snprintf(dst, k->size, "%.*s/%s", (int)(slash - c->file), c->file, v);
+    else
+        n = snprintf(dst, k->size, "%s", v);
+    if (n < 0 || (size_t)n >= k->size) dst[0] = '\0';
+}
+
+/* Parses one scalar into its field. plain: the scalar was unquoted. */
+static void set_value(ctx *c, int idx, const char *v, int plain, int line, int col)
+{
+    const bb_key_spec *k = &bb_config_schema[idx];
+    char *field = (char *)c->cfg + k->off;
+    const char *key = k->key;
+    switch (k->type) {
+    case BB_KEY_STR:
+    case BB_KEY_PATH_IN:
+    case BB_KEY_PATH_OUT:
+        if (!*v) { add_err(c, line, col, key, "must not be empty"); return; }
+        if (strlen(v) >= k->size) { add_err(c, line, col, key, "longer than %zu characters", k->size - 1); return; }
+        if (k->type == BB_KEY_STR) memcpy(field, v, strlen(v) + 1);
+        else set_path(c, k, v, field);
+        if (!*field) add_err(c, line, col, key, "path too long");
+        return;
+    case BB_KEY_ENUM: {
+        size_t n = strlen(v);
+        for (const char *p = k->choices; *p;) {
+            const char *bar = strchr(p, '|');
+            size_t len = bar ? (size_t)(bar - p) : strlen(p);
+            if (len == n && strncmp(p, v, n) == 0) { memcpy(field, v, n + 1); return; }
+            p += len + (bar ? 1 : 0);
+        }
+        add_err(c, line, col, key, "'%s' is not one of: %s", v, k->choices);
+        return;
+    }
+    case BB_KEY_BOOL:
+        if (plain && strcmp(v, "true") == 0) *(int *)field = 1;
+        else if (plain && strcmp(v, "false") == 0) *(int *)field = 0;
+        else add_err(c, line, col, key, "expected true or false, got '%s'", v);
+        return;
+    case BB_KEY_RANKS:
+        if (plain && strcmp(v, "auto") == 0) { *(int *)field = 0; return; }
+        __attribute__((fallthrough)); /* an integer */
+    case BB_KEY_INT:
+    case BB_KEY_U32:
+    case BB_KEY_U64: {
+        if (!plain) { add_err(c, line, col, key, "expected an integer, got the string \"%s\"", v); return; }
+        if (k->type == BB_KEY_U64) {
+            errno = 0;
+            char *end;
+            unsigned long long u = (*v >= '0' && *v <= '9') ? strtoull(v, &end, 10) : 0;
+            if (!(*v >= '0' && *v <= '9') || errno || *end) {
+                add_err(c, line, col, key, "expected a non-negative integer, got '%s'", v);
+                return;
+            }
+            *(uint64_t *)field = u;
+            return;
+        }
+        long long x;
+        if (!parse_int(v, (long long)k->lo, (long long)k->hi, &x)) {
+            if (k->lo == k->hi) add_err(c, line, col, key, "must be %.0f, got '%s'", k->lo, v);
+            else add_err(c, line, col, key, "expected an integer from %.0f to %.0f%s, got '%s'", k->lo, k->hi,
+                         k->type == BB_KEY_RANKS ? " or auto" : "", v);
+            return;
+        }
+        if (k->type == BB_KEY_U32) *(uint32_t *)field = (uint32_t)x;
+        else *(int *)field = (int)x;
+        return;
+    }
+    case BB_KEY_FLOAT: {
+        errno = 0;
+        char *end;
+        double x = plain ? strtod(v, &end) : NAN;
+        if (!plain || errno || *end || !*v || !isfinite(x)) {
+            add_err(c, line, col, key, "expected a number, got '%s'", v);
+            return;
+        }
+        if (x < k->lo || (k->lo_open && x == k->lo) || x > k->hi) {
+            add_err(c, line, col, key, "must be %s %g and at most %g, got %g", k->lo_open ? "above" : "at least",
+                    k->lo, k->hi, x);
+            return;
+        }
+        *(double *)field = x;
+        return;
+    }
+    }
+}
+
+static void record_where(ctx *c, int idx, int line, int col, int how)
+{
+    c->set[idx] = (unsigned char)how;
+    c->cfg->where[idx] = (struct bb_config_where){line, col, how == 2, 0};
+}
+
+static void walk(ctx *c, yaml_document_t *doc, yaml_node_t *map, const char *prefix)
+{
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *kn = yaml_document_get_node(doc, p->key);
+        yaml_node_t *vn = yaml_document_get_node(doc, p->value);
+        int line = (int)kn->start_mark.line + 1, col = (int)kn->start_mark.column + 1;
+        if (kn->type != YAML_SCALAR_NODE) {
+            add_err(c, line, col, prefix[0] ? prefix : NULL, "keys must be plain names");
+            continue;
+        }
+        char path[256], sug[128];
+        snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", (const char *)kn->data.scalar.value);
+        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
+            yaml_node_t *other = yaml_document_get_node(doc, q->key);
+            if (other->type == YAML_SCALAR_NODE &&
+                strcmp((const char *)other->data.scalar.value, (const char *)kn->data.scalar.value) == 0) {
+                add_err(c, line, col, path, "duplicate key (first set at line %d)", (int)other->start_mark.line + 1);
+                goto next;
+            }
+        }
+        int idx = find_key(path);
+        if (idx >= 0) {
+            int vl = (int)vn->start_mark.line + 1, vc = (int)vn->start_mark.column + 1;
+            if (vn->type != YAML_SCALAR_NODE) {
+                add_err(c, vl, vc, path, "expected a single value, got a %s",
+                        vn->type == YAML_MAPPING_NODE ? "mapping" : "list");
+            } else if (c->set[idx] != 2) { /* --set wins over the file */
+                set_value(c, idx, (const char *)vn->data.scalar.value,
+                          vn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE, vl, vc);
+                record_where(c, idx, vl, vc, 1);
+            }
+        } else if (is_section(path)) {
+            if (vn->type != YAML_MAPPING_NODE)
+                add_err(c, (int)vn->start_mark.line + 1, (int)vn->start_mark.column + 1, path,
+                        "expected a section (a mapping of keys)");
+            else
+                walk(c, doc, vn, path);
+        } else {
+            add_err(c, line, col, path, "unknown key%s", suggest(path, sug, sizeof sug));
+        }
+    next:;
+    }
+}
+
+static void apply_overrides(ctx *c, const bb_override *ov, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *eq = strchr(ov[i].text, '=');
+        char key[256], sug[128];
+        if (!eq || eq == ov[i].text || (size_t)(eq - ov[i].text) >= sizeof key) {
+            add_err(c, -1, 0, ov[i].text, "expected key.path=value");
+            continue;
+        }
+        snprintf(key, sizeof key, "%.*s", (int)(eq - ov[i].text), ov[i].text);
+        int idx = find_key(key);
+        if (idx < 0) {
+            add_err(c, -1, 0, key, "unknown key%s", suggest(key, sug, sizeof sug));
+            continue;
+        }
+        /* Errors from here name the override, not a file position. */
+        const char *v = eq + 1;
+        int plain = !(v[0] == '"' || v[0] == '\'');
+        char unq[BB_PATH_MAX];
+        if (!plain) {
+            size_t n2 = strlen(v);
+            if (n2 < 2 || v[n2 - 1] != v[0] || n2 - 2 >= sizeof unq) {
+                add_err(c, -1, 0, key, "unbalanced quotes");
+                continue;
+            }
+            snprintf(unq, sizeof unq, "%.*s", (int)(n2 - 2), v + 1);
+            v = unq;
+        }
+        set_value(c, idx, v, plain, -1, 0);
+        record_where(c, idx, -1, 0, 2);
+    }
+}
+
+/* Exact ms -> ns; 0 if the value is not a whole number of nanoseconds. */
+static int64_t to_ns(double value, double scale)
+{
+    double x = value * scale;
+    double r = nearbyint(x);
+    if (r < 1 || fabs(x - r) > 1e-6 * (r > 1 ? r : 1)) return 0;
+    return (int64_t)r;
+}
+
+static void check_times(ctx *c)
+{
+    bb_config *g = c->cfg;
+    static const struct { const char *key; size_t value, ns; double scale; } t[] = {
+        {"experiment.duration_s", offsetof(bb_config, duration_s), offsetof(bb_config, duration_ns), 1e9},
+        {"time.brain_dt_ms", offsetof(bb_config, brain_dt_ms), offsetof(bb_config, brain_dt_ns), 1e6},
+        {"time.body_dt_ms", offsetof(bb_config, body_dt_ms), offsetof(bb_config, body_dt_ns), 1e6},
+        {"time.exchange_ms", offsetof(bb_config, exchange_ms), offsetof(bb_config, exchange_ns), 1e6},
+    };
+    char w[BB_PATH_MAX + 64];
+    int bad = 0;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        int64_t *ns = (int64_t *)((char *)g + t[i].ns);
+        *ns = to_ns(*(double *)((char *)g + t[i].value), t[i].scale);
+        if (!*ns) {
+            bb_config_where(g, t[i].key, w, sizeof w);
+            add_err(c, 0, 0, NULL, "%s: must be a whole number of nanoseconds", w);
+            bad = 1;
+        }
+    }
+    if (bad) return;
+    if (g->exchange_ns % g->brain_dt_ns || g->exchange_ns % g->body_dt_ns) {
+        bb_config_where(g, "time.exchange_ms", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: %g ms is not a whole multiple of both brain_dt_ms (%g) and body_dt_ms (%g)", w,
+                g->exchange_ms, g->brain_dt_ms, g->body_dt_ms);
+    }
+    if (g->duration_ns % g->exchange_ns) {
+        bb_config_where(g, "experiment.duration_s", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: %g s is not a whole number of exchange intervals (%g ms)", w, g->duration_s,
+                g->exchange_ms);
+    }
+    if (g->exchange_ns / g->brain_dt_ns > UINT32_MAX) {
+        bb_config_where(g, "time.exchange_ms", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: more than 2^32 brain steps per exchange interval", w);
+    }
+}
+
+int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config *cfg, char *err, size_t errcap)
+{
+    memset(cfg, 0, sizeof *cfg);
+    err[0] = '\0';
+    ctx c = {.file = path, .cfg = cfg, .err = err, .errcap = errcap};
+    snprintf(cfg->file, sizeof cfg->file, "%s", path);
+
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errcap, "%s: cannot open experiment file: %s", path, strerror(errno));
+        return 2;
+    }
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_file(&parser, f);
+    if (!yaml_parser_load(&parser, &doc)) {
+        snprintf(err, errcap, "%s:%d:%d: YAML syntax error: %s%s%s", path, (int)parser.problem_mark.line + 1,
+                 (int)parser.problem_mark.column + 1, parser.problem ? parser.problem : "unknown",
+                 parser.context ? " " : "", parser.context ? parser.context : "");
+        yaml_parser_delete(&parser);
+        fclose(f);
+        return 2;
+    }
+    apply_overrides(&c, ov, n_ov);
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (!root)
+        add_err(&c, 0, 0, NULL, "the experiment file is empty");
+    else if (root->type != YAML_MAPPING_NODE)
+        add_err(&c, (int)root->start_mark.line + 1, (int)root->start_mark.column + 1, NULL,
+                "the experiment must be a mapping of sections");
+    else
+        walk(&c, &doc, root, "");
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    fclose(f);
+
+    for (size_t i = 0; i < bb_config_schema_len; i++) {
+        const bb_key_spec *k = &bb_config_schema[i];
+        if (c.set[i]) continue;
+        if (k->required) {
+            add_err(&c, 0, 0, k->key, "missing required key");
+            continue;
+        }
+        set_value(&c, (int)i, k->def, 1, 0, 0);
+        cfg->where[i] = (struct bb_config_where){0, 0, 0, 1};
+    }
+    if (c.nerr == 0) check_times(&c);
+    return c.nerr ? 2 : 0;
+}
+
+const char *bb_config_where(const bb_config *cfg, const char *key, char *buf, size_t cap)
+{
+    int i = find_key(key);
+    if (i < 0) snprintf(buf, cap, "%s: %s", cfg->file, key);
+    else if (cfg->where[i].from_override) snprintf(buf, cap, "--set %s", key);
+    else if (cfg->where[i].is_default) snprintf(buf, cap, "%s: %s (default)", cfg->file, key);
+    else snprintf(buf, cap, "%s:%d:%d: %s", cfg->file, cfg->where[i].line, cfg->where[i].col, key);
+    return buf;
+}
+
+static void write_value(const bb_key_spec *k, const bb_config *cfg, FILE *f)
+{
+    const char *field = (const char *)cfg + k->off;
+    switch (k->type) {
+    case BB_KEY_STR: case BB_KEY_ENUM: case BB_KEY_PATH_IN: case BB_KEY_PATH_OUT:
+        fputc('"', f);
+        for (const char *s = field; *s; s++) {
+            if (*s == '"' || *s == '\\') fputc('\\', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+        break;
+    case BB_KEY_U64: fprintf(f, "%llu", (unsigned long long)*(const uint64_t *)field); break;
+    case BB_KEY_U32: fprintf(f, "%u", (unsigned)*(const uint32_t *)field); break;
+    case BB_KEY_INT: fprintf(f, "%d", *(const int *)field); break;
+    case BB_KEY_RANKS:
+        if (*(const int *)field) fprintf(f, "%d", *(const int *)field);
+        else fputs("auto", f);
+        break;
+    case BB_KEY_FLOAT: {
+        /* shortest form that reads back to the same double */
+        double x = *(const double *)field;
+        char b[40];
+        for (int prec = 6; prec <= 17; prec++) {
+            snprintf(b, sizeof b, "%.*g", prec, x);
+            if (strtod(b, NULL) == x) break;
+        }
+        fputs(b, f);
+        break;
+    }
+    case BB_KEY_BOOL: fputs(*(const int *)field ? "true" : "false", f); break;
+    }
+}
+
+void bb_config_write_yaml(const bb_config *cfg, FILE *f, int indent)
+{
+    char section[64] = "";
+    for (size_t i = 0; i < bb_config_schema_len; i++) {
+        const bb_key_spec *k = &bb_config_schema[i];
+        const char *dot = strchr(k->key, '.');
+        size_t sl = (size_t)(dot - k->key);
+        if (strlen(section) != sl || strncmp(section, k->key, sl) != 0) {
+            snprintf(section, sizeof section, "%.*s", (int)sl, k->key);
+            fprintf(f, "%*s%s:\n", indent, "", section);
+        }
+        fprintf(f, "%*s  %s: ", indent, "", dot + 1);
+        write_value(k, cfg, f);
+        fputc('\n', f);
+    }
+}
+
+size_t bb_config_n_keys(void) { return bb_config_schema_len; }
+const char *bb_config_key_name(size_t i) { return i < bb_config_schema_len ? bb_config_schema[i].key : NULL; }

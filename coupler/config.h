@@ -1,0 +1,71 @@
+/* Experiment configuration: one YAML file, validated strictly against the
+ * schema in config_schema.c. Every error names file:line:column and the key. */
+#ifndef BB_CONFIG_H
+#define BB_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define BB_PATH_MAX 1024
+#define BB_NAME_MAX 128
+#define BB_CFG_MAX_KEYS 64
+#define BB_CFG_ERR_MAX 1024
+
+typedef struct bb_config {
+    char file[BB_PATH_MAX]; /* the experiment file as given */
+
+    char name[BB_NAME_MAX];
+    uint64_t seed;
+    double duration_s;
+
+    double brain_dt_ms, body_dt_ms, exchange_ms;
+    /* derived: exact integer times in nanoseconds */
+    int64_t duration_ns, brain_dt_ns, body_dt_ns, exchange_ns;
+
+    int ranks_brain; /* 0 = auto: every rank but the body rank */
+    int ranks_body;
+
+    char brain_model[BB_NAME_MAX];
+    uint32_t output_cells;
+    double rate_hz;
+
+    char body_model[BB_PATH_MAX]; /* resolved against the experiment file's folder */
+
+    int coupling_enabled;
+    double gain_spikes;
+    int feedback_enabled;
+
+    char task[BB_NAME_MAX];
+
+    char output_dir[BB_PATH_MAX]; /* relative to the working directory */
+    double watchdog_s;
+
+    /* where each schema key was set: line/column (1-based) or an override */
+    struct bb_config_where {
+        int line, col;
+        int from_override;
+        int is_default;
+    } where[BB_CFG_MAX_KEYS];
+} bb_config;
+
+/* One command-line override, "key.path=value". */
+typedef struct bb_override {
+    const char *text;
+} bb_override;
+
+/* Loads and validates. Returns 0, or 2 with a message in err. */
+int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config *cfg,
+                   char *err, size_t errcap);
+
+/* Formats "file:line:col: key" for a key, for errors found after loading. */
+const char *bb_config_where(const bb_config *cfg, const char *key, char *buf, size_t cap);
+
+/* Writes the resolved configuration as YAML (every key, with defaults). */
+void bb_config_write_yaml(const bb_config *cfg, FILE *f, int indent);
+
+/* Schema introspection, for docs checks and `brainbody check`. */
+size_t bb_config_n_keys(void);
+const char *bb_config_key_name(size_t i);
+
+#endif

@@ -1,0 +1,31 @@
+/* The experiment schema. Units are in the key names; docs/config.md explains each. */
+#include "config_schema.h"
+
+#include "config.h"
+
+#define FIELD(f) offsetof(bb_config, f), sizeof(((bb_config *)0)->f)
+
+const bb_key_spec bb_config_schema[] = {
+    {"experiment.name", BB_KEY_STR, 1, NULL, 0, 0, 0, NULL, FIELD(name)},
+    {"experiment.seed", BB_KEY_U64, 1, NULL, 0, 18446744073709551615.0, 0, NULL, FIELD(seed)},
+    {"experiment.duration_s", BB_KEY_FLOAT, 1, NULL, 0, 1e7, 1, NULL, FIELD(duration_s)},
+    {"time.brain_dt_ms", BB_KEY_FLOAT, 1, NULL, 0, 1000, 1, NULL, FIELD(brain_dt_ms)},
+    {"time.body_dt_ms", BB_KEY_FLOAT, 1, NULL, 0, 1000, 1, NULL, FIELD(body_dt_ms)},
+    {"time.exchange_ms", BB_KEY_FLOAT, 1, NULL, 0, 100000, 1, NULL, FIELD(exchange_ms)},
+    {"ranks.brain", BB_KEY_RANKS, 0, "auto", 1, 1000000, 0, NULL, FIELD(ranks_brain)},
+    {"ranks.body", BB_KEY_INT, 0, "1", 1, 1, 0, NULL, FIELD(ranks_body)},
+    {"brain.model", BB_KEY_ENUM, 1, NULL, 0, 0, 0, "poisson", FIELD(brain_model)},
+    {"brain.output_cells", BB_KEY_U32, 1, NULL, 1, 100000000, 0, NULL, FIELD(output_cells)},
+    {"brain.rate_hz", BB_KEY_FLOAT, 0, "20", 0, 10000, 0, NULL, FIELD(rate_hz)},
+    {"body.model", BB_KEY_PATH_IN, 1, NULL, 0, 0, 0, NULL, FIELD(body_model)},
+    {"coupling.enabled", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(coupling_enabled)},
+    {"coupling.gain_spikes", BB_KEY_FLOAT, 0, "10", 0, 1e9, 1, NULL, FIELD(gain_spikes)},
+    {"feedback.enabled", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(feedback_enabled)},
+    {"task.kind", BB_KEY_ENUM, 0, "none", 0, 0, 0, "none", FIELD(task)},
+    {"output.dir", BB_KEY_PATH_OUT, 1, NULL, 0, 0, 0, NULL, FIELD(output_dir)},
+    {"watchdog.timeout_s", BB_KEY_FLOAT, 0, "60", 0, 86400, 1, NULL, FIELD(watchdog_s)},
+};
+const size_t bb_config_schema_len = sizeof bb_config_schema / sizeof bb_config_schema[0];
+
+_Static_assert(sizeof bb_config_schema / sizeof bb_config_schema[0] <= BB_CFG_MAX_KEYS,
+               "raise BB_CFG_MAX_KEYS");

@@ -1,0 +1,382 @@
+/* The lockstep pipeline (docs/timing.md). The coupler rank steps the body
+ * through interval k while the brain ranks integrate interval k; then spikes
+ * of k go to the coupler and feedback of k goes to the brain ranks, to be used
+ * in interval k+1. With one rank the same packets are encoded and decoded in
+ * one process, so every rank count exchanges the same bytes. */
+#include "loop.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "efferent.h"
+#include "status.h"
+#include "transport.h"
+
+typedef struct coupler {
+    const bb_config *cfg;
+    const bb_plan *plan;
+    bb_body_role *body;
+    const bb_run_hooks *hooks;
+    bb_efferent eff;
+    bb_spike *merged;
+    size_t merged_n, merged_cap;
+    float *excitation, *next_excitation, *taxels, *proprio;
+    unsigned char *pkt;  /* scratch for canonical spike and activation packets */
+    size_t pkt_cap;
+    unsigned char *fb[2]; /* feedback packets, double-buffered for Isend */
+    size_t fb_len;
+    MPI_Request *fb_req[2];
+    unsigned char **rx;   /* per brain rank receive buffer */
+    size_t *rx_cap;
+    uLong digest;
+    uint64_t spikes_total;
+} coupler;
+
+typedef struct brain_side {
+    const bb_config *cfg;
+    const bb_plan *plan;
+    bb_brain_role *brain;
+    bb_body_sizes sizes;
+    bb_spike *local;
+    unsigned char *tx[2];
+    size_t tx_cap;
+    MPI_Request tx_req[2];
+    unsigned char *fbrx[2];
+    size_t fb_len;
+    MPI_Request fb_req[2];
+    float *taxels, *proprio;
+    bb_feedback fb;
+} brain_side;
+
+static bb_interval interval_of(const bb_plan *p, uint64_t k)
+{
+    uint64_t n = p->brain_steps_per_exchange;
+    return (bb_interval){k, k * n, (k + 1) * n};
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) bb_fatal(4, "out of memory (%zu x %zu bytes)", n, size);
+    return p;
+}
+
+static int cmp_spike(const void *a, const void *b)
+{
+    const bb_spike *x = a, *y = b;
+    if (x->offset != y->offset) return x->offset < y->offset ? -1 : 1;
+    return (x->source > y->source) - (x->source < y->source);
+}
+
+/* ---- setup: build roles on every rank, agree on sizes, all-or-nothing */
+
+static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factory *f, const bb_run_hooks *h,
+                 bb_body_role *body, bb_brain_role *brain, int *have_body, int *have_brain, bb_body_sizes *sizes,
+                 char *err, size_t cap)
+{
+    MPI_Comm brain_comm;
+    MPI_Comm_split(MPI_COMM_WORLD, plan->role == BB_ROLE_BRAIN ? 1 : 0, plan->world_rank, &brain_comm);
+    int ok = 1;
+    uint32_t msg[4] = {1, 0, 0, 0}; /* body ok, n_muscles, n_taxels, n_proprio */
+    if (plan->role == BB_ROLE_BODY) {
+        ok = f->make_body(cfg, plan, body, err, cap) == 0;
+        *have_body = ok;
+        msg[0] = (uint32_t)ok;
+        if (ok) msg[1] = body->sizes.n_muscles, msg[2] = body->sizes.n_taxels, msg[3] = body->sizes.n_proprio;
+    }
+    MPI_Bcast(msg, 4, MPI_UINT32_T, BB_BODY_RANK, MPI_COMM_WORLD);
+    *sizes = (bb_body_sizes){msg[1], msg[2], msg[3]};
+    if (msg[0] && (plan->role == BB_ROLE_BRAIN || plan->single_process)) {
+        ok = f->make_brain(cfg, plan, brain_comm, sizes, brain, err, cap) == 0;
+        *have_brain = ok;
+    }
+    if (ok && msg[0] && plan->role == BB_ROLE_BODY && h && h->prepare) ok = h->prepare(h->ctx, body, err, cap) == 0;
+    int all = 0;
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Comm_free(&brain_comm);
+    return all ? 0 : 2;
+}
+
+/* ---- coupler rank */
+
+static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, bb_body_role *body,
+                         const bb_run_hooks *hooks)
+{
+    *c = (coupler){.cfg = cfg, .plan = plan, .body = body, .hooks = hooks};
+    const bb_body_sizes *s = &body->sizes;
+    if (bb_efferent_init(&c->eff, cfg->output_cells, s->n_muscles, cfg->gain_spikes, cfg->coupling_enabled))
+        bb_fatal(4, "out of memory");
+    c->excitation = xcalloc(s->n_muscles, sizeof(float));
+    c->next_excitation = xcalloc(s->n_muscles, sizeof(float));
+    c->taxels = xcalloc(s->n_taxels, sizeof(float));
+    c->proprio = xcalloc(s->n_proprio, sizeof(float));
+    c->fb_len = bb_feedback_packet_size(s->n_taxels, s->n_proprio);
+    int nb = plan->n_brain;
+    for (int i = 0; i < 2; i++) {
+        c->fb[i] = xcalloc(c->fb_len, 1);
+        c->fb_req[i] = xcalloc((size_t)nb, sizeof(MPI_Request));
+        for (int r = 0; r < nb; r++) c->fb_req[i][r] = MPI_REQUEST_NULL;
+    }
+    c->rx = xcalloc((size_t)nb, sizeof *c->rx);
+    c->rx_cap = xcalloc((size_t)nb, sizeof *c->rx_cap);
+    c->digest = crc32(0L, Z_NULL, 0);
+}
+
+static void coupler_free(coupler *c)
+{
+    bb_efferent_free(&c->eff);
+    free(c->merged);
+    free(c->excitation);
+    free(c->next_excitation);
+    free(c->taxels);
+    free(c->proprio);
+    free(c->pkt);
+    for (int i = 0; i < 2; i++) free(c->fb[i]), free(c->fb_req[i]);
+    for (int r = 0; r < c->plan->n_brain; r++) free(c->rx[r]);
+    free(c->rx);
+    free(c->rx_cap);
+}
+
+static unsigned char *scratch(coupler *c, size_t need)
+{
+    if (need > c->pkt_cap) {
+        free(c->pkt);
+        c->pkt = xcalloc(need, 1);
+        c->pkt_cap = need;
+    }
+    return c->pkt;
+}
+
+/* Decodes one brain rank's spike packet for interval iv and appends its spikes. */
+static void coupler_take_spikes(coupler *c, const unsigned char *buf, size_t len, const bb_interval *iv, int from)
+{
+    bb_expect ex = {.kind = BB_MSG_SPIKES, .seq = iv->exchange, .check_seq = 1, .n_sources = c->cfg->output_cells};
+    bb_spike_view v;
+    bb_proto_status st;
+    char why[256];
+    if (bb_decode_spikes(buf, len, &ex, &v, &st))
+        bb_fatal(3, "spike packet from rank %d rejected: %s", from, bb_proto_describe(&st, why, sizeof why));
+    if (v.interval.exchange != iv->exchange || v.interval.start_step != iv->start_step ||
+        v.interval.end_step != iv->end_step)
+        bb_fatal(3, "spike packet from rank %d is for exchange %llu [%llu, %llu), expected [%llu, %llu)", from,
+                 (unsigned long long)v.interval.exchange, (unsigned long long)v.interval.start_step,
+                 (unsigned long long)v.interval.end_step, (unsigned long long)iv->start_step,
+                 (unsigned long long)iv->end_step);
+    if (c->merged_n + v.count > c->merged_cap) {
+        size_t ncap = (c->merged_n + v.count) * 2 + 64;
+        bb_spike *g = realloc(c->merged, ncap * sizeof *g);
+        if (!g) bb_fatal(4, "out of memory for %zu spikes", ncap);
+        c->merged = g;
+        c->merged_cap = ncap;
+    }
+    for (uint32_t i = 0; i < v.count; i++) c->merged[c->merged_n++] = bb_spike_view_get(&v, i);
+}
+
+/* After all spikes of interval iv are in: excitation, feedback packet, digest, observer.
+ * The feedback packet goes into c->fb[slot]; its previous sends must be complete. */
+static void coupler_finish(coupler *c, const bb_interval *iv, int slot)
+{
+    const bb_body_sizes *s = &c->body->sizes;
+    qsort(c->merged, c->merged_n, sizeof *c->merged, cmp_spike);
+    bb_efferent_apply(&c->eff, c->merged, (uint32_t)c->merged_n, c->next_excitation);
+
+    size_t n = bb_spikes_packet_size((uint32_t)c->merged_n);
+    unsigned char *p = scratch(c, n > bb_activation_packet_size(s->n_muscles) ? n : bb_activation_packet_size(s->n_muscles));
+    size_t len = bb_encode_spikes(p, c->pkt_cap, iv->exchange, 0, iv, c->merged, (uint32_t)c->merged_n);
+    c->digest = crc32(c->digest, p, (uInt)len);
+    len = bb_encode_activation(p, c->pkt_cap, iv->exchange, 0, iv->exchange, c->next_excitation, s->n_muscles);
+    c->digest = crc32(c->digest, p, (uInt)len);
+    len = bb_encode_feedback(c->fb[slot], c->fb_len, iv->exchange, 0, iv->exchange, c->taxels, s->n_taxels,
+                             c->proprio, s->n_proprio);
+    c->digest = crc32(c->digest, c->fb[slot], (uInt)len);
+    c->spikes_total += c->merged_n;
+
+    if (c->hooks && c->hooks->observe) {
+        bb_exchange_record r = {iv, c->merged, (uint32_t)c->merged_n, c->next_excitation, s->n_muscles,
+                                c->taxels, c->proprio, s->n_taxels, s->n_proprio};
+        c->hooks->observe(c->hooks->ctx, &r);
+    }
+    float *t = c->excitation;
+    c->excitation = c->next_excitation;
+    c->next_excitation = t;
+    c->merged_n = 0;
+}
+
+static void coupler_step_body(coupler *c, uint64_t k)
+{
+    char err[512];
+    bb_status_set(k, BB_COMPUTING, -1);
+    if (c->body->step(c->body->ctx, k, c->excitation, c->taxels, c->proprio, err, sizeof err))
+        bb_fatal(5, "body: %s", err);
+}
+
+static void run_coupler_rank(coupler *c)
+{
+    const bb_plan *p = c->plan;
+    double timeout = c->cfg->watchdog_s;
+    for (uint64_t k = 0; k < p->n_exchanges; k++) {
+        bb_interval iv = interval_of(p, k);
+        coupler_step_body(c, k);
+        for (int r = 0; r < p->n_brain; r++) {
+            int from = bb_brain_world_rank(p, r);
+            bb_status_set(k, BB_WAITING_SPIKES, from);
+            long len = bb_recv_any_size(from, BB_TAG_SPIKES, MPI_COMM_WORLD, &c->rx[r], &c->rx_cap[r], timeout);
+            if (len < 0) bb_fatal(3, "no spike packet from brain rank %d within %g s (watchdog.timeout_s)", from, timeout);
+            coupler_take_spikes(c, c->rx[r], (size_t)len, &iv, from);
+        }
+        int slot = (int)(k & 1);
+        int stuck = bb_wait_all(p->n_brain, c->fb_req[slot], NULL, timeout);
+        if (stuck >= 0)
+            bb_fatal(3, "feedback to brain rank %d not delivered within %g s", bb_brain_world_rank(p, stuck), timeout);
+        coupler_finish(c, &iv, slot);
+        if (k + 1 < p->n_exchanges)
+            for (int r = 0; r < p->n_brain; r++)
+                MPI_Isend(c->fb[slot], (int)c->fb_len, MPI_BYTE, bb_brain_world_rank(p, r), BB_TAG_FEEDBACK,
+                          MPI_COMM_WORLD, &c->fb_req[slot][r]);
+    }
+    bb_status_set(p->n_exchanges, BB_FINISHING, -1);
+    for (int i = 0; i < 2; i++)
+        if (bb_wait_all(p->n_brain, c->fb_req[i], NULL, timeout) >= 0)
+            bb_fatal(3, "feedback not delivered within %g s at the end of the run", timeout);
+}
+
+/* ---- brain ranks */
+
+static void brain_init(brain_side *b, const bb_config *cfg, const bb_plan *plan, bb_brain_role *brain,
+                       const bb_body_sizes *sizes)
+{
+    *b = (brain_side){.cfg = cfg, .plan = plan, .brain = brain, .sizes = *sizes};
+    b->local = xcalloc(brain->max_spikes, sizeof *b->local);
+    b->tx_cap = bb_spikes_packet_size((uint32_t)brain->max_spikes);
+    b->fb_len = bb_feedback_packet_size(sizes->n_taxels, sizes->n_proprio);
+    for (int i = 0; i < 2; i++) {
+        b->tx[i] = xcalloc(b->tx_cap, 1);
+        b->fbrx[i] = xcalloc(b->fb_len, 1);
+        b->tx_req[i] = b->fb_req[i] = MPI_REQUEST_NULL;
+    }
+    b->taxels = xcalloc(sizes->n_taxels, sizeof(float));
+    b->proprio = xcalloc(sizes->n_proprio, sizeof(float));
+}
+
+static void brain_free(brain_side *b)
+{
+    free(b->local);
+    for (int i = 0; i < 2; i++) free(b->tx[i]), free(b->fbrx[i]);
+    free(b->taxels);
+    free(b->proprio);
+}
+
+/* Decodes the feedback of exchange k; returns what the brain role should see. */
+static const bb_feedback *brain_take_feedback(brain_side *b, const unsigned char *buf, size_t len, uint64_t k)
+{
+    bb_expect ex = {.kind = BB_MSG_FEEDBACK, .seq = k, .check_seq = 1,
+                    .n_taxels = b->sizes.n_taxels, .n_proprio = b->sizes.n_proprio};
+    bb_proto_status st;
+    char why[256];
+    uint64_t exchange = 0;
+    if (bb_decode_feedback(buf, len, &ex, &exchange, b->taxels, b->proprio, &st))
+        bb_fatal(3, "feedback packet from rank 0 rejected: %s", bb_proto_describe(&st, why, sizeof why));
+    if (exchange != k) bb_fatal(3, "feedback packet is for exchange %llu, expected %llu", (unsigned long long)exchange,
+                                (unsigned long long)k);
+    b->fb = (bb_feedback){k, b->taxels, b->sizes.n_taxels, b->proprio, b->sizes.n_proprio};
+    return b->cfg->feedback_enabled ? &b->fb : NULL;
+}
+
+/* Integrates interval iv and encodes its spike packet into tx; returns its length. */
+static size_t brain_step(brain_side *b, const bb_interval *iv, const bb_feedback *fb, unsigned char *tx)
+{
+    char err[512];
+    bb_status_set(iv->exchange, BB_COMPUTING, -1);
+    long n = b->brain->step(b->brain->ctx, iv, fb, b->local, b->brain->max_spikes, err, sizeof err);
+    if (n < 0) bb_fatal(5, "brain: %s", err);
+    return bb_encode_spikes(tx, b->tx_cap, iv->exchange, (uint32_t)b->plan->world_rank, iv, b->local, (uint32_t)n);
+}
+
+static void run_brain_rank(brain_side *b)
+{
+    const bb_plan *p = b->plan;
+    double timeout = b->cfg->watchdog_s;
+    for (uint64_t k = 0; k < p->n_exchanges; k++) {
+        bb_interval iv = interval_of(p, k);
+        const bb_feedback *fb = NULL;
+        if (k > 0) {
+            int slot = (int)((k - 1) & 1);
+            MPI_Status st;
+            bb_status_set(k, BB_WAITING_FEEDBACK, BB_BODY_RANK);
+            if (bb_wait_all(1, &b->fb_req[slot], &st, timeout) >= 0)
+                bb_fatal(3, "no feedback from coupler rank %d within %g s (watchdog.timeout_s)", BB_BODY_RANK, timeout);
+            int len = 0;
+            MPI_Get_count(&st, MPI_BYTE, &len);
+            fb = brain_take_feedback(b, b->fbrx[slot], (size_t)len, k - 1);
+        }
+        if (k + 1 < p->n_exchanges)
+            MPI_Irecv(b->fbrx[k & 1], (int)b->fb_len, MPI_BYTE, BB_BODY_RANK, BB_TAG_FEEDBACK, MPI_COMM_WORLD,
+                      &b->fb_req[k & 1]);
+        int slot = (int)(k & 1);
+        if (bb_wait_all(1, &b->tx_req[slot], NULL, timeout) >= 0)
+            bb_fatal(3, "spike packet not delivered to rank %d within %g s", BB_BODY_RANK, timeout);
+        size_t len = brain_step(b, &iv, fb, b->tx[slot]);
+        MPI_Isend(b->tx[slot], (int)len, MPI_BYTE, BB_BODY_RANK, BB_TAG_SPIKES, MPI_COMM_WORLD, &b->tx_req[slot]);
+    }
+    bb_status_set(p->n_exchanges, BB_FINISHING, -1);
+    if (bb_wait_all(2, b->tx_req, NULL, timeout) >= 0)
+        bb_fatal(3, "spike packets not delivered within %g s at the end of the run", timeout);
+}
+
+/* ---- one process: the same packets, encoded and decoded in place */
+
+static void run_single_process(coupler *c, brain_side *b)
+{
+    const bb_feedback *fb = NULL;
+    for (uint64_t k = 0; k < c->plan->n_exchanges; k++) {
+        bb_interval iv = interval_of(c->plan, k);
+        size_t len = brain_step(b, &iv, fb, b->tx[0]);
+        coupler_take_spikes(c, b->tx[0], len, &iv, 0);
+        coupler_step_body(c, k);
+        coupler_finish(c, &iv, 0);
+        fb = brain_take_feedback(b, c->fb[0], c->fb_len, k);
+    }
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_factory *roles,
+                   const bb_run_hooks *hooks, bb_run_result *res, char *err, size_t cap)
+{
+    bb_body_role body = {0};
+    bb_brain_role brain = {0};
+    int have_body = 0, have_brain = 0;
+    err[0] = '\0';
+    bb_status_init(plan->world_rank, plan->single_process ? "brain+body" : plan->role == BB_ROLE_BODY ? "body+coupler" : "brain");
+    bb_body_sizes sizes;
+    int rc = setup(cfg, plan, roles, hooks, &body, &brain, &have_body, &have_brain, &sizes, err, cap);
+    memset(res, 0, sizeof *res);
+    if (rc == 0) {
+        double t0 = now_s();
+        coupler c;
+        brain_side b;
+        if (have_body) coupler_init(&c, cfg, plan, &body, hooks);
+        if (have_brain) brain_init(&b, cfg, plan, &brain, &sizes);
+        if (plan->single_process) run_single_process(&c, &b);
+        else if (have_body) run_coupler_rank(&c);
+        else run_brain_rank(&b);
+        res->exchanges = plan->n_exchanges;
+        res->wall_s = now_s() - t0;
+        if (have_body) {
+            res->spikes = c.spikes_total;
+            res->digest = (uint32_t)c.digest;
+            coupler_free(&c);
+        }
+        if (have_brain) brain_free(&b);
+    }
+    if (have_brain && brain.destroy) brain.destroy(brain.ctx);
+    if (have_body && body.destroy) body.destroy(body.ctx);
+    return rc;
+}

@@ -1,0 +1,43 @@
+/* The lockstep loop: brain and body compute the same exchange interval at the
+ * same time; spikes of interval k reach the body in interval k+1, feedback of
+ * interval k reaches the brain in interval k+1 (docs/timing.md). */
+#ifndef BB_LOOP_H
+#define BB_LOOP_H
+
+#include <stdint.h>
+
+#include "roles.h"
+
+/* What crossed the coupler in one exchange, as seen on the coupler rank. */
+typedef struct bb_exchange_record {
+    const bb_interval *interval;
+    const bb_spike *spikes; /* all brain ranks' spikes, sorted by offset then source */
+    uint32_t n_spikes;
+    const float *excitation; /* from these spikes; drives the body in the next interval */
+    uint32_t n_muscles;
+    const float *taxels, *proprio; /* the body's sensing at the end of this interval */
+    uint32_t n_taxels, n_proprio;
+} bb_exchange_record;
+
+typedef struct bb_run_hooks {
+    void *ctx;
+    /* Coupler rank, after every role is built and before the first exchange;
+     * a non-zero return stops every rank with exit status 2 (nothing run). */
+    int (*prepare)(void *ctx, const bb_body_role *body, char *err, size_t cap);
+    void (*observe)(void *ctx, const bb_exchange_record *r);
+} bb_run_hooks;
+
+typedef struct bb_run_result {
+    uint64_t exchanges;
+    uint64_t spikes;
+    uint32_t digest; /* CRC-32 of every exchanged packet in canonical form */
+    double wall_s;
+} bb_run_result;
+
+/* Runs the experiment on this rank (MPI must be initialised). Returns 0, or 2
+ * if setup failed (message in err, printed by the rank that failed). A fault
+ * during the run prints the rank, exchange and cause and aborts every rank. */
+int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_factory *roles,
+                   const bb_run_hooks *hooks, bb_run_result *res, char *err, size_t cap);
+
+#endif

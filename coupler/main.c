@@ -1,0 +1,173 @@
+/* brainbody: command line. `run` needs MPI (started by mpirun, or a single
+ * process); `check` and `version` do not. */
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brainbody/proto.h"
+#include "config.h"
+#include "loop.h"
+#include "output.h"
+#include "plan.h"
+#include "status.h"
+#include "version.h"
+
+#define MAX_OVERRIDES 64
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage:\n"
+            "  brainbody run EXPERIMENT.yaml [--set key.path=value]... [--force]\n"
+            "      run the experiment; under mpirun -np N, rank 0 holds the body and the coupler\n"
+            "      and ranks 1..N-1 the brain\n"
+            "  brainbody check EXPERIMENT.yaml [--set key.path=value]... [--ranks N]\n"
+            "      validate the experiment and print the resolved plan for N ranks (default 1)\n"
+            "  brainbody version\n"
+            "exit status: 0 ok, 2 bad input (nothing run or written), 3 exchange fault,\n"
+            "             4 out of memory, 5 brain or body failure\n");
+}
+
+typedef struct args {
+    const char *cmd, *file;
+    bb_override ov[MAX_OVERRIDES];
+    int n_ov, force, ranks;
+} args;
+
+static int parse_args(int argc, char **argv, args *a, char *err, size_t cap)
+{
+    memset(a, 0, sizeof *a);
+    a->ranks = 1;
+    if (argc < 2) {
+        snprintf(err, cap, "no command given");
+        return -1;
+    }
+    a->cmd = argv[1];
+    for (int i = 2; i < argc; i++) {
+        const char *s = argv[i];
+        if (strcmp(s, "--set") == 0 && i + 1 < argc) {
+            if (a->n_ov == MAX_OVERRIDES) {
+                snprintf(err, cap, "more than %d --set options", MAX_OVERRIDES);
+                return -1;
+            }
+            a->ov[a->n_ov++].text = argv[++i];
+        } else if (strncmp(s, "--set=", 6) == 0 && a->n_ov < MAX_OVERRIDES) {
+            a->ov[a->n_ov++].text = s + 6;
+        } else if (strcmp(s, "--force") == 0) {
+            a->force = 1;
+        } else if (strcmp(s, "--ranks") == 0 && i + 1 < argc) {
+            char *end;
+            long n = strtol(argv[++i], &end, 10);
+            if (*end || n < 1 || n > 1000000) {
+                snprintf(err, cap, "--ranks: expected a positive integer, got '%s'", argv[i]);
+                return -1;
+            }
+            a->ranks = (int)n;
+        } else if (s[0] == '-') {
+            snprintf(err, cap, "unknown option '%s'", s);
+            return -1;
+        } else if (!a->file) {
+            a->file = s;
+        } else {
+            snprintf(err, cap, "unexpected argument '%s'", s);
+            return -1;
+        }
+    }
+    if ((strcmp(a->cmd, "run") == 0 || strcmp(a->cmd, "check") == 0) && !a->file) {
+        snprintf(err, cap, "%s: no experiment file given", a->cmd);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_check(const args *a)
+{
+    static bb_config cfg;
+    static char err[8192];
+    bb_plan plan;
+    if (bb_config_load(a->file, a->ov, a->n_ov, &cfg, err, sizeof err) ||
+        bb_plan_make(&cfg, a->ranks, 0, &plan, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    printf("# %s is valid; resolved experiment:\n", a->file);
+    bb_config_write_yaml(&cfg, stdout, 0);
+    bb_plan_print(&plan, &cfg, stdout);
+    return 0;
+}
+
+static int prepare_output(void *ctx, const bb_body_role *body, char *err, size_t cap)
+{
+    (void)body;
+    return bb_output_prepare(ctx, err, cap);
+}
+
+static int cmd_run(const args *a)
+{
+    static bb_config cfg;
+    static char err[8192];
+    int size = 1, rank = 0, rc = 0;
+    MPI_Init(NULL, NULL);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    bb_status_install_signal_handlers();
+
+    bb_plan plan;
+    if (bb_config_load(a->file, a->ov, a->n_ov, &cfg, err, sizeof err) ||
+        bb_plan_make(&cfg, size, rank, &plan, err, sizeof err)) {
+        if (rank == 0) fprintf(stderr, "%s\n", err);
+        MPI_Finalize();
+        return 2;
+    }
+    bb_output out = {&cfg, &plan, a->force};
+    bb_run_hooks hooks = {.ctx = &out, .prepare = prepare_output};
+    bb_run_result res;
+    rc = bb_coupler_run(&cfg, &plan, &bb_product_roles, &hooks, &res, err, sizeof err);
+    if (rc) {
+        if (err[0]) fprintf(stderr, "brainbody: rank %d: %s\n", rank, err);
+    } else if (plan.role == BB_ROLE_BODY) {
+        if (bb_output_write_run_yaml(&out, "complete", &res, err, sizeof err)) {
+            fprintf(stderr, "brainbody: %s\n", err);
+            rc = 2;
+        }
+        double sim_s = (double)res.exchanges * cfg.exchange_ms * 1e-3;
+        printf("brainbody: %s: %llu exchanges of %g ms (%.3f s simulated) in %.3f s wall (%.3fx real time)\n",
+               cfg.name, (unsigned long long)res.exchanges, cfg.exchange_ms, sim_s, res.wall_s,
+               res.wall_s > 0 ? sim_s / res.wall_s : 0.0);
+        if (plan.single_process)
+            printf("brainbody: 1 rank: brain and body in one process\n");
+        else
+            printf("brainbody: %d ranks: rank 0 body+coupler, %d brain rank%s\n", size, plan.n_brain,
+                   plan.n_brain > 1 ? "s" : "");
+        printf("brainbody: %llu output-cell spikes from %u cells drove the body's muscles; digest %08x\n",
+               (unsigned long long)res.spikes, cfg.output_cells, (unsigned)res.digest);
+        printf("brainbody: run record in %s/run.yaml\n", cfg.output_dir);
+    }
+    MPI_Finalize();
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    args a;
+    char err[512];
+    if (parse_args(argc, argv, &a, err, sizeof err)) {
+        fprintf(stderr, "brainbody: %s\n", err);
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(a.cmd, "run") == 0) return cmd_run(&a);
+    if (strcmp(a.cmd, "check") == 0) return cmd_check(&a);
+    if (strcmp(a.cmd, "version") == 0) {
+        printf("brainbody %s (wire protocol %u)\n", BRAINBODY_VERSION, BB_PROTO_VERSION);
+        return 0;
+    }
+    if (strcmp(a.cmd, "help") == 0 || strcmp(a.cmd, "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "brainbody: unknown command '%s'\n", a.cmd);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,91 @@
+#include "output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "brainbody/proto.h"
+#include "version.h"
+
+/* mkdir -p */
+static int make_dirs(const char *path, char *err, size_t cap)
+{
+    char tmp[BB_PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char keep = *p;
+            *p = '\0';
+            if (mkdir(tmp, 0777) != 0 && errno != EEXIST) {
+                snprintf(err, cap, "cannot create output folder '%s': %s", tmp, strerror(errno));
+                return -1;
+            }
+            *p = keep;
+            if (!keep) return 0;
+        }
+    }
+}
+
+int bb_output_prepare(const bb_output *o, char *err, size_t cap)
+{
+    struct stat st;
+    char w[BB_PATH_MAX + 64];
+    const char *dir = o->cfg->output_dir;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            snprintf(err, cap, "%s: '%s' exists and is not a folder", bb_config_where(o->cfg, "output.dir", w, sizeof w),
+                     dir);
+            return -1;
+        }
+        if (!o->force) {
+            snprintf(err, cap, "%s: output folder '%s' already exists; choose another (--set output.dir=...) or "
+                               "pass --force to overwrite its files",
+                     bb_config_where(o->cfg, "output.dir", w, sizeof w), dir);
+            return -1;
+        }
+    } else if (make_dirs(dir, err, cap)) {
+        return -1;
+    }
+    return bb_output_write_run_yaml(o, "running", NULL, err, cap);
+}
+
+int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_run_result *res, char *err, size_t cap)
+{
+    char path[BB_PATH_MAX + 32], tmp[BB_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/run.yaml", o->cfg->output_dir);
+    snprintf(tmp, sizeof tmp, "%s/.run.yaml.tmp", o->cfg->output_dir);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, cap, "cannot write '%s': %s", tmp, strerror(errno));
+        return -1;
+    }
+    fprintf(f, "# brainbody run record: the resolved experiment, the rank layout and the outcome.\n");
+    fprintf(f, "brainbody:\n  version: \"%s\"\n  protocol: %u\n", BRAINBODY_VERSION, BB_PROTO_VERSION);
+    fprintf(f, "status: %s\n", status);
+    fprintf(f, "experiment_file: \"%s\"\n", o->cfg->file);
+    fprintf(f, "config:\n");
+    bb_config_write_yaml(o->cfg, f, 2);
+    bb_plan_print(o->plan, o->cfg, f);
+    if (res) {
+        double sim_s = (double)res->exchanges * o->cfg->exchange_ms * 1e-3;
+        fprintf(f, "result:\n");
+        fprintf(f, "  exchanges: %llu\n", (unsigned long long)res->exchanges);
+        fprintf(f, "  simulated_s: %.6f\n", sim_s);
+        fprintf(f, "  output_spikes: %llu\n", (unsigned long long)res->spikes);
+        fprintf(f, "  exchange_digest: \"%08x\"\n", (unsigned)res->digest);
+        fprintf(f, "  wall_s: %.3f\n", res->wall_s);
+        fprintf(f, "  realtime_factor: %.4f\n", res->wall_s > 0 ? sim_s / res->wall_s : 0.0);
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        snprintf(err, cap, "cannot write '%s': %s", tmp, strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) != 0) {
+        snprintf(err, cap, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,58 @@
+/* What the lockstep loop needs from a brain and from a body. The product's
+ * roles (roles_product.c) wrap brain/ and body/; tests plug in their own. */
+#ifndef BB_ROLES_H
+#define BB_ROLES_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "brainbody/proto.h"
+#include "config.h"
+#include "plan.h"
+
+/* Feedback as the brain sees it: the body's sensing at the end of an interval. */
+typedef struct bb_feedback {
+    uint64_t exchange;
+    const float *taxels;
+    uint32_t n_taxels;
+    const float *proprio;
+    uint32_t n_proprio;
+} bb_feedback;
+
+typedef struct bb_brain_role {
+    void *ctx;
+    /* Most spikes this rank can emit in one interval (sizes buffers). */
+    size_t max_spikes;
+    /* Integrates interval iv. fb is the previous interval's feedback, or NULL
+     * (first interval, or feedback switched off). Writes this rank's output
+     * spikes (global ids, offsets within iv) sorted by offset then id.
+     * Returns the count, or -1 with a message in err. */
+    long (*step)(void *ctx, const bb_interval *iv, const bb_feedback *fb, bb_spike *out, size_t cap,
+                 char *err, size_t errcap);
+    void (*destroy)(void *ctx);
+} bb_brain_role;
+
+typedef struct bb_body_sizes {
+    uint32_t n_muscles, n_taxels, n_proprio;
+} bb_body_sizes;
+
+typedef struct bb_body_role {
+    void *ctx;
+    bb_body_sizes sizes;
+    /* Advances one interval under excitation; writes the sensing at its end. */
+    int (*step)(void *ctx, uint64_t exchange, const float *excitation, float *taxels, float *proprio,
+                char *err, size_t errcap);
+    void (*destroy)(void *ctx);
+} bb_body_role;
+
+/* Builds the roles of this rank. brain_comm spans the brain ranks only. */
+typedef struct bb_role_factory {
+    int (*make_body)(const bb_config *cfg, const bb_plan *plan, bb_body_role *out, char *err, size_t cap);
+    int (*make_brain)(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_comm, const bb_body_sizes *body,
+                      bb_brain_role *out, char *err, size_t cap);
+} bb_role_factory;
+
+extern const bb_role_factory bb_product_roles;
+
+#endif

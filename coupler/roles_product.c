@@ -1,0 +1,93 @@
+/* The product's roles: brain/ output cells on the brain ranks, the body/
+ * MuJoCo model on the coupler rank. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brainbody/body.h"
+#include "brainbody/brain.h"
+#include "roles.h"
+
+/* ---- brain: brain.model = poisson (output cells firing as Poisson processes) */
+
+typedef struct poisson_brain {
+    bb_poisson_pop pop;
+    uint32_t steps;
+} poisson_brain;
+
+static long poisson_step(void *ctx, const bb_interval *iv, const bb_feedback *fb, bb_spike *out, size_t cap,
+                         char *err, size_t errcap)
+{
+    poisson_brain *p = ctx;
+    (void)fb; /* Poisson output cells have no afferent input */
+    long n = bb_poisson_spikes(&p->pop, iv->start_step, p->steps, out, cap);
+    if (n < 0) snprintf(err, errcap, "spike buffer of %zu too small", cap);
+    return n;
+}
+
+static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_comm, const bb_body_sizes *body,
+                      bb_brain_role *out, char *err, size_t cap)
+{
+    (void)brain_comm;
+    (void)body;
+    poisson_brain *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, cap, "out of memory");
+        return -1;
+    }
+    p->steps = plan->brain_steps_per_exchange;
+    p->pop = (bb_poisson_pop){
+        .seed = cfg->seed,
+        .first_id = 0,
+        .local = bb_partition_block(cfg->output_cells, plan->n_brain, plan->brain_index),
+        .rate_hz = cfg->rate_hz,
+        .dt_ms = cfg->brain_dt_ms,
+    };
+    *out = (bb_brain_role){p, (size_t)p->pop.local.count * p->steps + 1, poisson_step, free};
+    return 0;
+}
+
+/* ---- body: a MuJoCo model */
+
+typedef struct mujoco_body {
+    bb_body *b;
+    uint32_t steps;
+} mujoco_body;
+
+static int body_step(void *ctx, uint64_t exchange, const float *excitation, float *taxels, float *proprio, char *err,
+                     size_t errcap)
+{
+    mujoco_body *m = ctx;
+    (void)exchange;
+    if (bb_body_step(m->b, excitation, m->steps, err, errcap)) return -1;
+    bb_body_sense(m->b, taxels, proprio);
+    return 0;
+}
+
+static void body_destroy(void *ctx)
+{
+    mujoco_body *m = ctx;
+    bb_body_close(m->b);
+    free(m);
+}
+
+static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *out, char *err, size_t cap)
+{
+    mujoco_body *m = calloc(1, sizeof *m);
+    if (!m) {
+        snprintf(err, cap, "out of memory");
+        return -1;
+    }
+    m->b = bb_body_open(cfg->body_model, err, cap);
+    if (!m->b) {
+        free(m);
+        return -1;
+    }
+    bb_body_set_timestep_ms(m->b, cfg->body_dt_ms);
+    m->steps = plan->body_steps_per_exchange;
+    uint32_t nm = bb_body_n_muscles(m->b);
+    *out = (bb_body_role){m, {nm, bb_body_n_taxels(m->b), nm * BB_PROPRIO_PER_MUSCLE}, body_step, body_destroy};
+    return 0;
+}
+
+const bb_role_factory bb_product_roles = {make_body, make_brain};

@@ -1,0 +1,22 @@
+/* MPI waits with a watchdog: a peer that never answers stops the run with a
+ * message instead of a hang. */
+#ifndef BB_TRANSPORT_H
+#define BB_TRANSPORT_H
+
+#include <mpi.h>
+#include <stddef.h>
+
+enum { BB_TAG_SPIKES = 101, BB_TAG_FEEDBACK = 102 };
+
+/* Waits until all n requests complete (statuses in st). Returns -1 when done,
+ * or the index of the first request still pending after timeout_s. */
+int bb_wait_all(int n, MPI_Request *reqs, MPI_Status *st, double timeout_s);
+
+/* Receives one message of any size from src with tag into *buf (grown as
+ * needed). Returns its length, or -1 on timeout. */
+long bb_recv_any_size(int src, int tag, MPI_Comm comm, unsigned char **buf, size_t *cap, double timeout_s);
+
+/* Prints "brainbody: <where>: <message>" to stderr and aborts every rank. */
+_Noreturn void bb_fatal(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,333 @@
+/* Encoder and never-trusting decoder for the brainbody wire format (PROTOCOL.md). */
+#include "brainbody/proto.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the wire format is little-endian; this host needs byte swapping added here"
+#endif
+
+/* Header field offsets (PROTOCOL.md, "Header"). */
+enum { H_MAGIC = 0, H_VERSION = 4, H_KIND = 6, H_SENDER = 8, H_LEN = 12, H_SEQ = 16, H_CRC = 24, H_RESERVED = 28 };
+
+static const char *const err_text[BB_PROTO_NERR] = {
+    [BB_PROTO_OK] = "ok",
+    [BB_PROTO_E_SHORT_HEADER] = "message shorter than its 32-byte header",
+    [BB_PROTO_E_MAGIC] = "wrong magic (not a brainbody message)",
+    [BB_PROTO_E_VERSION] = "unsupported protocol version",
+    [BB_PROTO_E_KIND] = "unknown or unexpected message kind",
+    [BB_PROTO_E_RESERVED] = "reserved field is not zero",
+    [BB_PROTO_E_LENGTH] = "declared payload length exceeds the limit",
+    [BB_PROTO_E_TRUNCATED] = "payload truncated",
+    [BB_PROTO_E_TRAILING] = "bytes after the declared end of the message",
+    [BB_PROTO_E_CHECKSUM] = "checksum mismatch",
+    [BB_PROTO_E_SEQUENCE] = "sequence number out of order",
+    [BB_PROTO_E_COUNT] = "element count does not match the payload length",
+    [BB_PROTO_E_INTERVAL] = "invalid interval",
+    [BB_PROTO_E_ID_RANGE] = "source id out of range",
+    [BB_PROTO_E_OFFSET_RANGE] = "spike step offset outside its interval",
+    [BB_PROTO_E_SIZE] = "element count differs from the expected one",
+    [BB_PROTO_E_VALUE] = "value not finite or out of range",
+    [BB_PROTO_E_BUFFER] = "output buffer too small",
+};
+
+const char *bb_proto_strerror(bb_proto_err code)
+{
+    if ((unsigned)code >= BB_PROTO_NERR) return "unknown protocol error";
+    return err_text[code];
+}
+
+const char *bb_proto_describe(const bb_proto_status *st, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s at byte %zu%s%s", bb_proto_strerror(st->code), st->offset,
+             st->detail[0] ? ": " : "", st->detail);
+    return buf;
+}
+
+static bb_proto_err fail(bb_proto_status *st, bb_proto_err code, size_t offset, const char *fmt, ...)
+{
+    if (st) {
+        st->code = code;
+        st->offset = offset;
+        st->detail[0] = '\0';
+        if (fmt) {
+            va_list ap;
+            va_start(ap, fmt);
+            vsnprintf(st->detail, sizeof st->detail, fmt, ap);
+            va_end(ap);
+        }
+    }
+    return code;
+}
+
+static bb_proto_err ok(bb_proto_status *st) { return fail(st, BB_PROTO_OK, 0, NULL); }
+
+static uint16_t get_u16(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static uint32_t get_u32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t get_u64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static void put_u16(unsigned char *p, uint16_t v) { memcpy(p, &v, 2); }
+static void put_u32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put_u64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+
+/* CRC-32 (zlib) over the header without its CRC field, then the payload. */
+static uint32_t packet_crc(const unsigned char *p, uint32_t payload_len)
+{
+    uLong c = crc32(0L, Z_NULL, 0);
+    c = crc32(c, p, H_CRC);
+    c = crc32(c, p + H_RESERVED, 4);
+    c = crc32(c, p + BB_PROTO_HEADER_SIZE, payload_len);
+    return (uint32_t)c;
+}
+
+size_t bb_spikes_packet_size(uint32_t count)
+{
+    return BB_PROTO_HEADER_SIZE + BB_SPIKES_FIXED_SIZE + (size_t)count * BB_SPIKE_PAIR_SIZE;
+}
+
+size_t bb_activation_packet_size(uint32_t n_muscles)
+{
+    return BB_PROTO_HEADER_SIZE + BB_ACTIVATION_FIXED_SIZE + (size_t)n_muscles * 4u;
+}
+
+size_t bb_feedback_packet_size(uint32_t n_taxels, uint32_t n_proprio)
+{
+    return BB_PROTO_HEADER_SIZE + BB_FEEDBACK_FIXED_SIZE + ((size_t)n_taxels + n_proprio) * 4u;
+}
+
+static void write_header(unsigned char *p, uint16_t kind, uint64_t seq, uint32_t sender, size_t payload_len)
+{
+    memcpy(p + H_MAGIC, BB_PROTO_MAGIC, 4);
+    put_u16(p + H_VERSION, BB_PROTO_VERSION);
+    put_u16(p + H_KIND, kind);
+    put_u32(p + H_SENDER, sender);
+    put_u32(p + H_LEN, (uint32_t)payload_len);
+    put_u64(p + H_SEQ, seq);
+    put_u32(p + H_RESERVED, 0);
+}
+
+static size_t seal(unsigned char *p, size_t total)
+{
+    put_u32(p + H_CRC, packet_crc(p, (uint32_t)(total - BB_PROTO_HEADER_SIZE)));
+    return total;
+}
+
+size_t bb_encode_spikes(void *buf, size_t cap, uint64_t seq, uint32_t sender,
+                        const bb_interval *iv, const bb_spike *spikes, uint32_t count)
+{
+    size_t total = bb_spikes_packet_size(count);
+    if (total > cap || total - BB_PROTO_HEADER_SIZE > BB_PROTO_MAX_PAYLOAD) return 0;
+    unsigned char *p = buf;
+    write_header(p, BB_MSG_SPIKES, seq, sender, total - BB_PROTO_HEADER_SIZE);
+    unsigned char *q = p + BB_PROTO_HEADER_SIZE;
+    put_u64(q + 0, iv->exchange);
+    put_u64(q + 8, iv->start_step);
+    put_u64(q + 16, iv->end_step);
+    put_u32(q + 24, count);
+    put_u32(q + 28, 0);
+    q += BB_SPIKES_FIXED_SIZE;
+    for (uint32_t i = 0; i < count; i++, q += BB_SPIKE_PAIR_SIZE) {
+        put_u32(q, spikes[i].source);
+        put_u32(q + 4, spikes[i].offset);
+    }
+    return seal(p, total);
+}
+
+size_t bb_encode_activation(void *buf, size_t cap, uint64_t seq, uint32_t sender,
+                            uint64_t exchange, const float *activation, uint32_t n_muscles)
+{
+    size_t total = bb_activation_packet_size(n_muscles);
+    if (total > cap || total - BB_PROTO_HEADER_SIZE > BB_PROTO_MAX_PAYLOAD) return 0;
+    unsigned char *p = buf;
+    write_header(p, BB_MSG_ACTIVATION, seq, sender, total - BB_PROTO_HEADER_SIZE);
+    unsigned char *q = p + BB_PROTO_HEADER_SIZE;
+    put_u64(q, exchange);
+    put_u32(q + 8, n_muscles);
+    put_u32(q + 12, 0);
+    if (n_muscles) memcpy(q + BB_ACTIVATION_FIXED_SIZE, activation, (size_t)n_muscles * 4u);
+    return seal(p, total);
+}
+
+size_t bb_encode_feedback(void *buf, size_t cap, uint64_t seq, uint32_t sender, uint64_t exchange,
+                          const float *taxels, uint32_t n_taxels,
+                          const float *proprio, uint32_t n_proprio)
+{
+    size_t total = bb_feedback_packet_size(n_taxels, n_proprio);
+    if (total > cap || total - BB_PROTO_HEADER_SIZE > BB_PROTO_MAX_PAYLOAD) return 0;
+    unsigned char *p = buf;
+    write_header(p, BB_MSG_FEEDBACK, seq, sender, total - BB_PROTO_HEADER_SIZE);
+    unsigned char *q = p + BB_PROTO_HEADER_SIZE;
+    put_u64(q, exchange);
+    put_u32(q + 8, n_taxels);
+    put_u32(q + 12, n_proprio);
+    q += BB_FEEDBACK_FIXED_SIZE;
+    if (n_taxels) memcpy(q, taxels, (size_t)n_taxels * 4u);
+    if (n_proprio) memcpy(q + (size_t)n_taxels * 4u, proprio, (size_t)n_proprio * 4u);
+    return seal(p, total);
+}
+
+static int known_kind(uint16_t k) { return k >= BB_MSG_SPIKES && k <= BB_MSG_FEEDBACK; }
+
+bb_proto_err bb_decode_header(const void *buf, size_t len, const bb_expect *ex,
+                              bb_msg_header *out, bb_proto_status *st)
+{
+    const unsigned char *p = buf;
+    if (len < BB_PROTO_HEADER_SIZE)
+        return fail(st, BB_PROTO_E_SHORT_HEADER, len, "%zu bytes", len);
+    if (memcmp(p + H_MAGIC, BB_PROTO_MAGIC, 4) != 0)
+        return fail(st, BB_PROTO_E_MAGIC, H_MAGIC, "got %02x %02x %02x %02x", p[0], p[1], p[2], p[3]);
+    bb_msg_header h = {
+        .version = get_u16(p + H_VERSION),
+        .kind = get_u16(p + H_KIND),
+        .sender = get_u32(p + H_SENDER),
+        .payload_len = get_u32(p + H_LEN),
+        .seq = get_u64(p + H_SEQ),
+    };
+    if (h.version != BB_PROTO_VERSION)
+        return fail(st, BB_PROTO_E_VERSION, H_VERSION, "version %u, this build speaks %u",
+                    (unsigned)h.version, BB_PROTO_VERSION);
+    if (get_u32(p + H_RESERVED) != 0)
+        return fail(st, BB_PROTO_E_RESERVED, H_RESERVED, NULL);
+    if (h.payload_len > BB_PROTO_MAX_PAYLOAD)
+        return fail(st, BB_PROTO_E_LENGTH, H_LEN, "%u bytes declared, limit %u",
+                    (unsigned)h.payload_len, BB_PROTO_MAX_PAYLOAD);
+    size_t total = (size_t)BB_PROTO_HEADER_SIZE + h.payload_len;
+    if (len < total)
+        return fail(st, BB_PROTO_E_TRUNCATED, len, "%zu of %zu bytes", len, total);
+    if (len > total)
+        return fail(st, BB_PROTO_E_TRAILING, total, "%zu bytes, %zu declared", len, total);
+    uint32_t crc = packet_crc(p, h.payload_len);
+    if (crc != get_u32(p + H_CRC))
+        return fail(st, BB_PROTO_E_CHECKSUM, H_CRC, "computed %08x, message says %08x",
+                    (unsigned)crc, (unsigned)get_u32(p + H_CRC));
+    if (!known_kind(h.kind))
+        return fail(st, BB_PROTO_E_KIND, H_KIND, "kind %u", (unsigned)h.kind);
+    if (ex && ex->kind && h.kind != ex->kind)
+        return fail(st, BB_PROTO_E_KIND, H_KIND, "kind %u, expected %u", (unsigned)h.kind, (unsigned)ex->kind);
+    if (ex && ex->check_seq && h.seq != ex->seq)
+        return fail(st, BB_PROTO_E_SEQUENCE, H_SEQ, "sequence %llu, expected %llu",
+                    (unsigned long long)h.seq, (unsigned long long)ex->seq);
+    if (out) *out = h;
+    return ok(st);
+}
+
+/* Header checks plus: payload long enough for the kind's fixed part. */
+static bb_proto_err open_payload(const void *buf, size_t len, const bb_expect *ex, uint16_t kind,
+                                 size_t fixed, bb_msg_header *h, bb_proto_status *st)
+{
+    bb_expect e = ex ? *ex : (bb_expect){0};
+    e.kind = kind;
+    bb_proto_err rc = bb_decode_header(buf, len, &e, h, st);
+    if (rc) return rc;
+    if (h->payload_len < fixed)
+        return fail(st, BB_PROTO_E_TRUNCATED, len, "payload %u bytes, this kind needs at least %zu",
+                    (unsigned)h->payload_len, fixed);
+    return BB_PROTO_OK;
+}
+
+bb_proto_err bb_decode_spikes(const void *buf, size_t len, const bb_expect *ex,
+                              bb_spike_view *out, bb_proto_status *st)
+{
+    bb_msg_header h;
+    bb_proto_err rc = open_payload(buf, len, ex, BB_MSG_SPIKES, BB_SPIKES_FIXED_SIZE, &h, st);
+    if (rc) return rc;
+    const unsigned char *q = (const unsigned char *)buf + BB_PROTO_HEADER_SIZE;
+    const size_t base = BB_PROTO_HEADER_SIZE;
+    bb_interval iv = {get_u64(q), get_u64(q + 8), get_u64(q + 16)};
+    uint32_t count = get_u32(q + 24);
+    if (get_u32(q + 28) != 0) return fail(st, BB_PROTO_E_RESERVED, base + 28, NULL);
+    uint64_t need = (uint64_t)BB_SPIKES_FIXED_SIZE + (uint64_t)count * BB_SPIKE_PAIR_SIZE;
+    if (need != h.payload_len)
+        return fail(st, BB_PROTO_E_COUNT, base + 24, "%u spikes need %llu payload bytes, have %u",
+                    (unsigned)count, (unsigned long long)need, (unsigned)h.payload_len);
+    if (iv.end_step <= iv.start_step || iv.end_step - iv.start_step > UINT32_MAX)
+        return fail(st, BB_PROTO_E_INTERVAL, base + 8, "[%llu, %llu)",
+                    (unsigned long long)iv.start_step, (unsigned long long)iv.end_step);
+    uint64_t steps = iv.end_step - iv.start_step;
+    const unsigned char *pairs = q + BB_SPIKES_FIXED_SIZE;
+    for (uint32_t i = 0; i < count; i++) {
+        size_t at = base + BB_SPIKES_FIXED_SIZE + (size_t)i * BB_SPIKE_PAIR_SIZE;
+        uint32_t src = get_u32(pairs + (size_t)i * BB_SPIKE_PAIR_SIZE);
+        uint32_t off = get_u32(pairs + (size_t)i * BB_SPIKE_PAIR_SIZE + 4);
+        if (ex && ex->n_sources && src >= ex->n_sources)
+            return fail(st, BB_PROTO_E_ID_RANGE, at, "spike %u: source id %u >= %u sources",
+                        (unsigned)i, (unsigned)src, (unsigned)ex->n_sources);
+        if (off >= steps)
+            return fail(st, BB_PROTO_E_OFFSET_RANGE, at + 4, "spike %u: offset %u >= %llu steps",
+                        (unsigned)i, (unsigned)off, (unsigned long long)steps);
+    }
+    if (out) *out = (bb_spike_view){.header = h, .interval = iv, .count = count, .pairs = pairs};
+    return ok(st);
+}
+
+bb_spike bb_spike_view_get(const bb_spike_view *v, uint32_t i)
+{
+    const unsigned char *p = v->pairs + (size_t)i * BB_SPIKE_PAIR_SIZE;
+    return (bb_spike){get_u32(p), get_u32(p + 4)};
+}
+
+/* Copies n floats from p into dst, checking each is finite and within [lo, hi]. */
+static bb_proto_err copy_floats(float *dst, const unsigned char *p, uint32_t n, size_t at,
+                                float lo, float hi, const char *what, bb_proto_status *st)
+{
+    memcpy(dst, p, (size_t)n * 4u);
+    for (uint32_t i = 0; i < n; i++)
+        if (!isfinite(dst[i]) || dst[i] < lo || dst[i] > hi)
+            return fail(st, BB_PROTO_E_VALUE, at + (size_t)i * 4u, "%s %u = %g", what, (unsigned)i,
+                        (double)dst[i]);
+    return BB_PROTO_OK;
+}
+
+bb_proto_err bb_decode_activation(const void *buf, size_t len, const bb_expect *ex,
+                                  uint64_t *exchange, float *activation, bb_proto_status *st)
+{
+    bb_msg_header h;
+    bb_proto_err rc = open_payload(buf, len, ex, BB_MSG_ACTIVATION, BB_ACTIVATION_FIXED_SIZE, &h, st);
+    if (rc) return rc;
+    const unsigned char *q = (const unsigned char *)buf + BB_PROTO_HEADER_SIZE;
+    const size_t base = BB_PROTO_HEADER_SIZE;
+    uint32_t n = get_u32(q + 8);
+    if (get_u32(q + 12) != 0) return fail(st, BB_PROTO_E_RESERVED, base + 12, NULL);
+    if ((uint64_t)BB_ACTIVATION_FIXED_SIZE + (uint64_t)n * 4u != h.payload_len)
+        return fail(st, BB_PROTO_E_COUNT, base + 8, "%u muscles in %u payload bytes", (unsigned)n,
+                    (unsigned)h.payload_len);
+    if (!ex || n != ex->n_muscles)
+        return fail(st, BB_PROTO_E_SIZE, base + 8, "%u muscles, expected %u", (unsigned)n,
+                    ex ? (unsigned)ex->n_muscles : 0u);
+    rc = copy_floats(activation, q + BB_ACTIVATION_FIXED_SIZE, n, base + BB_ACTIVATION_FIXED_SIZE,
+                     0.0f, 1.0f, "muscle", st);
+    if (rc) return rc;
+    if (exchange) *exchange = get_u64(q);
+    return ok(st);
+}
+
+bb_proto_err bb_decode_feedback(const void *buf, size_t len, const bb_expect *ex,
+                                uint64_t *exchange, float *taxels, float *proprio,
+                                bb_proto_status *st)
+{
+    bb_msg_header h;
+    bb_proto_err rc = open_payload(buf, len, ex, BB_MSG_FEEDBACK, BB_FEEDBACK_FIXED_SIZE, &h, st);
+    if (rc) return rc;
+    const unsigned char *q = (const unsigned char *)buf + BB_PROTO_HEADER_SIZE;
+    const size_t base = BB_PROTO_HEADER_SIZE;
+    uint32_t nt = get_u32(q + 8), np = get_u32(q + 12);
+    if ((uint64_t)BB_FEEDBACK_FIXED_SIZE + ((uint64_t)nt + np) * 4u != h.payload_len)
+        return fail(st, BB_PROTO_E_COUNT, base + 8, "%u taxels + %u channels in %u payload bytes",
+                    (unsigned)nt, (unsigned)np, (unsigned)h.payload_len);
+    if (!ex || nt != ex->n_taxels || np != ex->n_proprio)
+        return fail(st, BB_PROTO_E_SIZE, base + 8, "%u taxels and %u channels, expected %u and %u",
+                    (unsigned)nt, (unsigned)np, ex ? (unsigned)ex->n_taxels : 0u,
+                    ex ? (unsigned)ex->n_proprio : 0u);
+    size_t at = base + BB_FEEDBACK_FIXED_SIZE;
+    rc = copy_floats(taxels, q + BB_FEEDBACK_FIXED_SIZE, nt, at, 0.0f, INFINITY, "taxel", st);
+    if (rc) return rc;
+    at += (size_t)nt * 4u;
+    rc = copy_floats(proprio, q + BB_FEEDBACK_FIXED_SIZE + (size_t)nt * 4u, np, at, -INFINITY, INFINITY,
+                     "proprioceptor channel", st);
+    if (rc) return rc;
+    if (exchange) *exchange = get_u64(q);
+    return ok(st);
+}
