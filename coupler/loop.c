@@ -297,7 +297,9 @@ static size_t brain_step(brain_side *b, const bb_interval *iv, const bb_feedback
 static void run_brain_rank(brain_side *b)
 {
     const bb_plan *p = b->plan;
-    double timeout = b->cfg->watchdog_s;
+    /* Twice the coupler's limit: when a brain rank falls silent, the coupler,
+     * which knows which rank it is waiting for, reports first. */
+    double timeout = 2 * b->cfg->watchdog_s;
     for (uint64_t k = 0; k < p->n_exchanges; k++) {
         bb_interval iv = interval_of(p, k);
         const bb_feedback *fb = NULL;

@@ -269,15 +269,16 @@ bb_spike bb_spike_view_get(const bb_spike_view *v, uint32_t i)
     return (bb_spike){get_u32(p), get_u32(p + 4)};
 }
 
-/* Copies n floats from p into dst, checking each is finite and within [lo, hi]. */
-static bb_proto_err copy_floats(float *dst, const unsigned char *p, uint32_t n, size_t at,
-                                float lo, float hi, const char *what, bb_proto_status *st)
+/* Checks that n floats at p are finite and within [lo, hi]; copies none on error. */
+static bb_proto_err check_floats(const unsigned char *p, uint32_t n, size_t at, float lo, float hi, const char *what,
+                                 bb_proto_status *st)
 {
-    memcpy(dst, p, (size_t)n * 4u);
-    for (uint32_t i = 0; i < n; i++)
-        if (!isfinite(dst[i]) || dst[i] < lo || dst[i] > hi)
-            return fail(st, BB_PROTO_E_VALUE, at + (size_t)i * 4u, "%s %u = %g", what, (unsigned)i,
-                        (double)dst[i]);
+    for (uint32_t i = 0; i < n; i++) {
+        float x;
+        memcpy(&x, p + (size_t)i * 4u, 4);
+        if (!isfinite(x) || x < lo || x > hi)
+            return fail(st, BB_PROTO_E_VALUE, at + (size_t)i * 4u, "%s %u = %g", what, (unsigned)i, (double)x);
+    }
     return BB_PROTO_OK;
 }
 
@@ -297,9 +298,9 @@ bb_proto_err bb_decode_activation(const void *buf, size_t len, const bb_expect *
     if (!ex || n != ex->n_muscles)
         return fail(st, BB_PROTO_E_SIZE, base + 8, "%u muscles, expected %u", (unsigned)n,
                     ex ? (unsigned)ex->n_muscles : 0u);
-    rc = copy_floats(activation, q + BB_ACTIVATION_FIXED_SIZE, n, base + BB_ACTIVATION_FIXED_SIZE,
-                     0.0f, 1.0f, "muscle", st);
+    rc = check_floats(q + BB_ACTIVATION_FIXED_SIZE, n, base + BB_ACTIVATION_FIXED_SIZE, 0.0f, 1.0f, "muscle", st);
     if (rc) return rc;
+    if (n) memcpy(activation, q + BB_ACTIVATION_FIXED_SIZE, (size_t)n * 4u);
     if (exchange) *exchange = get_u64(q);
     return ok(st);
 }
@@ -321,13 +322,14 @@ bb_proto_err bb_decode_feedback(const void *buf, size_t len, const bb_expect *ex
         return fail(st, BB_PROTO_E_SIZE, base + 8, "%u taxels and %u channels, expected %u and %u",
                     (unsigned)nt, (unsigned)np, ex ? (unsigned)ex->n_taxels : 0u,
                     ex ? (unsigned)ex->n_proprio : 0u);
-    size_t at = base + BB_FEEDBACK_FIXED_SIZE;
-    rc = copy_floats(taxels, q + BB_FEEDBACK_FIXED_SIZE, nt, at, 0.0f, INFINITY, "taxel", st);
+    const unsigned char *tx = q + BB_FEEDBACK_FIXED_SIZE, *pr = tx + (size_t)nt * 4u;
+    rc = check_floats(tx, nt, base + BB_FEEDBACK_FIXED_SIZE, 0.0f, INFINITY, "taxel", st);
     if (rc) return rc;
-    at += (size_t)nt * 4u;
-    rc = copy_floats(proprio, q + BB_FEEDBACK_FIXED_SIZE + (size_t)nt * 4u, np, at, -INFINITY, INFINITY,
-                     "proprioceptor channel", st);
+    rc = check_floats(pr, np, base + BB_FEEDBACK_FIXED_SIZE + (size_t)nt * 4u, -INFINITY, INFINITY,
+                      "proprioceptor channel", st);
     if (rc) return rc;
+    if (nt) memcpy(taxels, tx, (size_t)nt * 4u);
+    if (np) memcpy(proprio, pr, (size_t)np * 4u);
     if (exchange) *exchange = get_u64(q);
     return ok(st);
 }

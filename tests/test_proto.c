@@ -1,0 +1,260 @@
+/* Wire format: round trips, and one test per decoder error. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "brainbody/proto.h"
+
+static unsigned char buf[4096];
+
+static size_t spike_packet(uint64_t seq, const bb_spike *s, uint32_t n)
+{
+    bb_interval iv = {seq, seq * 50, seq * 50 + 50};
+    return bb_encode_spikes(buf, sizeof buf, seq, 1, &iv, s, n);
+}
+
+/* Recomputes the CRC after a test edits the packet, so the edit reaches the check it targets. */
+static void reseal(unsigned char *p, size_t len)
+{
+    uLong c = crc32(0L, Z_NULL, 0);
+    c = crc32(c, p, 24);
+    c = crc32(c, p + 28, 4);
+    c = crc32(c, p + 32, (uInt)(len - 32));
+    uint32_t v = (uint32_t)c;
+    memcpy(p + 24, &v, 4);
+}
+
+static void put32(size_t at, uint32_t v) { memcpy(buf + at, &v, 4); }
+
+static const bb_spike three[3] = {{7, 0}, {3, 12}, {999, 49}};
+static const bb_expect spikes_ok = {.kind = BB_MSG_SPIKES, .seq = 5, .check_seq = 1, .n_sources = 1000};
+
+Test(proto, spikes_round_trip)
+{
+    size_t len = spike_packet(5, three, 3);
+    cr_assert_eq(len, bb_spikes_packet_size(3));
+    bb_spike_view v;
+    bb_proto_status st;
+    cr_assert_eq(bb_decode_spikes(buf, len, &spikes_ok, &v, &st), BB_PROTO_OK);
+    cr_assert_eq(v.count, 3);
+    cr_assert_eq(v.header.sender, 1);
+    cr_assert_eq(v.header.seq, 5);
+    cr_assert_eq(v.interval.start_step, 250);
+    cr_assert_eq(v.interval.end_step, 300);
+    for (uint32_t i = 0; i < 3; i++) {
+        bb_spike s = bb_spike_view_get(&v, i);
+        cr_assert_eq(s.source, three[i].source);
+        cr_assert_eq(s.offset, three[i].offset);
+    }
+}
+
+Test(proto, empty_spike_packet_round_trip)
+{
+    size_t len = spike_packet(5, NULL, 0);
+    bb_spike_view v;
+    cr_assert_eq(bb_decode_spikes(buf, len, &spikes_ok, &v, NULL), BB_PROTO_OK);
+    cr_assert_eq(v.count, 0);
+}
+
+Test(proto, activation_round_trip)
+{
+    float a[4] = {0, 0.25f, 0.5f, 1}, back[4];
+    size_t len = bb_encode_activation(buf, sizeof buf, 9, 0, 9, a, 4);
+    bb_expect ex = {.n_muscles = 4};
+    uint64_t k = 0;
+    cr_assert_eq(bb_decode_activation(buf, len, &ex, &k, back, NULL), BB_PROTO_OK);
+    cr_assert_eq(k, 9);
+    cr_assert_arr_eq(a, back, sizeof a);
+}
+
+Test(proto, feedback_round_trip)
+{
+    float t[3] = {0, 1, 2}, p[6] = {-1, 0.5f, 3, 4, 5, -6}, t2[3], p2[6];
+    size_t len = bb_encode_feedback(buf, sizeof buf, 2, 0, 2, t, 3, p, 6);
+    cr_assert_eq(len, bb_feedback_packet_size(3, 6));
+    bb_expect ex = {.n_taxels = 3, .n_proprio = 6};
+    uint64_t k = 0;
+    cr_assert_eq(bb_decode_feedback(buf, len, &ex, &k, t2, p2, NULL), BB_PROTO_OK);
+    cr_assert_eq(k, 2);
+    cr_assert_arr_eq(t, t2, sizeof t);
+    cr_assert_arr_eq(p, p2, sizeof p);
+}
+
+Test(proto, encoder_refuses_small_buffer)
+{
+    bb_interval iv = {0, 0, 50};
+    cr_assert_eq(bb_encode_spikes(buf, bb_spikes_packet_size(3) - 1, 0, 0, &iv, three, 3), 0);
+}
+
+/* Decodes buf[0..len) as spikes and checks the error code and offset. */
+static void expect_spike_error(size_t len, bb_proto_err code, size_t offset)
+{
+    bb_proto_status st;
+    bb_spike_view v;
+    cr_assert_eq(bb_decode_spikes(buf, len, &spikes_ok, &v, &st), code, "got %s", bb_proto_strerror(st.code));
+    cr_assert_eq(st.code, code);
+    cr_assert_eq(st.offset, offset, "offset %zu", st.offset);
+    char msg[256];
+    bb_proto_describe(&st, msg, sizeof msg);
+    cr_assert(strstr(msg, "at byte") != NULL, "%s", msg);
+}
+
+Test(proto, short_header) { spike_packet(5, three, 3); expect_spike_error(31, BB_PROTO_E_SHORT_HEADER, 31); }
+
+Test(proto, wrong_magic)
+{
+    size_t len = spike_packet(5, three, 3);
+    buf[0] = 'X';
+    expect_spike_error(len, BB_PROTO_E_MAGIC, 0);
+}
+
+Test(proto, unknown_version)
+{
+    size_t len = spike_packet(5, three, 3);
+    buf[4] = 2;
+    reseal(buf, len);
+    expect_spike_error(len, BB_PROTO_E_VERSION, 4);
+}
+
+Test(proto, unknown_kind)
+{
+    size_t len = spike_packet(5, three, 3);
+    buf[6] = 77;
+    reseal(buf, len);
+    expect_spike_error(len, BB_PROTO_E_KIND, 6);
+}
+
+Test(proto, unexpected_kind)
+{
+    float a[2] = {0, 1};
+    size_t len = bb_encode_activation(buf, sizeof buf, 5, 0, 5, a, 2);
+    expect_spike_error(len, BB_PROTO_E_KIND, 6);
+}
+
+Test(proto, reserved_header_field)
+{
+    size_t len = spike_packet(5, three, 3);
+    buf[29] = 1;
+    reseal(buf, len);
+    expect_spike_error(len, BB_PROTO_E_RESERVED, 28);
+}
+
+Test(proto, declared_length_over_limit)
+{
+    size_t len = spike_packet(5, three, 3);
+    put32(12, BB_PROTO_MAX_PAYLOAD + 1u);
+    expect_spike_error(len, BB_PROTO_E_LENGTH, 12);
+}
+
+Test(proto, truncated_payload)
+{
+    size_t len = spike_packet(5, three, 3);
+    expect_spike_error(len - 5, BB_PROTO_E_TRUNCATED, len - 5);
+}
+
+Test(proto, trailing_bytes)
+{
+    size_t len = spike_packet(5, three, 3);
+    expect_spike_error(len + 3, BB_PROTO_E_TRAILING, len);
+}
+
+Test(proto, bad_checksum)
+{
+    size_t len = spike_packet(5, three, 3);
+    buf[len - 1] ^= 0x40; /* one flipped bit in the last spike */
+    expect_spike_error(len, BB_PROTO_E_CHECKSUM, 24);
+}
+
+Test(proto, out_of_sequence)
+{
+    size_t len = spike_packet(6, three, 3);
+    expect_spike_error(len, BB_PROTO_E_SEQUENCE, 16);
+}
+
+Test(proto, count_that_overflows_the_payload)
+{
+    size_t len = spike_packet(5, three, 3);
+    put32(32 + 24, 0x20000001u); /* 0x20000001 * 8 wraps a 32-bit product to 8 */
+    reseal(buf, len);
+    expect_spike_error(len, BB_PROTO_E_COUNT, 32 + 24);
+}
+
+Test(proto, payload_shorter_than_fixed_part)
+{
+    size_t len = spike_packet(5, NULL, 0);
+    put32(12, 8);
+    reseal(buf, 32 + 8);
+    expect_spike_error(32 + 8, BB_PROTO_E_TRUNCATED, 40);
+    (void)len;
+}
+
+Test(proto, empty_interval)
+{
+    bb_interval iv = {5, 100, 100};
+    size_t len = bb_encode_spikes(buf, sizeof buf, 5, 1, &iv, NULL, 0);
+    expect_spike_error(len, BB_PROTO_E_INTERVAL, 32 + 8);
+}
+
+Test(proto, source_id_out_of_range)
+{
+    bb_spike s[2] = {{1, 0}, {1000, 3}};
+    size_t len = spike_packet(5, s, 2);
+    expect_spike_error(len, BB_PROTO_E_ID_RANGE, 32 + 32 + 8);
+}
+
+Test(proto, offset_outside_interval)
+{
+    bb_spike s[1] = {{1, 50}};
+    size_t len = spike_packet(5, s, 1);
+    expect_spike_error(len, BB_PROTO_E_OFFSET_RANGE, 32 + 32 + 4);
+}
+
+Test(proto, activation_wrong_muscle_count)
+{
+    float a[3] = {0, 0, 0}, back[4];
+    size_t len = bb_encode_activation(buf, sizeof buf, 0, 0, 0, a, 3);
+    bb_expect ex = {.n_muscles = 4};
+    bb_proto_status st;
+    cr_assert_eq(bb_decode_activation(buf, len, &ex, NULL, back, &st), BB_PROTO_E_SIZE);
+}
+
+Test(proto, activation_not_finite_or_above_one)
+{
+    float bad[2][2] = {{0, NAN}, {0, 1.5f}};
+    for (int i = 0; i < 2; i++) {
+        float back[2] = {-7, -7};
+        size_t len = bb_encode_activation(buf, sizeof buf, 0, 0, 0, bad[i], 2);
+        bb_expect ex = {.n_muscles = 2};
+        bb_proto_status st;
+        cr_assert_eq(bb_decode_activation(buf, len, &ex, NULL, back, &st), BB_PROTO_E_VALUE);
+        cr_assert_eq(st.offset, 32 + 16 + 4);
+        cr_assert_eq(back[0], -7, "nothing is copied out of a rejected message");
+    }
+}
+
+Test(proto, feedback_wrong_sizes_and_values)
+{
+    float t[2] = {0, 1}, p[3] = {1, INFINITY, 0}, t2[2], p2[3];
+    size_t len = bb_encode_feedback(buf, sizeof buf, 0, 0, 0, t, 2, p, 3);
+    bb_proto_status st;
+    bb_expect wrong = {.n_taxels = 2, .n_proprio = 4};
+    cr_assert_eq(bb_decode_feedback(buf, len, &wrong, NULL, t2, p2, &st), BB_PROTO_E_SIZE);
+    bb_expect right = {.n_taxels = 2, .n_proprio = 3};
+    cr_assert_eq(bb_decode_feedback(buf, len, &right, NULL, t2, p2, &st), BB_PROTO_E_VALUE);
+    cr_assert_eq(st.offset, 32 + 16 + 8 + 4);
+    float neg[2] = {0, -1};
+    len = bb_encode_feedback(buf, sizeof buf, 0, 0, 0, neg, 2, p2, 0);
+    bb_expect taxels_only = {.n_taxels = 2};
+    cr_assert_eq(bb_decode_feedback(buf, len, &taxels_only, NULL, t2, p2, &st), BB_PROTO_E_VALUE,
+                 "a negative taxel is rejected");
+}
+
+Test(proto, every_error_has_its_own_message)
+{
+    for (int a = 0; a < BB_PROTO_NERR; a++) {
+        cr_assert(bb_proto_strerror(a) != NULL);
+        for (int b = a + 1; b < BB_PROTO_NERR; b++)
+            cr_assert_str_neq(bb_proto_strerror(a), bb_proto_strerror(b));
+    }
+}
