@@ -15,7 +15,7 @@ static void run_harness(int ranks, const char *log, const char *opt, const char 
                         const char *val2, double limit)
 {
     mpi_test_env();
-    char np[8];
+    char np[16];
     snprintf(np, sizeof np, "%d", ranks);
     char *argv[16];
     int n = 0;
