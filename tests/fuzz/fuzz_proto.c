@@ -1,0 +1,74 @@
+/* libFuzzer target for every wire-format decoder (run/fuzz). Besides not
+ * crashing, anything a decoder accepts must re-encode to the same bytes:
+ * the decoder may not accept a message it cannot represent. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "brainbody/proto.h"
+
+/* The sizes of a realistic run: 1,000 output cells, 853 muscles, 4 x 64 taxels. */
+#define N_SOURCES 1000
+#define N_MUSCLES 853
+#define N_TAXELS 256
+#define N_PROPRIO (3 * N_MUSCLES)
+
+static unsigned char again[1 << 20], input[1 << 20];
+
+/* Rewrites the CRC (PROTOCOL.md: header bytes 0-23 and 28-31, then the
+ * payload) so mutations reach the checks behind the checksum. */
+static void reseal(unsigned char *p, size_t size)
+{
+    if (size < BB_PROTO_HEADER_SIZE) return;
+    uLong c = crc32(0L, Z_NULL, 0);
+    c = crc32(c, p, 24);
+    c = crc32(c, p + 28, 4);
+    c = crc32(c, p + 32, (uInt)(size - 32));
+    uint32_t v = (uint32_t)c;
+    memcpy(p + 24, &v, 4);
+}
+
+static void same_bytes(const uint8_t *data, size_t size, size_t len)
+{
+    if (len != size || memcmp(again, data, size) != 0) abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *raw, size_t raw_size)
+{
+    /* first byte: odd = reseal the checksum, even = decode as is */
+    if (raw_size < 1 || raw_size - 1 > sizeof input) return 0;
+    size_t size = raw_size - 1;
+    memcpy(input, raw + 1, size);
+    if (raw[0] & 1) reseal(input, size);
+    const uint8_t *data = input;
+    bb_proto_status st;
+    bb_msg_header h;
+    if (bb_decode_header(data, size, NULL, &h, &st) != BB_PROTO_OK) return 0;
+
+    bb_expect ex = {.n_sources = N_SOURCES, .n_muscles = N_MUSCLES, .n_taxels = N_TAXELS, .n_proprio = N_PROPRIO};
+    bb_spike_view v;
+    if (bb_decode_spikes(data, size, &ex, &v, &st) == BB_PROTO_OK) {
+        bb_spike *s = malloc(((size_t)v.count + 1) * sizeof *s);
+        for (uint32_t i = 0; i < v.count; i++) {
+            s[i] = bb_spike_view_get(&v, i);
+            if (s[i].source >= N_SOURCES || s[i].offset >= v.interval.end_step - v.interval.start_step) abort();
+        }
+        size_t len = bb_encode_spikes(again, sizeof again, v.header.seq, v.header.sender, &v.interval, s, v.count);
+        free(s);
+        same_bytes(data, size, len);
+    }
+    static float a[N_MUSCLES], t[N_TAXELS], p[N_PROPRIO];
+    uint64_t k;
+    if (bb_decode_activation(data, size, &ex, &k, a, &st) == BB_PROTO_OK) {
+        for (int i = 0; i < N_MUSCLES; i++)
+            if (!(a[i] >= 0 && a[i] <= 1)) abort();
+        same_bytes(data, size, bb_encode_activation(again, sizeof again, h.seq, h.sender, k, a, N_MUSCLES));
+    }
+    if (bb_decode_feedback(data, size, &ex, &k, t, p, &st) == BB_PROTO_OK)
+        same_bytes(data, size,
+                   bb_encode_feedback(again, sizeof again, h.seq, h.sender, k, t, N_TAXELS, p, N_PROPRIO));
+    return 0;
+}

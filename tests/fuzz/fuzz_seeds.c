@@ -1,0 +1,37 @@
+/* Writes valid packets of every kind into a folder: the fuzzer's seed corpus. */
+#include <stdio.h>
+
+#include "brainbody/proto.h"
+
+static unsigned char buf[1 << 16];
+
+/* Each seed starts with the fuzz target's mode byte (1: reseal the checksum). */
+static void save(const char *dir, const char *name, size_t len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fputc(1, f) == EOF || fwrite(buf, 1, len, f) != len) {
+        perror(path);
+        return;
+    }
+    fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: fuzz_seeds DIR\n");
+        return 2;
+    }
+    bb_spike s[3] = {{0, 0}, {500, 10}, {999, 49}};
+    bb_interval iv = {3, 150, 200};
+    save(argv[1], "spikes", bb_encode_spikes(buf, sizeof buf, 3, 1, &iv, s, 3));
+    save(argv[1], "spikes_empty", bb_encode_spikes(buf, sizeof buf, 0, 2, &iv, s, 0));
+    static float a[853], t[256], p[3 * 853];
+    for (int i = 0; i < 853; i++) a[i] = (float)i / 853.0f, p[3 * i] = 0.01f, p[3 * i + 1] = -0.1f, p[3 * i + 2] = 0.2f;
+    for (int i = 0; i < 256; i++) t[i] = (float)(i % 7);
+    save(argv[1], "activation", bb_encode_activation(buf, sizeof buf, 4, 0, 4, a, 853));
+    save(argv[1], "feedback", bb_encode_feedback(buf, sizeof buf, 5, 0, 5, t, 256, p, 3 * 853));
+    return 0;
+}
