@@ -31,8 +31,9 @@ void bb_efferent_apply(bb_efferent *e, const bb_spike *spikes, uint32_t n, float
     memset(e->counts, 0, e->n_muscles * sizeof *e->counts);
     if (e->enabled)
         for (uint32_t i = 0; i < n; i++) e->counts[bb_efferent_muscle_of(e, spikes[i].source)]++;
+    const float per_spike = 1.0f / e->gain_spikes;
     for (uint32_t m = 0; m < e->n_muscles; m++) {
-        float x = (float)e->counts[m] / e->gain_spikes;
+        float x = (float)e->counts[m] * per_spike;
         excitation[m] = x < 1.0f ? x : 1.0f;
     }
 }

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <zlib.h>
 
 #include "efferent.h"
 #include "status.h"
@@ -20,8 +19,9 @@ typedef struct coupler {
     bb_body_role *body;
     const bb_run_hooks *hooks;
     bb_efferent eff;
-    bb_spike *merged;
+    bb_spike *merged, *arrived; /* arrived: spikes as received, rank by rank */
     size_t merged_n, merged_cap;
+    uint32_t *bucket;           /* per step offset: counting-sort positions */
     float *excitation, *next_excitation, *taxels, *proprio;
     unsigned char *pkt;  /* scratch for canonical spike and activation packets */
     size_t pkt_cap;
@@ -30,7 +30,7 @@ typedef struct coupler {
     MPI_Request *fb_req[2];
     unsigned char **rx;   /* per brain rank receive buffer */
     size_t *rx_cap;
-    uLong digest;
+    uint32_t digest;
     uint64_t spikes_total;
 } coupler;
 
@@ -119,15 +119,18 @@ static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, 
         c->fb_req[i] = xcalloc((size_t)nb, sizeof(MPI_Request));
         for (int r = 0; r < nb; r++) c->fb_req[i][r] = MPI_REQUEST_NULL;
     }
+    c->bucket = xcalloc((size_t)plan->brain_steps_per_exchange + 1, sizeof *c->bucket);
     c->rx = xcalloc((size_t)nb, sizeof *c->rx);
     c->rx_cap = xcalloc((size_t)nb, sizeof *c->rx_cap);
-    c->digest = crc32(0L, Z_NULL, 0);
+    c->digest = 0;
 }
 
 static void coupler_free(coupler *c)
 {
     bb_efferent_free(&c->eff);
     free(c->merged);
+    free(c->arrived);
+    free(c->bucket);
     free(c->excitation);
     free(c->next_excitation);
     free(c->taxels);
@@ -166,12 +169,37 @@ static void coupler_take_spikes(coupler *c, const unsigned char *buf, size_t len
                  (unsigned long long)iv->end_step);
     if (c->merged_n + v.count > c->merged_cap) {
         size_t ncap = (c->merged_n + v.count) * 2 + 64;
-        bb_spike *g = realloc(c->merged, ncap * sizeof *g);
-        if (!g) bb_fatal(4, "out of memory for %zu spikes", ncap);
-        c->merged = g;
+        bb_spike *g = realloc(c->arrived, ncap * sizeof *g), *h = g ? realloc(c->merged, ncap * sizeof *h) : NULL;
+        if (!g || !h) bb_fatal(4, "out of memory for %zu spikes", ncap);
+        c->arrived = g;
+        c->merged = h;
         c->merged_cap = ncap;
     }
-    for (uint32_t i = 0; i < v.count; i++) c->merged[c->merged_n++] = bb_spike_view_get(&v, i);
+    for (uint32_t i = 0; i < v.count; i++) c->arrived[c->merged_n++] = bb_spike_view_get(&v, i);
+}
+
+/* Orders the arrived spikes by (offset, source): a stable counting sort by
+ * offset, which with brain ranks owning ascending id blocks is already the
+ * full order; checked, with qsort as the fallback for any other partition. */
+static void coupler_merge(coupler *c)
+{
+    uint32_t steps = c->plan->brain_steps_per_exchange, n = (uint32_t)c->merged_n;
+    memset(c->bucket, 0, ((size_t)steps + 1) * sizeof *c->bucket);
+    for (uint32_t i = 0; i < n; i++) c->bucket[c->arrived[i].offset + 1]++;
+    for (uint32_t s = 1; s <= steps; s++) c->bucket[s] += c->bucket[s - 1];
+    for (uint32_t i = 0; i < n; i++) c->merged[c->bucket[c->arrived[i].offset]++] = c->arrived[i];
+    for (uint32_t i = 1; i < n; i++)
+        if (cmp_spike(&c->merged[i - 1], &c->merged[i]) > 0) {
+            qsort(c->merged, n, sizeof *c->merged, cmp_spike);
+            return;
+        }
+}
+
+/* Chains a sealed packet into the run digest through its header (which holds
+ * its own CRC of header and payload): no second pass over the payload. */
+static void digest_packet(coupler *c, const unsigned char *packet)
+{
+    c->digest = bb_crc32(c->digest, packet, BB_PROTO_HEADER_SIZE);
 }
 
 /* After all spikes of interval iv are in: excitation, feedback packet, digest, observer.
@@ -179,18 +207,19 @@ static void coupler_take_spikes(coupler *c, const unsigned char *buf, size_t len
 static void coupler_finish(coupler *c, const bb_interval *iv, int slot)
 {
     const bb_body_sizes *s = &c->body->sizes;
-    qsort(c->merged, c->merged_n, sizeof *c->merged, cmp_spike);
+    coupler_merge(c);
     bb_efferent_apply(&c->eff, c->merged, (uint32_t)c->merged_n, c->next_excitation);
 
-    size_t n = bb_spikes_packet_size((uint32_t)c->merged_n);
-    unsigned char *p = scratch(c, n > bb_activation_packet_size(s->n_muscles) ? n : bb_activation_packet_size(s->n_muscles));
-    size_t len = bb_encode_spikes(p, c->pkt_cap, iv->exchange, 0, iv, c->merged, (uint32_t)c->merged_n);
-    c->digest = crc32(c->digest, p, (uInt)len);
-    len = bb_encode_activation(p, c->pkt_cap, iv->exchange, 0, iv->exchange, c->next_excitation, s->n_muscles);
-    c->digest = crc32(c->digest, p, (uInt)len);
-    len = bb_encode_feedback(c->fb[slot], c->fb_len, iv->exchange, 0, iv->exchange, c->taxels, s->n_taxels,
-                             c->proprio, s->n_proprio);
-    c->digest = crc32(c->digest, c->fb[slot], (uInt)len);
+    size_t need = bb_spikes_packet_size((uint32_t)c->merged_n);
+    unsigned char *p = scratch(c, need);
+    bb_encode_spikes(p, c->pkt_cap, iv->exchange, 0, iv, c->merged, (uint32_t)c->merged_n);
+    digest_packet(c, p);
+    bb_encode_feedback(c->fb[slot], c->fb_len, iv->exchange, 0, iv->exchange, c->taxels, s->n_taxels, c->proprio,
+                       s->n_proprio);
+    digest_packet(c, c->fb[slot]);
+    /* Excitation crosses no rank (body and coupler share one), so it is not
+     * packed; hashing it still catches any divergence in the efferent map. */
+    c->digest = bb_crc32(c->digest, c->next_excitation, s->n_muscles * sizeof(float));
     c->spikes_total += c->merged_n;
 
     if (c->hooks && c->hooks->observe) {
@@ -373,7 +402,7 @@ int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_fact
         res->wall_s = now_s() - t0;
         if (have_body) {
             res->spikes = c.spikes_total;
-            res->digest = (uint32_t)c.digest;
+            res->digest = c.digest;
             coupler_free(&c);
         }
         if (have_brain) brain_free(&b);

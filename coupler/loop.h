@@ -30,7 +30,7 @@ typedef struct bb_run_hooks {
 typedef struct bb_run_result {
     uint64_t exchanges;
     uint64_t spikes;
-    uint32_t digest; /* CRC-32 of every exchanged packet in canonical form */
+    uint32_t digest; /* CRC-32 chained over every exchange's canonical packets and excitation */
     double wall_s;
 } bb_run_result;
 

@@ -4,7 +4,7 @@
  * runs on different rank counts can be compared byte for byte.
  *
  * usage: exchange_harness EXP.yaml LOG [--set k=v]... [--die-at K] [--bad-id-at K]
- *                         [--hang-at K] [--body-fail-at K]
+ *                         [--hang-at K] [--body-fail-at K] [--partition blocks|round-robin]
  * Faults are injected on brain rank 0 (world rank 1) or the body. */
 #include <mpi.h>
 #include <signal.h>
@@ -25,6 +25,7 @@
 #define NO_FAULT UINT64_MAX
 
 static uint64_t die_at = NO_FAULT, bad_id_at = NO_FAULT, hang_at = NO_FAULT, body_fail_at = NO_FAULT;
+static int round_robin; /* cells dealt to ranks like cards, not in blocks */
 
 static uint64_t mix(uint64_t x)
 {
@@ -54,8 +55,14 @@ static int loop_cell(const float *proprio, uint32_t n_cells, uint32_t *cell)
 typedef struct syn_brain {
     uint64_t seed;
     uint32_t first, count, n_cells, steps;
-    int index;
+    int index, n_ranks;
 } syn_brain;
+
+static int owns(const syn_brain *b, uint32_t c)
+{
+    if (round_robin) return c % (uint32_t)b->n_ranks == (uint32_t)b->index;
+    return c >= b->first && c < b->first + b->count;
+}
 
 static long syn_brain_step(void *ctx, const bb_interval *iv, const bb_feedback *fb, bb_spike *out, size_t cap,
                            char *err, size_t errcap)
@@ -79,13 +86,13 @@ static long syn_brain_step(void *ctx, const bb_interval *iv, const bb_feedback *
     }
     size_t n = 0;
     for (uint32_t s = 0; s + 1 < b->steps; s++)
-        for (uint32_t c = b->first; c < b->first + b->count; c++)
-            if (rule_spike(b->seed, c, iv->start_step + s)) {
+        for (uint32_t c = 0; c < b->n_cells; c++)
+            if (owns(b, c) && rule_spike(b->seed, c, iv->start_step + s)) {
                 if (n == cap) return -1;
                 out[n++] = (bb_spike){c, s};
             }
     uint32_t lc;
-    if (fb && loop_cell(fb->proprio, b->n_cells, &lc) && lc >= b->first && lc < b->first + b->count && n < cap)
+    if (fb && loop_cell(fb->proprio, b->n_cells, &lc) && owns(b, lc) && n < cap)
         out[n++] = (bb_spike){lc, b->steps - 1};
     if (b->index == 0 && k == bad_id_at && n < cap) out[n++] = (bb_spike){b->n_cells + 5, 0};
     return (long)n;
@@ -98,8 +105,8 @@ static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm comm, 
     syn_brain *b = calloc(1, sizeof *b);
     bb_block blk = bb_partition_block(cfg->output_cells, plan->n_brain, plan->brain_index);
     *b = (syn_brain){cfg->seed, blk.first, blk.count, cfg->output_cells, plan->brain_steps_per_exchange,
-                     plan->brain_index};
-    *out = (bb_brain_role){b, (size_t)b->count * b->steps + 2, syn_brain_step, free};
+                     plan->brain_index, plan->n_brain};
+    *out = (bb_brain_role){b, (size_t)(blk.count + 1) * b->steps + 2, syn_brain_step, free};
     return 0;
 }
 
@@ -188,6 +195,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--bad-id-at") == 0) bad_id_at = arg_u64(argv[i + 1]);
         else if (strcmp(argv[i], "--hang-at") == 0) hang_at = arg_u64(argv[i + 1]);
         else if (strcmp(argv[i], "--body-fail-at") == 0) body_fail_at = arg_u64(argv[i + 1]);
+        else if (strcmp(argv[i], "--partition") == 0) round_robin = strcmp(argv[i + 1], "round-robin") == 0;
         else {
             fprintf(stderr, "harness: unknown option %s\n", argv[i]);
             return 2;

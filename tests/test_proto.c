@@ -250,6 +250,19 @@ Test(proto, feedback_wrong_sizes_and_values)
                  "a negative taxel is rejected");
 }
 
+/* bb_crc32 (ISA-L where built with it) must equal zlib's CRC-32, chained or not. */
+Test(proto, crc_matches_zlib)
+{
+    static unsigned char data[70001];
+    for (size_t i = 0; i < sizeof data; i++) data[i] = (unsigned char)(i * 131u + (i >> 7));
+    for (size_t len = 0; len < sizeof data; len = len * 3 + 1) {
+        uint32_t ours = bb_crc32(0, data, len);
+        cr_assert_eq(ours, (uint32_t)crc32(0, data, (uInt)len), "length %zu", len);
+        size_t cut = len / 3;
+        cr_assert_eq(bb_crc32(bb_crc32(0, data, cut), data + cut, len - cut), ours, "chained, length %zu", len);
+    }
+}
+
 Test(proto, every_error_has_its_own_message)
 {
     for (int a = 0; a < BB_PROTO_NERR; a++) {

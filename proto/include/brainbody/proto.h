@@ -101,6 +101,10 @@ typedef struct bb_expect {
     uint32_t n_proprio;  /* feedback: exact proprioceptor channel count */
 } bb_expect;
 
+/* The wire format's CRC-32 (ISO-HDLC, as zlib's crc32): chain with crc = 0
+ * first. Hardware-accelerated through ISA-L where the build found it. */
+uint32_t bb_crc32(uint32_t crc, const void *buf, size_t len);
+
 const char *bb_proto_strerror(bb_proto_err code);
 /* "wrong magic at byte 0: ..." into buf; returns buf. */
 const char *bb_proto_describe(const bb_proto_status *st, char *buf, size_t cap);

@@ -1,0 +1,28 @@
+/* The wire format's CRC-32. ISA-L (libisal-dev) computes the same CRC as
+ * zlib about ten times faster with carry-less multiply; zlib is the fallback
+ * where ISA-L is not packaged. Both give identical values (tests/test_proto.c). */
+#include "brainbody/proto.h"
+
+#ifdef BB_HAVE_ISAL
+#include <isa-l/crc.h>
+
+uint32_t bb_crc32(uint32_t crc, const void *buf, size_t len)
+{
+    return crc32_gzip_refl(crc, buf, (uint64_t)len);
+}
+#else
+#include <limits.h>
+#include <zlib.h>
+
+uint32_t bb_crc32(uint32_t crc, const void *buf, size_t len)
+{
+    const unsigned char *p = buf;
+    uLong c = crc;
+    while (len > UINT_MAX) {
+        c = crc32(c, p, UINT_MAX);
+        p += UINT_MAX;
+        len -= UINT_MAX;
+    }
+    return (uint32_t)crc32(c, p, (uInt)len);
+}
+#endif
