@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include "brainbody/proto.h"
+#include "reseal.h"
 
 static unsigned char buf[4096];
 
@@ -12,17 +13,6 @@ static size_t spike_packet(uint64_t seq, const bb_spike *s, uint32_t n)
 {
     bb_interval iv = {seq, seq * 50, seq * 50 + 50};
     return bb_encode_spikes(buf, sizeof buf, seq, 1, &iv, s, n);
-}
-
-/* Recomputes the CRC after a test edits the packet, so the edit reaches the check it targets. */
-static void reseal(unsigned char *p, size_t len)
-{
-    uLong c = crc32(0L, Z_NULL, 0);
-    c = crc32(c, p, 24);
-    c = crc32(c, p + 28, 4);
-    c = crc32(c, p + 32, (uInt)(len - 32));
-    uint32_t v = (uint32_t)c;
-    memcpy(p + 24, &v, 4);
 }
 
 static void put32(size_t at, uint32_t v) { memcpy(buf + at, &v, 4); }
