@@ -38,6 +38,9 @@ typedef struct bb_config {
 
     char task[BB_NAME_MAX];
 
+    int record_spikes;
+    double flush_s;
+
     char output_dir[BB_PATH_MAX]; /* relative to the working directory */
     double watchdog_s;
 

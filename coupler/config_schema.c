@@ -22,6 +22,8 @@ const bb_key_spec bb_config_schema[] = {
     {"coupling.gain_spikes", BB_KEY_FLOAT, 0, "10", 0, 1e9, 1, NULL, FIELD(gain_spikes)},
     {"feedback.enabled", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(feedback_enabled)},
     {"task.kind", BB_KEY_ENUM, 0, "none", 0, 0, 0, "none", FIELD(task)},
+    {"recording.spikes", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(record_spikes)},
+    {"recording.flush_s", BB_KEY_FLOAT, 0, "1", 0, 1e7, 1, NULL, FIELD(flush_s)},
     {"output.dir", BB_KEY_PATH_OUT, 1, NULL, 0, 0, 0, NULL, FIELD(output_dir)},
     {"watchdog.timeout_s", BB_KEY_FLOAT, 0, "60", 0, 86400, 1, NULL, FIELD(watchdog_s)},
 };

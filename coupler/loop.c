@@ -225,7 +225,8 @@ static void coupler_finish(coupler *c, const bb_interval *iv, int slot)
     if (c->hooks && c->hooks->observe) {
         bb_exchange_record r = {iv, c->merged, (uint32_t)c->merged_n, c->next_excitation, s->n_muscles,
                                 c->taxels, c->proprio, s->n_taxels, s->n_proprio};
-        c->hooks->observe(c->hooks->ctx, &r);
+        char err[512];
+        if (c->hooks->observe(c->hooks->ctx, &r, err, sizeof err)) bb_fatal(6, "output: %s", err);
     }
     float *t = c->excitation;
     c->excitation = c->next_excitation;

@@ -24,7 +24,9 @@ typedef struct bb_run_hooks {
     /* Coupler rank, after every role is built and before the first exchange;
      * a non-zero return stops every rank with exit status 2 (nothing run). */
     int (*prepare)(void *ctx, const bb_body_role *body, char *err, size_t cap);
-    void (*observe)(void *ctx, const bb_exchange_record *r);
+    /* Coupler rank, after every exchange; a non-zero return (message in err)
+     * stops every rank with exit status 6. */
+    int (*observe)(void *ctx, const bb_exchange_record *r, char *err, size_t cap);
 } bb_run_hooks;
 
 typedef struct bb_run_result {

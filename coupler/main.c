@@ -26,7 +26,7 @@ static void usage(FILE *f)
             "      validate the experiment and print the resolved plan for N ranks (default 1)\n"
             "  brainbody version\n"
             "exit status: 0 ok, 2 bad input (nothing run or written), 3 exchange fault,\n"
-            "             4 out of memory, 5 brain or body failure\n");
+            "             4 out of memory, 5 brain or body failure, 6 output failure\n");
 }
 
 typedef struct args {
@@ -103,6 +103,11 @@ static int prepare_output(void *ctx, const bb_body_role *body, char *err, size_t
     return bb_output_prepare(ctx, err, cap);
 }
 
+static int observe_output(void *ctx, const bb_exchange_record *r, char *err, size_t cap)
+{
+    return bb_output_observe(ctx, r, err, cap);
+}
+
 static int cmd_run(const args *a)
 {
     static bb_config cfg;
@@ -120,16 +125,16 @@ static int cmd_run(const args *a)
         MPI_Finalize();
         return 2;
     }
-    bb_output out = {&cfg, &plan, a->force};
-    bb_run_hooks hooks = {.ctx = &out, .prepare = prepare_output};
+    bb_output out = {.cfg = &cfg, .plan = &plan, .force = a->force};
+    bb_run_hooks hooks = {.ctx = &out, .prepare = prepare_output, .observe = observe_output};
     bb_run_result res;
     rc = bb_coupler_run(&cfg, &plan, &bb_product_roles, &hooks, &res, err, sizeof err);
     if (rc) {
         if (err[0]) fprintf(stderr, "brainbody: rank %d: %s\n", rank, err);
     } else if (plan.role == BB_ROLE_BODY) {
-        if (bb_output_write_run_yaml(&out, "complete", &res, err, sizeof err)) {
+        if (bb_output_finish(&out, &res, err, sizeof err)) {
             fprintf(stderr, "brainbody: %s\n", err);
-            rc = 2;
+            rc = 6;
         }
         double sim_s = (double)res.exchanges * cfg.exchange_ms * 1e-3;
         printf("brainbody: %s: %llu exchanges of %g ms (%.3f s simulated) in %.3f s wall (%.3fx real time)\n",
@@ -142,7 +147,8 @@ static int cmd_run(const args *a)
                    plan.n_brain > 1 ? "s" : "");
         printf("brainbody: %llu output-cell spikes from %u cells drove the body's muscles; digest %08x\n",
                (unsigned long long)res.spikes, cfg.output_cells, (unsigned)res.digest);
-        printf("brainbody: run record in %s/run.yaml\n", cfg.output_dir);
+        printf("brainbody: run record in %s/run.yaml%s\n", cfg.output_dir,
+               cfg.record_spikes ? ", output-cell spikes in spikes.h5 (SONATA)" : "");
     }
     MPI_Finalize();
     return rc;

@@ -27,7 +27,7 @@ static int make_dirs(const char *path, char *err, size_t cap)
     }
 }
 
-int bb_output_prepare(const bb_output *o, char *err, size_t cap)
+int bb_output_prepare(bb_output *o, char *err, size_t cap)
 {
     struct stat st;
     char w[BB_PATH_MAX + 64];
@@ -47,7 +47,36 @@ int bb_output_prepare(const bb_output *o, char *err, size_t cap)
     } else if (make_dirs(dir, err, cap)) {
         return -1;
     }
-    return bb_output_write_run_yaml(o, "running", NULL, err, cap);
+    if (bb_output_write_run_yaml(o, "running", NULL, err, cap)) return -1;
+    o->next_flush_ns = (int64_t)(o->cfg->flush_s * 1e9);
+    if (o->cfg->record_spikes) {
+        char path[BB_PATH_MAX + 16];
+        snprintf(path, sizeof path, "%s/spikes.h5", dir);
+        remove(path); /* only reached for a new folder or with --force */
+        o->spikes = bb_spike_file_create(path, "output_cells", o->cfg->brain_dt_ms, err, cap);
+        if (!o->spikes) return -1;
+    }
+    return 0;
+}
+
+int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size_t cap)
+{
+    if (!o->spikes) return 0;
+    if (bb_spike_file_add(o->spikes, r->interval, r->spikes, r->n_spikes, err, cap)) return -1;
+    int64_t end_ns = (int64_t)(r->interval->exchange + 1) * o->cfg->exchange_ns;
+    if (end_ns >= o->next_flush_ns) {
+        o->next_flush_ns += (int64_t)(o->cfg->flush_s * 1e9);
+        return bb_spike_file_flush(o->spikes, err, cap);
+    }
+    return 0;
+}
+
+int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t cap)
+{
+    int rc = bb_spike_file_close(o->spikes, err, cap);
+    o->spikes = NULL;
+    if (rc) return rc;
+    return bb_output_write_run_yaml(o, "complete", res, err, cap);
 }
 
 int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_run_result *res, char *err, size_t cap)
@@ -73,6 +102,7 @@ int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_ru
         fprintf(f, "  exchanges: %llu\n", (unsigned long long)res->exchanges);
         fprintf(f, "  simulated_s: %.6f\n", sim_s);
         fprintf(f, "  output_spikes: %llu\n", (unsigned long long)res->spikes);
+        fprintf(f, "  files: [run.yaml%s]\n", o->cfg->record_spikes ? ", spikes.h5" : "");
         fprintf(f, "  exchange_digest: \"%08x\"\n", (unsigned)res->digest);
         fprintf(f, "  wall_s: %.3f\n", res->wall_s);
         fprintf(f, "  realtime_factor: %.4f\n", res->wall_s > 0 ? sim_s / res->wall_s : 0.0);

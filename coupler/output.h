@@ -1,19 +1,29 @@
 /* The run's output folder: never overwritten without --force; run.yaml
- * written atomically at the start (status: running) and at the end. */
+ * written atomically at the start (status: running) and at the end;
+ * spikes.h5 (SONATA) written as the run goes and flushed every
+ * recording.flush_s of simulated time. */
 #ifndef BB_OUTPUT_H
 #define BB_OUTPUT_H
 
 #include "config.h"
 #include "loop.h"
 #include "plan.h"
+#include "record_spikes.h"
 
 typedef struct bb_output {
     const bb_config *cfg;
     const bb_plan *plan;
     int force;
+    bb_spike_file *spikes;
+    int64_t next_flush_ns; /* simulated time of the next flush */
 } bb_output;
 
-int bb_output_prepare(const bb_output *o, char *err, size_t cap);
+/* Creates the folder, run.yaml and the recording files (coupler rank). */
+int bb_output_prepare(bb_output *o, char *err, size_t cap);
+/* Records one exchange; flushes when a flush interval has passed. */
+int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size_t cap);
+/* Closes the recording files and writes the final run.yaml. */
+int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t cap);
 int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_run_result *res, char *err,
                              size_t cap);
 

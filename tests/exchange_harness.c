@@ -146,8 +146,9 @@ typedef struct watch {
     size_t expect_cap;
 } watch;
 
-static void observe(void *ctx, const bb_exchange_record *r)
+static int observe(void *ctx, const bb_exchange_record *r, char *err, size_t cap)
 {
+    (void)err, (void)cap;
     watch *w = ctx;
     const bb_interval *iv = r->interval;
     uint32_t steps = (uint32_t)(iv->end_step - iv->start_step), n = w->cfg->output_cells;
@@ -175,6 +176,7 @@ static void observe(void *ctx, const bb_exchange_record *r)
     uLong c = crc32(crc32(0, (const Bytef *)r->taxels, r->n_taxels * 4u), (const Bytef *)r->proprio,
                     r->n_proprio * 4u);
     fprintf(w->log, "%llu %u %08lx %08lx %08lx\n", (unsigned long long)iv->exchange, r->n_spikes, a, b, c);
+    return 0;
 }
 
 static uint64_t arg_u64(const char *s) { return strtoull(s, NULL, 10); }

@@ -1,6 +1,7 @@
 /* The brainbody command: check, run on 1 and 3 ranks with the same result,
  * and bad input that exits 2 without writing or overwriting anything. */
 #include <criterion/criterion.h>
+#include <hdf5.h>
 #include <sys/stat.h>
 
 #include "spawn.h"
@@ -45,6 +46,77 @@ static void digest_of_run(const char *ranks, char *digest)
     memcpy(digest, d + 18, 8);
     digest[8] = '\0';
     free(y);
+}
+
+/* Reads /spikes/output_cells of outdir/spikes.h5; returns the spike count. */
+static size_t read_spikes(double **t, uint64_t **id)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/spikes.h5", outdir);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert(f >= 0, "cannot open %s", path);
+    hid_t dt = H5Dopen2(f, "/spikes/output_cells/timestamps", H5P_DEFAULT);
+    hid_t di = H5Dopen2(f, "/spikes/output_cells/node_ids", H5P_DEFAULT);
+    cr_assert(dt >= 0 && di >= 0, "SONATA datasets missing");
+    hid_t space = H5Dget_space(dt);
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space, &n, NULL);
+    H5Sclose(space);
+    *t = malloc((n + 1) * sizeof **t);
+    *id = malloc((n + 1) * sizeof **id);
+    cr_assert(H5Dread(dt, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *t) >= 0);
+    cr_assert(H5Dread(di, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, *id) >= 0);
+    hid_t grp = H5Gopen2(f, "/spikes/output_cells", H5P_DEFAULT);
+    hid_t a = H5Aopen(grp, "sorting", H5P_DEFAULT);
+    uint8_t sorting = 0;
+    cr_assert(H5Aread(a, H5T_NATIVE_UINT8, &sorting) >= 0);
+    cr_assert_eq(sorting, 2, "sorting = by_time");
+    H5Aclose(a), H5Gclose(grp), H5Dclose(dt), H5Dclose(di), H5Fclose(f);
+    return (size_t)n;
+}
+
+Test(cli, spike_file_holds_every_spike_in_time_order, .timeout = 300)
+{
+    char d[9];
+    fresh_outdir("spikes1");
+    digest_of_run("1", d);
+    double *t1;
+    uint64_t *id1;
+    size_t n1 = read_spikes(&t1, &id1);
+    char path[256], want[64];
+    snprintf(path, sizeof path, "%s/run.yaml", outdir);
+    char *y = slurp(path, NULL);
+    snprintf(want, sizeof want, "output_spikes: %zu\n", n1);
+    cr_assert(strstr(y, want), "spikes.h5 has %zu spikes; run.yaml says otherwise:\n%s", n1, y);
+    free(y);
+    /* 1000 cells x 20 Hz x 0.2 s: Poisson mean 4000, sd 63; allow 5 sd */
+    cr_assert(n1 > 4000 - 316 && n1 < 4000 + 316, "%zu spikes", n1);
+    for (size_t i = 0; i < n1; i++) {
+        cr_assert(id1[i] < 1000);
+        cr_assert(t1[i] >= 0 && t1[i] < 200.0);
+        if (i) cr_assert(t1[i] >= t1[i - 1], "not sorted by time at %zu", i);
+    }
+    fresh_outdir("spikes3");
+    digest_of_run("3", d);
+    double *t3;
+    uint64_t *id3;
+    size_t n3 = read_spikes(&t3, &id3);
+    cr_assert_eq(n3, n1);
+    cr_assert(memcmp(t1, t3, n1 * sizeof *t1) == 0, "timestamps differ between 1 and 3 ranks");
+    cr_assert(memcmp(id1, id3, n1 * sizeof *id1) == 0, "node ids differ between 1 and 3 ranks");
+    free(t1), free(id1), free(t3), free(id3);
+}
+
+Test(cli, spike_recording_can_be_switched_off)
+{
+    fresh_outdir("nospikes");
+    char *argv[] = {BRAINBODY, "run", DEMO, "--set", setdir, "--set", "experiment.duration_s=0.01",
+                    "--set", "recording.spikes=false", NULL};
+    spawn_run(argv, 30, &r);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    char path[256];
+    snprintf(path, sizeof path, "%s/spikes.h5", outdir);
+    cr_assert(!exists(path));
 }
 
 Test(cli, check_prints_the_plan)

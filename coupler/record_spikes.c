@@ -1,0 +1,170 @@
+/* SONATA spike file (AllenInstitute/sonata, SONATA_DEVELOPER_GUIDE.md,
+ * "Spike file"): root attributes magic = 0x0A7A and version = [0, 1];
+ * group /spikes/<population> with attribute sorting (enum none, by_id,
+ * by_time; ours are by_time), datasets timestamps (float64, units "ms") and
+ * node_ids (uint64), both chunked and extended at every flush. */
+#include "record_spikes.h"
+
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK 65536
+
+struct bb_spike_file {
+    hid_t file, ts, ids;
+    char path[1024];
+    double dt_ms;
+    double *buf_t;
+    uint64_t *buf_id;
+    size_t n_buf, cap_buf;
+    uint64_t written;
+};
+
+static int h5fail(const char *path, const char *what, char *err, size_t cap)
+{
+    snprintf(err, cap, "%s: cannot %s (HDF5)", path, what);
+    return -1;
+}
+
+static int put_attr(hid_t obj, const char *name, hid_t type, hsize_t n, const void *value)
+{
+    hid_t space = n == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, NULL);
+    hid_t a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, type, value);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(space);
+    return rc < 0 ? -1 : 0;
+}
+
+static hid_t make_dataset(hid_t group, const char *name, hid_t type)
+{
+    hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = CHUNK;
+    hid_t space = H5Screate_simple(1, &zero, &unlimited);
+    hid_t props = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(props, 1, &chunk);
+    hid_t d = H5Dcreate2(group, name, type, space, H5P_DEFAULT, props, H5P_DEFAULT);
+    H5Pclose(props);
+    H5Sclose(space);
+    return d;
+}
+
+static int write_layout(bb_spike_file *f, const char *population)
+{
+    uint32_t magic = 0x0A7A, version[2] = {0, 1};
+    if (put_attr(f->file, "magic", H5T_NATIVE_UINT32, 1, &magic) || put_attr(f->file, "version", H5T_NATIVE_UINT32, 2, version))
+        return -1;
+    hid_t spikes = H5Gcreate2(f->file, "spikes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t pop = spikes < 0 ? -1 : H5Gcreate2(spikes, population, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = pop < 0 ? -1 : 0;
+    if (!rc) {
+        hid_t sorting = H5Tenum_create(H5T_NATIVE_UINT8);
+        uint8_t v = 0;
+        H5Tenum_insert(sorting, "none", &v);
+        v = 1;
+        H5Tenum_insert(sorting, "by_id", &v);
+        v = 2;
+        H5Tenum_insert(sorting, "by_time", &v);
+        rc = put_attr(pop, "sorting", sorting, 1, &v); /* v = by_time */
+        H5Tclose(sorting);
+        f->ts = make_dataset(pop, "timestamps", H5T_IEEE_F64LE);
+        f->ids = make_dataset(pop, "node_ids", H5T_STD_U64LE);
+        hid_t str = H5Tcopy(H5T_C_S1);
+        H5Tset_size(str, 3);
+        if (rc || f->ts < 0 || f->ids < 0 || put_attr(f->ts, "units", str, 1, "ms")) rc = -1;
+        H5Tclose(str);
+    }
+    if (pop >= 0) H5Gclose(pop);
+    if (spikes >= 0) H5Gclose(spikes);
+    return rc;
+}
+
+bb_spike_file *bb_spike_file_create(const char *path, const char *population, double dt_ms, char *err, size_t cap)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* our messages, not HDF5's stack dumps */
+    bb_spike_file *f = calloc(1, sizeof *f);
+    if (!f) {
+        snprintf(err, cap, "out of memory");
+        return NULL;
+    }
+    snprintf(f->path, sizeof f->path, "%s", path);
+    f->dt_ms = dt_ms;
+    f->ts = f->ids = -1;
+    f->file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    if (f->file < 0) {
+        h5fail(path, "create the spike file", err, cap);
+        free(f);
+        return NULL;
+    }
+    if (write_layout(f, population)) {
+        h5fail(path, "write the SONATA layout", err, cap);
+        bb_spike_file_close(f, err, 0);
+        return NULL;
+    }
+    return f;
+}
+
+int bb_spike_file_add(bb_spike_file *f, const bb_interval *iv, const bb_spike *s, uint32_t n, char *err, size_t cap)
+{
+    if (f->n_buf + n > f->cap_buf) {
+        size_t ncap = (f->n_buf + n) * 2 + 1024;
+        double *t = realloc(f->buf_t, ncap * sizeof *t);
+        if (t) f->buf_t = t;
+        uint64_t *id = t ? realloc(f->buf_id, ncap * sizeof *id) : NULL;
+        if (!t || !id) {
+            snprintf(err, cap, "%s: out of memory buffering %zu spikes", f->path, ncap);
+            return -1;
+        }
+        f->buf_id = id;
+        f->cap_buf = ncap;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        /* integer step first, one rounding to ms: no drift over long runs */
+        f->buf_t[f->n_buf] = (double)(iv->start_step + s[i].offset) * f->dt_ms;
+        f->buf_id[f->n_buf++] = s[i].source;
+    }
+    return 0;
+}
+
+static int append(hid_t d, hid_t type, hsize_t at, hsize_t n, const void *data)
+{
+    hsize_t size = at + n;
+    if (H5Dset_extent(d, &size) < 0) return -1;
+    hid_t file_space = H5Dget_space(d);
+    hid_t mem_space = H5Screate_simple(1, &n, NULL);
+    herr_t rc = H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &at, NULL, &n, NULL);
+    if (rc >= 0) rc = H5Dwrite(d, type, mem_space, file_space, H5P_DEFAULT, data);
+    H5Sclose(mem_space);
+    H5Sclose(file_space);
+    return rc < 0 ? -1 : 0;
+}
+
+int bb_spike_file_flush(bb_spike_file *f, char *err, size_t cap)
+{
+    if (f->n_buf) {
+        if (append(f->ts, H5T_NATIVE_DOUBLE, f->written, f->n_buf, f->buf_t) ||
+            append(f->ids, H5T_NATIVE_UINT64, f->written, f->n_buf, f->buf_id))
+            return h5fail(f->path, "append spikes (disk full?)", err, cap);
+        f->written += f->n_buf;
+        f->n_buf = 0;
+    }
+    if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0) return h5fail(f->path, "flush", err, cap);
+    return 0;
+}
+
+int bb_spike_file_close(bb_spike_file *f, char *err, size_t cap)
+{
+    if (!f) return 0;
+    int rc = 0;
+    if (cap && f->file >= 0 && f->ts >= 0 && f->ids >= 0) rc = bb_spike_file_flush(f, err, cap);
+    if (f->ts >= 0) H5Dclose(f->ts);
+    if (f->ids >= 0) H5Dclose(f->ids);
+    if (f->file >= 0 && H5Fclose(f->file) < 0 && !rc && cap) rc = h5fail(f->path, "close", err, cap);
+    free(f->buf_t);
+    free(f->buf_id);
+    free(f);
+    return rc;
+}
+
+uint64_t bb_spike_file_count(const bb_spike_file *f) { return f->written + f->n_buf; }

@@ -1,0 +1,24 @@
+/* Output-cell spikes as a SONATA spike file (spikes.h5), written
+ * incrementally on the coupler rank: buffered per exchange, appended and
+ * flushed to disk by bb_spike_file_flush. */
+#ifndef BB_RECORD_SPIKES_H
+#define BB_RECORD_SPIKES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "brainbody/proto.h"
+
+typedef struct bb_spike_file bb_spike_file;
+
+/* Creates path (which must not exist) with population /spikes/<population>. */
+bb_spike_file *bb_spike_file_create(const char *path, const char *population, double dt_ms, char *err, size_t cap);
+/* Buffers the spikes of one interval (sorted by time), ids and steps as sent. */
+int bb_spike_file_add(bb_spike_file *f, const bb_interval *iv, const bb_spike *s, uint32_t n, char *err, size_t cap);
+/* Appends what is buffered and flushes the file: a later crash keeps all of it. */
+int bb_spike_file_flush(bb_spike_file *f, char *err, size_t cap);
+/* Flushes and closes; NULL is allowed. */
+int bb_spike_file_close(bb_spike_file *f, char *err, size_t cap);
+uint64_t bb_spike_file_count(const bb_spike_file *f);
+
+#endif
