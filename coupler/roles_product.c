@@ -86,6 +86,13 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
     bb_body_set_timestep_ms(m->b, cfg->body_dt_ms);
     m->steps = plan->body_steps_per_exchange;
     uint32_t nm = bb_body_n_muscles(m->b);
+    if (nm == 0) {
+        snprintf(err, cap, "%s: the body model has no muscles (actuators with muscle dynamics): nothing for the "
+                           "output cells to drive",
+                 cfg->body_model);
+        body_destroy(m);
+        return -1;
+    }
     *out = (bb_body_role){m, {nm, bb_body_n_taxels(m->b), nm * BB_PROPRIO_PER_MUSCLE}, body_step, body_destroy};
     return 0;
 }
