@@ -24,7 +24,14 @@ typedef struct ctx {
 
 static void add_err(ctx *c, int line, int col, const char *key, const char *fmt, ...)
 {
-    if (c->nerr >= 20) return; /* enough to act on */
+    if (c->nerr >= 20) { /* enough to act on */
+        if (c->nerr++ == 20) {
+            size_t room = c->errcap - c->errlen;
+            int n = snprintf(c->err + c->errlen, room, "\n(more errors not shown)");
+            if (n > 0) c->errlen += (size_t)n < room ? (size_t)n : room - 1;
+        }
+        return;
+    }
     char msg[512];
     va_list ap;
     va_start(ap, fmt);

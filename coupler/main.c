@@ -46,14 +46,12 @@ static int parse_args(int argc, char **argv, args *a, char *err, size_t cap)
     a->cmd = argv[1];
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
-        if (strcmp(s, "--set") == 0 && i + 1 < argc) {
+        if ((strcmp(s, "--set") == 0 && i + 1 < argc) || strncmp(s, "--set=", 6) == 0) {
             if (a->n_ov == MAX_OVERRIDES) {
                 snprintf(err, cap, "more than %d --set options", MAX_OVERRIDES);
                 return -1;
             }
-            a->ov[a->n_ov++].text = argv[++i];
-        } else if (strncmp(s, "--set=", 6) == 0 && a->n_ov < MAX_OVERRIDES) {
-            a->ov[a->n_ov++].text = s + 6;
+            a->ov[a->n_ov++].text = s[5] == '=' ? s + 6 : argv[++i];
         } else if (strcmp(s, "--force") == 0) {
             a->force = 1;
         } else if (strcmp(s, "--ranks") == 0 && i + 1 < argc) {
