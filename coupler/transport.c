@@ -17,19 +17,24 @@ static double now_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* One back-off step; returns 0 once timeout_s has passed since t0. */
+/* One back-off step; returns 0 once timeout_s has passed since t0. Spin for
+ * the first 100 us (an exchange round trip is a few us: a system call per
+ * poll would cost more than the wait), then yield the core up to 2 ms, then
+ * sleep with a growing pause of at most 1 ms. */
 static int backoff(unsigned long iter, double t0, double timeout_s)
 {
-    if (iter < 64) return 1;
-    if ((iter & 63) == 0 && now_s() - t0 > timeout_s) return 0;
-    if (iter < 4096) {
+    if (iter < 16) return 1;
+    double waited = now_s() - t0;
+    if (waited < 100e-6) return 1;
+    if (waited > timeout_s) return 0;
+    if (waited < 2e-3) {
         sched_yield();
         return 1;
     }
-    unsigned long us = (iter - 4096) / 16 + 10;
-    struct timespec ts = {0, (long)(us < 1000 ? us : 1000) * 1000L};
+    double pause = waited / 16 < 1e-3 ? waited / 16 : 1e-3;
+    struct timespec ts = {0, (long)(pause * 1e9)};
     nanosleep(&ts, NULL);
-    return now_s() - t0 <= timeout_s;
+    return 1;
 }
 
 int bb_wait_all(int n, MPI_Request *reqs, MPI_Status *st, double timeout_s)
