@@ -38,11 +38,28 @@ static int put_attr(hid_t obj, const char *name, hid_t type, hsize_t n, const vo
     return rc < 0 ? -1 : 0;
 }
 
+/* HDF5 stamps creation and modification times into object headers by
+ * default; off, so the same run writes the same bytes. */
+static hid_t untimed(hid_t class_id)
+{
+    hid_t p = H5Pcreate(class_id);
+    H5Pset_obj_track_times(p, 0);
+    return p;
+}
+
+static hid_t make_group(hid_t parent, const char *name)
+{
+    hid_t props = untimed(H5P_GROUP_CREATE);
+    hid_t g = H5Gcreate2(parent, name, H5P_DEFAULT, props, H5P_DEFAULT);
+    H5Pclose(props);
+    return g;
+}
+
 static hid_t make_dataset(hid_t group, const char *name, hid_t type)
 {
     hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = CHUNK;
     hid_t space = H5Screate_simple(1, &zero, &unlimited);
-    hid_t props = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t props = untimed(H5P_DATASET_CREATE);
     H5Pset_chunk(props, 1, &chunk);
     hid_t d = H5Dcreate2(group, name, type, space, H5P_DEFAULT, props, H5P_DEFAULT);
     H5Pclose(props);
@@ -55,8 +72,8 @@ static int write_layout(bb_spike_file *f, const char *population)
     uint32_t magic = 0x0A7A, version[2] = {0, 1};
     if (put_attr(f->file, "magic", H5T_NATIVE_UINT32, 1, &magic) || put_attr(f->file, "version", H5T_NATIVE_UINT32, 2, version))
         return -1;
-    hid_t spikes = H5Gcreate2(f->file, "spikes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    hid_t pop = spikes < 0 ? -1 : H5Gcreate2(spikes, population, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t spikes = make_group(f->file, "spikes");
+    hid_t pop = spikes < 0 ? -1 : make_group(spikes, population);
     int rc = pop < 0 ? -1 : 0;
     if (!rc) {
         hid_t sorting = H5Tenum_create(H5T_NATIVE_UINT8);
@@ -91,7 +108,9 @@ bb_spike_file *bb_spike_file_create(const char *path, const char *population, do
     snprintf(f->path, sizeof f->path, "%s", path);
     f->dt_ms = dt_ms;
     f->ts = f->ids = -1;
-    f->file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t fcpl = untimed(H5P_FILE_CREATE);
+    f->file = H5Fcreate(path, H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
+    H5Pclose(fcpl);
     if (f->file < 0) {
         h5fail(path, "create the spike file", err, cap);
         free(f);

@@ -105,6 +105,16 @@ Test(cli, spike_file_holds_every_spike_in_time_order, .timeout = 300)
     cr_assert(memcmp(t1, t3, n1 * sizeof *t1) == 0, "timestamps differ between 1 and 3 ranks");
     cr_assert(memcmp(id1, id3, n1 * sizeof *id1) == 0, "node ids differ between 1 and 3 ranks");
     free(t1), free(id1), free(t3), free(id3);
+    /* and the files themselves are bit-identical */
+    char p1[256], p3[256];
+    snprintf(p3, sizeof p3, "%s/spikes.h5", outdir);
+    fresh_outdir("spikes1");
+    digest_of_run("1", d);
+    snprintf(p1, sizeof p1, "%s/spikes.h5", outdir);
+    size_t l1 = 0, l3 = 0;
+    char *b1 = slurp(p1, &l1), *b3 = slurp(p3, &l3);
+    cr_assert(b1 && b3 && l1 == l3 && memcmp(b1, b3, l1) == 0, "spikes.h5 differs byte-wise between 1 and 3 ranks");
+    free(b1), free(b3);
 }
 
 Test(cli, spike_recording_can_be_switched_off)
