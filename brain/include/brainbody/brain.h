@@ -8,6 +8,7 @@
 #ifndef BRAINBODY_BRAIN_H
 #define BRAINBODY_BRAIN_H
 
+#include <mpi.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,126 @@ typedef struct bb_poisson_pop {
  * Returns the number written, or -1 if cap was too small. */
 long bb_poisson_spikes(const bb_poisson_pop *pop, uint64_t start, uint32_t steps,
                        bb_spike *out, size_t cap);
+
+
+/* ==== The spiking-network engine ====
+ * A bb_network is the description (populations, projections): built once,
+ * constant while it runs. A bb_sim is the state of this rank's neurons and
+ * their incoming synapses. Units follow NEST: ms, mV, pA, pF, nS. */
+
+/* ---- neuron models (one file each: neuron_iaf_psc_exp.c, ...) */
+typedef enum bb_neuron_model {
+    BB_IAF_PSC_EXP = 0, /* LIF, exponential current synapses, exact integration (Rotter & Diesmann 1999) */
+    BB_IZHIKEVICH = 1,  /* Izhikevich 2003, with exponential current synapses */
+    BB_IAF_COND_EXP = 2 /* LIF, exponential conductance synapses */
+} bb_neuron_model;
+
+typedef struct bb_neuron_params {
+    bb_neuron_model model;
+    double C_m;        /* pF (iaf_*) */
+    double tau_m;      /* ms (iaf_psc_exp); iaf_cond_exp uses g_L */
+    double g_L;        /* nS (iaf_cond_exp) */
+    double E_L;        /* mV resting potential (iaf_*) */
+    double V_th;       /* mV threshold (iaf_*); Izhikevich spikes at v >= 30 mV */
+    double V_reset;    /* mV (iaf_*) */
+    double t_ref;      /* ms refractory period (iaf_*) */
+    double I_e;        /* pA constant input (all models) */
+    double tau_syn_ex; /* ms decay of the excitatory current or conductance */
+    double tau_syn_in; /* ms decay of the inhibitory current or conductance */
+    double E_ex, E_in; /* mV reversal potentials (iaf_cond_exp) */
+    double a, b, c, d; /* Izhikevich 2003 parameters */
+    double V_init_min, V_init_max; /* initial membrane potential, uniform per neuron */
+} bb_neuron_params;
+
+/* NEST defaults for iaf_psc_exp and iaf_cond_exp; Izhikevich 2003 presets. */
+bb_neuron_params bb_iaf_psc_exp_defaults(void);
+bb_neuron_params bb_iaf_cond_exp_defaults(void);
+typedef enum bb_izhikevich_preset { BB_IZH_RS, BB_IZH_FS, BB_IZH_LTS, BB_IZH_IB, BB_IZH_CH } bb_izhikevich_preset;
+bb_neuron_params bb_izhikevich_preset_params(bb_izhikevich_preset preset);
+
+/* ---- random distributions for weights and delays (dist.c) */
+typedef enum bb_dist_kind {
+    BB_DIST_FIXED,         /* a */
+    BB_DIST_UNIFORM,       /* [a, b) */
+    BB_DIST_NORMAL_CLIPPED,/* mean a, sd b, clipped to [lo, hi] */
+    BB_DIST_NORMAL_REDRAW, /* mean a, sd b, redrawn until within [lo, hi] (e.g. to keep the sign) */
+    BB_DIST_LOGNORMAL      /* exp(N(a, b)): a, b are the mean and sd of the underlying normal */
+} bb_dist_kind;
+
+typedef struct bb_dist {
+    bb_dist_kind kind;
+    double a, b, lo, hi;
+} bb_dist;
+
+/* One draw from stream (seed, stream) starting at counter *index (advanced). */
+double bb_dist_draw(const bb_dist *d, uint64_t seed, uint64_t stream, uint64_t *index);
+/* A standard normal deviate (Box-Muller on two uniforms), same stream rules. */
+double bb_rng_normal(uint64_t seed, uint64_t stream, uint64_t *index);
+
+/* ---- the network description (network.c) */
+typedef struct bb_network bb_network;
+
+typedef enum bb_conn_rule {
+    BB_CONN_BERNOULLI,      /* each pair with probability p */
+    BB_CONN_FIXED_INDEGREE, /* each target draws `indegree` sources */
+    BB_CONN_FIXED_TOTAL,    /* `total` pairs drawn uniformly (multapses allowed) */
+    BB_CONN_GAUSSIAN_2D     /* each pair with p0 * exp(-d^2 / (2 sigma^2)), d on the sheet */
+} bb_conn_rule;
+
+typedef struct bb_projection {
+    int pre, post; /* population indices */
+    bb_conn_rule rule;
+    double p;          /* BERNOULLI */
+    uint32_t indegree; /* FIXED_INDEGREE */
+    uint64_t total;    /* FIXED_TOTAL */
+    double p0, sigma_um; /* GAUSSIAN_2D */
+    int periodic;      /* GAUSSIAN_2D: distances wrap around the sheet */
+    int autapses;      /* allow a neuron to connect to itself */
+    int multapses;     /* FIXED_INDEGREE: allow a source twice for one target */
+    bb_dist weight;    /* pA (current) or nS (conductance); the sign picks the receptor */
+    bb_dist delay_ms;  /* rounded to whole steps, at least one step */
+} bb_projection;
+
+bb_network *bb_network_create(uint64_t seed, double dt_ms);
+void bb_network_free(bb_network *net);
+/* Adds n neurons placed uniformly on a width x height um sheet; returns the
+ * population index, or -1. */
+int bb_network_add_population(bb_network *net, const char *name, uint32_t n, const bb_neuron_params *p,
+                              double width_um, double height_um);
+/* Replaces a population's positions (2 x n doubles, um). */
+int bb_network_set_positions(bb_network *net, int pop, const double *xy);
+/* Per-neuron Poisson drive: each neuron of pop gets its own train at rate_hz,
+ * each event adding weight to the excitatory (w > 0) or inhibitory port. */
+int bb_network_add_poisson_drive(bb_network *net, int pop, double rate_hz, double weight);
+int bb_network_connect(bb_network *net, const bb_projection *proj, char *err, size_t cap);
+uint32_t bb_network_size(const bb_network *net);
+int bb_network_n_populations(const bb_network *net);
+const char *bb_network_population_name(const bb_network *net, int pop);
+uint32_t bb_network_population_first(const bb_network *net, int pop);
+uint32_t bb_network_population_size(const bb_network *net, int pop);
+const double *bb_network_positions(const bb_network *net, int pop);
+
+/* ---- simulation state of this rank (sim.c) */
+typedef struct bb_sim bb_sim;
+
+/* Builds this rank's neurons (a contiguous block) and their incoming
+ * synapses in parallel on every rank of comm. */
+bb_sim *bb_sim_create(const bb_network *net, MPI_Comm comm, char *err, size_t cap);
+void bb_sim_free(bb_sim *sim);
+/* Advances `steps` steps (a multiple of bb_sim_min_delay_steps). Every spike
+ * of every rank in the block (global id, absolute step), in (step, id) order,
+ * is passed to on_spikes once per exchange; it may be NULL. */
+typedef void (*bb_spike_sink)(void *ctx, const bb_spike *spikes, uint32_t n, uint64_t block_start_step);
+int bb_sim_run(bb_sim *sim, uint64_t steps, bb_spike_sink on_spikes, void *ctx, char *err, size_t cap);
+uint32_t bb_sim_min_delay_steps(const bb_sim *sim);
+uint64_t bb_sim_step(const bb_sim *sim);
+uint64_t bb_sim_local_synapses(const bb_sim *sim);
+size_t bb_sim_synapse_bytes(const bb_sim *sim); /* bytes of synapse storage on this rank */
+bb_block bb_sim_local_block(const bb_sim *sim);
+/* Adds a current (pA) to every local neuron of a population from now on. */
+int bb_sim_set_dc(bb_sim *sim, int pop, double pA);
+/* Membrane potential of a local neuron by global id (for tests and recording). */
+double bb_sim_voltage(const bb_sim *sim, uint32_t gid);
 
 #ifdef __cplusplus
 }
