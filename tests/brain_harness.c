@@ -1,0 +1,77 @@
+/* Test-only: a mixed network on however many ranks mpirun gives; rank 0
+ * writes every spike (step, id) to LOG so rank counts can be compared.
+ * usage: brain_harness LOG */
+#include <mpi.h>
+#include <stdio.h>
+
+#include "brainbody/brain.h"
+
+static void log_spikes(void *ctx, const bb_spike *s, uint32_t n, uint64_t block_start)
+{
+    FILE *f = ctx;
+    for (uint32_t i = 0; f && i < n; i++)
+        fprintf(f, "%llu %u\n", (unsigned long long)(block_start + s[i].offset), s[i].source);
+}
+
+static void connect(bb_network *net, bb_projection p)
+{
+    char err[256];
+    if (bb_network_connect(net, &p, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        MPI_Abort(MPI_COMM_WORLD, 2);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    bb_network *net = bb_network_create(20261123, 0.1);
+    bb_neuron_params lif = bb_iaf_psc_exp_defaults();
+    lif.V_init_min = -65, lif.V_init_max = -51; /* random initial states */
+    bb_neuron_params rs = bb_izhikevich_preset_params(BB_IZH_RS), cond = bb_iaf_cond_exp_defaults();
+    cond.V_init_min = -70, cond.V_init_max = -56;
+    int e = bb_network_add_population(net, "E", 800, &lif, 400, 400);
+    int i = bb_network_add_population(net, "I", 200, &lif, 400, 400);
+    int z = bb_network_add_population(net, "Izh", 101, &rs, 400, 400);
+    int c = bb_network_add_population(net, "Cond", 99, &cond, 400, 400);
+    bb_network_add_poisson_drive(net, e, 8000, 87.8);
+    bb_network_add_poisson_drive(net, i, 8000, 87.8);
+    bb_network_add_poisson_drive(net, z, 1000, 3.0);
+    bb_network_add_poisson_drive(net, c, 10000, 6.0); /* mean g_ex 12 nS: V_inf about -41 mV */
+    bb_dist d_uni = {.kind = BB_DIST_UNIFORM, .a = 1.0, .b = 3.0};
+    bb_dist w_e = {.kind = BB_DIST_NORMAL_REDRAW, .a = 87.8, .b = 8.8, .lo = 0, .hi = 1e9};
+    bb_dist w_i = {.kind = BB_DIST_NORMAL_REDRAW, .a = -351.2, .b = 35.1, .lo = -1e9, .hi = 0};
+    connect(net, (bb_projection){.pre = e, .post = e, .rule = BB_CONN_FIXED_INDEGREE, .indegree = 80, .weight = w_e, .delay_ms = d_uni});
+    connect(net, (bb_projection){.pre = e, .post = i, .rule = BB_CONN_BERNOULLI, .p = 0.1, .weight = w_e, .delay_ms = d_uni});
+    connect(net, (bb_projection){.pre = i, .post = e, .rule = BB_CONN_GAUSSIAN_2D, .p0 = 0.5, .sigma_um = 100, .periodic = 1, .weight = w_i, .delay_ms = d_uni});
+    connect(net, (bb_projection){.pre = i, .post = i, .rule = BB_CONN_FIXED_TOTAL, .total = 4000, .weight = w_i, .delay_ms = d_uni});
+    connect(net, (bb_projection){.pre = e, .post = z, .rule = BB_CONN_FIXED_INDEGREE, .indegree = 20, .multapses = 1,
+                                 .weight = {.kind = BB_DIST_LOGNORMAL, .a = 0.0, .b = 0.5}, .delay_ms = d_uni});
+    connect(net, (bb_projection){.pre = e, .post = c, .rule = BB_CONN_BERNOULLI, .p = 0.05,
+                                 .weight = {.kind = BB_DIST_UNIFORM, .a = 0.5, .b = 2.0}, .delay_ms = d_uni});
+    char err[512];
+    bb_sim *sim = bb_sim_create(net, MPI_COMM_WORLD, err, sizeof err);
+    if (!sim) {
+        fprintf(stderr, "rank %d: %s\n", rank, err);
+        MPI_Abort(MPI_COMM_WORLD, 2);
+    }
+    FILE *f = rank == 0 ? fopen(argv[1], "w") : NULL;
+    uint64_t steps = 2000; /* 200 ms */
+    steps -= steps % bb_sim_min_delay_steps(sim);
+    if (bb_sim_run(sim, steps, log_spikes, f, err, sizeof err)) {
+        fprintf(stderr, "rank %d: %s\n", rank, err);
+        MPI_Abort(MPI_COMM_WORLD, 5);
+    }
+    unsigned long long syn = bb_sim_local_synapses(sim), all = 0;
+    MPI_Reduce(&syn, &all, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
+    if (f) {
+        fclose(f);
+        printf("brain_harness: synapses=%llu steps=%llu\n", all, (unsigned long long)steps);
+    }
+    bb_sim_free(sim);
+    bb_network_free(net);
+    MPI_Finalize();
+    return 0;
+}
