@@ -56,6 +56,12 @@ typedef struct bb_kernel {
     void (*init)(const struct bb_kernel *k, double u, bb_neuron_state s, uint32_t i);
 } bb_kernel;
 
+/* What every kernel sets alike: parameters, step, the decay factors of the
+ * two synaptic ports (prop[0], prop[1]), refractory steps and functions. */
+void bb_kernel_common(bb_kernel *k, const bb_neuron_params *p, double h,
+                      uint32_t (*update)(const bb_kernel *, uint32_t, bb_neuron_state, const double *, const double *,
+                                         const double *, uint32_t *),
+                      void (*init)(const bb_kernel *, double, bb_neuron_state, uint32_t));
 void bb_kernel_iaf_psc_exp(bb_kernel *k, const bb_neuron_params *p, double h);
 void bb_kernel_izhikevich(bb_kernel *k, const bb_neuron_params *p, double h);
 void bb_kernel_iaf_cond_exp(bb_kernel *k, const bb_neuron_params *p, double h);

@@ -54,6 +54,14 @@ static void init(const bb_kernel *k, double u, bb_neuron_state s, uint32_t i)
 
 void bb_kernel_iaf_cond_exp(bb_kernel *k, const bb_neuron_params *p, double h)
 {
+    bb_kernel_common(k, p, h, update, init);
+}
+
+void bb_kernel_common(bb_kernel *k, const bb_neuron_params *p, double h,
+                      uint32_t (*update)(const bb_kernel *, uint32_t, bb_neuron_state, const double *, const double *,
+                                         const double *, uint32_t *),
+                      void (*init)(const bb_kernel *, double, bb_neuron_state, uint32_t))
+{
     k->p = p;
     k->h = h;
     k->prop[0] = exp(-h / p->tau_syn_ex);

@@ -60,17 +60,11 @@ static void init(const bb_kernel *k, double u, bb_neuron_state s, uint32_t i)
 
 void bb_kernel_iaf_psc_exp(bb_kernel *k, const bb_neuron_params *p, double h)
 {
-    k->p = p;
-    k->h = h;
-    k->prop[0] = exp(-h / p->tau_syn_ex);
-    k->prop[1] = exp(-h / p->tau_syn_in);
+    bb_kernel_common(k, p, h, update, init);
     k->prop[2] = exp(-h / p->tau_m);
     k->prop[3] = p21(p->tau_syn_ex, p->tau_m, p->C_m, h);
     k->prop[4] = p21(p->tau_syn_in, p->tau_m, p->C_m, h);
     k->prop[5] = p->tau_m / p->C_m * -expm1(-h / p->tau_m);
     k->prop[6] = p->V_th - p->E_L;
     k->prop[7] = p->V_reset - p->E_L;
-    k->ref_steps = (int32_t)lround(p->t_ref / h);
-    k->update = update;
-    k->init = init;
 }

@@ -52,11 +52,5 @@ static void init(const bb_kernel *k, double u, bb_neuron_state s, uint32_t i)
 
 void bb_kernel_izhikevich(bb_kernel *k, const bb_neuron_params *p, double h)
 {
-    k->p = p;
-    k->h = h;
-    k->prop[0] = exp(-h / p->tau_syn_ex);
-    k->prop[1] = exp(-h / p->tau_syn_in);
-    k->ref_steps = 0;
-    k->update = update;
-    k->init = init;
+    bb_kernel_common(k, p, h, update, init); /* t_ref is 0: no refractoriness */
 }

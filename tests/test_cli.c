@@ -170,38 +170,35 @@ Test(cli, bad_body_model_exits_2_and_writes_nothing)
     cr_assert(!exists(outdir));
 }
 
-Test(cli, body_without_muscles_is_an_error)
+/* Runs the demo with body.model replaced by a file holding mjcf. */
+static void run_with_model(const char *tag, const char *mjcf)
 {
-    fresh_outdir("nomuscle");
+    fresh_outdir(tag);
     char model[128], set_model[160];
-    snprintf(model, sizeof model, "/tmp/bb_cli_%d_nomuscle.xml", (int)getpid());
+    snprintf(model, sizeof model, "/tmp/bb_cli_%d_%s.xml", (int)getpid(), tag);
     FILE *f = fopen(model, "w");
-    fputs("<mujoco><worldbody><body><freejoint/><geom size='0.01'/></body></worldbody></mujoco>\n", f);
+    fputs(mjcf, f);
     fclose(f);
     snprintf(set_model, sizeof set_model, "body.model=%s", model);
     char *argv[] = {BRAINBODY, "run", DEMO, "--set", setdir, "--set", set_model, NULL};
     spawn_run(argv, 30, &r);
+    remove(model);
+}
+
+Test(cli, body_without_muscles_is_an_error)
+{
+    run_with_model("nomuscle", "<mujoco><worldbody><body><freejoint/><geom size='0.01'/></body></worldbody></mujoco>\n");
     cr_assert_eq(r.status, 2, "%s", r.out);
     cr_assert(strstr(r.out, "the body model has no muscles"), "%s", r.out);
     cr_assert(!exists(outdir));
-    remove(model);
 }
 
 Test(cli, malformed_body_model_names_file_and_line)
 {
-    fresh_outdir("badxml");
-    char model[128], set_model[160];
-    snprintf(model, sizeof model, "/tmp/bb_cli_%d_bad.xml", (int)getpid());
-    FILE *f = fopen(model, "w");
-    fputs("<mujoco>\n<worldbody>\n<geom size='x'/>\n</worldbody>\n</mujoco>\n", f);
-    fclose(f);
-    snprintf(set_model, sizeof set_model, "body.model=%s", model);
-    char *argv[] = {BRAINBODY, "run", DEMO, "--set", setdir, "--set", set_model, NULL};
-    spawn_run(argv, 30, &r);
+    run_with_model("badxml", "<mujoco>\n<worldbody>\n<geom size='x'/>\n</worldbody>\n</mujoco>\n");
     cr_assert_eq(r.status, 2, "%s", r.out);
     cr_assert(strstr(r.out, "cannot load body model") && strstr(r.out, "line 3"), "%s", r.out);
     cr_assert(!exists(outdir));
-    remove(model);
 }
 
 Test(cli, existing_output_is_not_overwritten_without_force, .timeout = 120)
