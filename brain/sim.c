@@ -168,9 +168,9 @@ static int step_once(bb_sim *s, uint32_t offset)
     return 0;
 }
 
-/* Gathers every rank's spikes of the block and orders them by (offset, id):
- * each rank's list is ordered and ranks own ascending id blocks, so a
- * stable counting sort by offset over the rank-ordered lists is enough. */
+/* Gathers every rank's spikes of the block and puts them in (offset, id)
+ * order: each rank's list is ordered and ranks own ascending id blocks, so
+ * bb_spikes_order's counting sort by offset is the whole work. */
 static long gather(bb_sim *s)
 {
     int mine = (int)s->n_mine;
@@ -190,10 +190,7 @@ static long gather(bb_sim *s)
         s->cap_all = c;
     }
     MPI_Allgatherv(s->mine, 2 * mine, MPI_UINT32_T, s->all, s->counts, s->displs, MPI_UINT32_T, s->comm);
-    memset(s->bucket, 0, (s->min_delay + 1) * sizeof *s->bucket);
-    for (size_t i = 0; i < total; i++) s->bucket[s->all[i].offset + 1]++;
-    for (uint32_t o = 0; o < s->min_delay; o++) s->bucket[o + 1] += s->bucket[o];
-    for (size_t i = 0; i < total; i++) s->merged[s->bucket[s->all[i].offset]++] = s->all[i];
+    bb_spikes_order(s->all, total, s->min_delay, s->bucket, s->merged);
     s->n_mine = 0;
     return (long)total;
 }

@@ -21,7 +21,7 @@ typedef struct coupler {
     bb_efferent eff;
     bb_spike *merged, *arrived; /* arrived: spikes as received, rank by rank */
     size_t merged_n, merged_cap;
-    uint32_t *bucket;           /* per step offset: counting-sort positions */
+    uint32_t *bucket;           /* scratch of bb_spikes_order */
     float *excitation, *next_excitation, *taxels, *proprio;
     unsigned char *pkt;  /* scratch for canonical spike and activation packets */
     size_t pkt_cap;
@@ -61,13 +61,6 @@ static void *xcalloc(size_t n, size_t size)
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p) bb_fatal(4, "out of memory (%zu x %zu bytes)", n, size);
     return p;
-}
-
-static int cmp_spike(const void *a, const void *b)
-{
-    const bb_spike *x = a, *y = b;
-    if (x->offset != y->offset) return x->offset < y->offset ? -1 : 1;
-    return (x->source > y->source) - (x->source < y->source);
 }
 
 /* ---- setup: build roles on every rank, agree on sizes, all-or-nothing */
@@ -178,23 +171,6 @@ static void coupler_take_spikes(coupler *c, const unsigned char *buf, size_t len
     for (uint32_t i = 0; i < v.count; i++) c->arrived[c->merged_n++] = bb_spike_view_get(&v, i);
 }
 
-/* Orders the arrived spikes by (offset, source): a stable counting sort by
- * offset, which with brain ranks owning ascending id blocks is already the
- * full order; checked, with qsort as the fallback for any other partition. */
-static void coupler_merge(coupler *c)
-{
-    uint32_t steps = c->plan->brain_steps_per_exchange, n = (uint32_t)c->merged_n;
-    memset(c->bucket, 0, ((size_t)steps + 1) * sizeof *c->bucket);
-    for (uint32_t i = 0; i < n; i++) c->bucket[c->arrived[i].offset + 1]++;
-    for (uint32_t s = 1; s <= steps; s++) c->bucket[s] += c->bucket[s - 1];
-    for (uint32_t i = 0; i < n; i++) c->merged[c->bucket[c->arrived[i].offset]++] = c->arrived[i];
-    for (uint32_t i = 1; i < n; i++)
-        if (cmp_spike(&c->merged[i - 1], &c->merged[i]) > 0) {
-            qsort(c->merged, n, sizeof *c->merged, cmp_spike);
-            return;
-        }
-}
-
 /* Chains a sealed packet into the run digest through its header (which holds
  * its own CRC of header and payload): no second pass over the payload. */
 static void digest_packet(coupler *c, const unsigned char *packet)
@@ -207,7 +183,7 @@ static void digest_packet(coupler *c, const unsigned char *packet)
 static void coupler_finish(coupler *c, const bb_interval *iv, int slot)
 {
     const bb_body_sizes *s = &c->body->sizes;
-    coupler_merge(c);
+    bb_spikes_order(c->arrived, c->merged_n, c->plan->brain_steps_per_exchange, c->bucket, c->merged);
     bb_efferent_apply(&c->eff, c->merged, (uint32_t)c->merged_n, c->next_excitation);
 
     size_t need = bb_spikes_packet_size((uint32_t)c->merged_n);

@@ -48,7 +48,7 @@ int bb_output_prepare(bb_output *o, char *err, size_t cap)
         return -1;
     }
     if (bb_output_write_run_yaml(o, "running", NULL, err, cap)) return -1;
-    o->next_flush_ns = (int64_t)(o->cfg->flush_s * 1e9);
+    o->flush_ns = o->next_flush_ns = (int64_t)(o->cfg->flush_s * 1e9);
     if (o->cfg->record_spikes) {
         char path[BB_PATH_MAX + 16];
         snprintf(path, sizeof path, "%s/spikes.h5", dir);
@@ -65,7 +65,7 @@ int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size
     if (bb_spike_file_add(o->spikes, r->interval, r->spikes, r->n_spikes, err, cap)) return -1;
     int64_t end_ns = (int64_t)(r->interval->exchange + 1) * o->cfg->exchange_ns;
     if (end_ns >= o->next_flush_ns) {
-        o->next_flush_ns += (int64_t)(o->cfg->flush_s * 1e9);
+        o->next_flush_ns += o->flush_ns;
         return bb_spike_file_flush(o->spikes, err, cap);
     }
     return 0;

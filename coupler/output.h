@@ -15,6 +15,7 @@ typedef struct bb_output {
     const bb_plan *plan;
     int force;
     bb_spike_file *spikes;
+    int64_t flush_ns;      /* recording.flush_s */
     int64_t next_flush_ns; /* simulated time of the next flush */
 } bb_output;
 

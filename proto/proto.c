@@ -4,6 +4,7 @@
 #include <float.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -258,6 +259,26 @@ bb_proto_err bb_decode_spikes(const void *buf, size_t len, const bb_expect *ex,
     }
     if (out) *out = (bb_spike_view){.header = h, .interval = iv, .count = count, .pairs = pairs};
     return ok(st);
+}
+
+static int cmp_spike(const void *a, const void *b)
+{
+    const bb_spike *x = a, *y = b;
+    if (x->offset != y->offset) return x->offset < y->offset ? -1 : 1;
+    return (x->source > y->source) - (x->source < y->source);
+}
+
+void bb_spikes_order(const bb_spike *in, size_t n, uint32_t steps, uint32_t *bucket, bb_spike *out)
+{
+    memset(bucket, 0, ((size_t)steps + 1) * sizeof *bucket);
+    for (size_t i = 0; i < n; i++) bucket[in[i].offset + 1]++;
+    for (uint32_t s = 1; s <= steps; s++) bucket[s] += bucket[s - 1];
+    for (size_t i = 0; i < n; i++) out[bucket[in[i].offset]++] = in[i];
+    for (size_t i = 1; i < n; i++)
+        if (cmp_spike(&out[i - 1], &out[i]) > 0) {
+            qsort(out, n, sizeof *out, cmp_spike);
+            return;
+        }
 }
 
 bb_spike bb_spike_view_get(const bb_spike_view *v, uint32_t i)

@@ -261,3 +261,19 @@ Test(proto, every_error_has_its_own_message)
             cr_assert_str_neq(bb_proto_strerror(a), bb_proto_strerror(b));
     }
 }
+
+/* Canonical order: two ranks' lists of ascending id blocks need only the
+ * counting sort; interleaved ids take the fallback. Both give (offset, source). */
+Test(proto, spikes_order)
+{
+    const bb_spike blocks[5] = {{1, 0}, {2, 3}, {5, 0}, {6, 1}, {7, 3}}; /* rank 0: 1-2, rank 1: 5-7 */
+    const bb_spike want_blocks[5] = {{1, 0}, {5, 0}, {6, 1}, {2, 3}, {7, 3}};
+    const bb_spike dealt[4] = {{0, 2}, {4, 2}, {1, 2}, {3, 0}}; /* ids dealt round-robin */
+    const bb_spike want_dealt[4] = {{3, 0}, {0, 2}, {1, 2}, {4, 2}};
+    bb_spike out[5];
+    uint32_t bucket[5];
+    bb_spikes_order(blocks, 5, 4, bucket, out);
+    cr_assert_arr_eq(out, want_blocks, sizeof want_blocks);
+    bb_spikes_order(dealt, 4, 4, bucket, out);
+    cr_assert_arr_eq(out, want_dealt, sizeof want_dealt);
+}

@@ -131,6 +131,13 @@ bb_proto_err bb_decode_spikes(const void *buf, size_t len, const bb_expect *ex,
                               bb_spike_view *out, bb_proto_status *st);
 bb_spike bb_spike_view_get(const bb_spike_view *v, uint32_t i);
 
+/* Writes the n spikes of in to out in the canonical order (offset, then
+ * source): a stable counting sort by offset (every offset below steps), which
+ * is the whole order when in is a concatenation of per-rank lists of
+ * ascending id blocks; checked, with a full sort as the fallback.
+ * bucket: steps + 1 entries of scratch. */
+void bb_spikes_order(const bb_spike *in, size_t n, uint32_t steps, uint32_t *bucket, bb_spike *out);
+
 /* Copies ex->n_muscles values into activation. */
 bb_proto_err bb_decode_activation(const void *buf, size_t len, const bb_expect *ex,
                                   uint64_t *exchange, float *activation, bb_proto_status *st);
