@@ -8,7 +8,7 @@
 /* Random stream ids: purpose in the top 8 bits, projection in the next 16,
  * then a 40-bit neuron id or pair index. Every number drawn has its own
  * (seed, stream, index), so nothing depends on the partition over ranks. */
-enum { BB_RNG_POSITION = 1, BB_RNG_INIT, BB_RNG_DRIVE, BB_RNG_CONNECT, BB_RNG_WEIGHT, BB_RNG_DELAY, BB_RNG_TOTAL };
+enum { BB_RNG_POSITION = 1, BB_RNG_INIT, BB_RNG_DRIVE, BB_RNG_CONNECT, BB_RNG_WEIGHT, BB_RNG_DELAY, BB_RNG_TOTAL, BB_RNG_AFFERENT };
 static inline uint64_t bb_stream(unsigned purpose, unsigned proj, uint64_t id)
 {
     return ((uint64_t)purpose << 56) | ((uint64_t)(proj & 0xFFFFu) << 40) | (id & ((UINT64_C(1) << 40) - 1));
@@ -23,6 +23,22 @@ typedef struct bb_pop {
     double drive_rate_hz, drive_weight;
 } bb_pop;
 
+typedef struct bb_stim { /* a step current */
+    int pop;
+    bb_region region;
+    int has_region;
+    uint32_t n;
+    uint64_t *step; /* first step of each amplitude */
+    double *value;  /* pA */
+} bb_stim;
+
+typedef struct bb_afferent {
+    int pop;
+    uint32_t n_channels;
+    bb_afferent_mode mode;
+    double weight;
+} bb_afferent;
+
 struct bb_network {
     uint64_t seed;
     double dt_ms;
@@ -31,7 +47,20 @@ struct bb_network {
     bb_projection *projs;
     int n_projs, cap_projs;
     uint32_t n_total;
+    bb_stim *stims;
+    int n_stims;
+    bb_afferent *ports;
+    int n_ports;
 };
+
+/* Is cell i of pop inside the region? */
+static inline int bb_in_region(const bb_pop *pop, uint32_t i, const bb_region *r)
+{
+    double x = pop->xy[2 * (size_t)i], y = pop->xy[2 * (size_t)i + 1];
+    return x >= r->x0 && x < r->x1 && y >= r->y0 && y < r->y1;
+}
+/* Poisson count for mean lambda from one uniform deviate (CDF inversion). */
+uint32_t bb_poisson_count(double lambda, double u);
 
 /* The state a kernel updates: a population's local neurons, structure of arrays. */
 typedef struct bb_neuron_state {

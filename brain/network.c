@@ -1,5 +1,6 @@
 /* The network description: populations (contiguous global ids, in the order
  * added) and projections. Nothing here depends on the number of ranks. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,9 @@ void bb_network_free(bb_network *net)
 {
     if (!net) return;
     for (int i = 0; i < net->n_pops; i++) free(net->pops[i].xy);
+    for (int i = 0; i < net->n_stims; i++) free(net->stims[i].step), free(net->stims[i].value);
+    free(net->stims);
+    free(net->ports);
     free(net->pops);
     free(net->projs);
     free(net);
@@ -62,6 +66,77 @@ int bb_network_add_poisson_drive(bb_network *net, int pop, double rate_hz, doubl
     net->pops[pop].drive_rate_hz = rate_hz;
     net->pops[pop].drive_weight = weight;
     return 0;
+}
+
+int bb_network_add_step_current(bb_network *net, int pop, const bb_region *region, uint32_t n,
+                                const double *times_ms, const double *values_pA, char *err, size_t cap)
+{
+    if (pop < 0 || pop >= net->n_pops || n == 0) {
+        snprintf(err, cap, "step current: %s", n ? "population index out of range" : "no amplitudes");
+        return -1;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        if (!isfinite(times_ms[k]) || times_ms[k] < 0 || !isfinite(values_pA[k])) {
+            snprintf(err, cap, "step current on %s: entry %u is not a finite time >= 0 and amplitude",
+                     net->pops[pop].name, k);
+            return -1;
+        }
+        if (k && nearbyint(times_ms[k] / net->dt_ms) <= nearbyint(times_ms[k - 1] / net->dt_ms)) {
+            snprintf(err, cap, "step current on %s: time %g ms does not come a step after %g ms",
+                     net->pops[pop].name, times_ms[k], times_ms[k - 1]);
+            return -1;
+        }
+    }
+    bb_stim *g = realloc(net->stims, (size_t)(net->n_stims + 1) * sizeof *g);
+    if (!g) goto oom;
+    net->stims = g;
+    bb_stim *st = &net->stims[net->n_stims];
+    *st = (bb_stim){.pop = pop, .has_region = region != NULL, .n = n};
+    if (region) st->region = *region;
+    st->step = malloc(n * sizeof *st->step);
+    st->value = malloc(n * sizeof *st->value);
+    if (!st->step || !st->value) {
+        free(st->step), free(st->value);
+        goto oom;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        st->step[k] = (uint64_t)nearbyint(times_ms[k] / net->dt_ms);
+        st->value[k] = values_pA[k];
+    }
+    return net->n_stims++;
+oom:
+    snprintf(err, cap, "out of memory");
+    return -1;
+}
+
+int bb_network_add_afferent(bb_network *net, int pop, uint32_t n_channels, bb_afferent_mode mode, double weight)
+{
+    if (pop < 0 || pop >= net->n_pops || n_channels == 0 || n_channels > net->pops[pop].n || !isfinite(weight) ||
+        (mode != BB_AFFERENT_RATE && mode != BB_AFFERENT_CURRENT) || net->n_ports >= 0xFFFF)
+        return -1;
+    bb_afferent *g = realloc(net->ports, (size_t)(net->n_ports + 1) * sizeof *g);
+    if (!g) return -1;
+    net->ports = g;
+    net->ports[net->n_ports] = (bb_afferent){pop, n_channels, mode, weight};
+    return net->n_ports++;
+}
+
+int bb_network_n_afferents(const bb_network *net) { return net->n_ports; }
+uint32_t bb_network_afferent_channels(const bb_network *net, int port)
+{
+    return port >= 0 && port < net->n_ports ? net->ports[port].n_channels : 0;
+}
+
+int bb_network_population_of(const bb_network *net, uint32_t gid)
+{
+    int lo = 0, hi = net->n_pops; /* populations hold ascending id ranges */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (gid < net->pops[mid].first) hi = mid;
+        else if (gid >= net->pops[mid].first + net->pops[mid].n) lo = mid + 1;
+        else return mid;
+    }
+    return -1;
 }
 
 int bb_network_connect(bb_network *net, const bb_projection *proj, char *err, size_t cap)

@@ -21,7 +21,13 @@ struct bb_sim {
     uint32_t n; /* local neurons */
     bb_kernel *kern;
     uint32_t *pop_lo, *pop_hi; /* local index range of each population */
-    double *V, *A, *B, *U, *dc;
+    double *V, *A, *B, *U;
+    double *dc;      /* what the kernels see: dc_user + step currents + afferent currents */
+    double *dc_user; /* bb_sim_set_dc */
+    int dc_stale;    /* an input changed: rebuild dc before the next update */
+    uint32_t *stim_at; /* per step current: amplitudes already in force */
+    double **aff;      /* per afferent port: channel values */
+    uint64_t *pop_spikes;
     int32_t *refr;
     bb_synapses syn;
     uint32_t L, min_delay;
@@ -70,7 +76,8 @@ bb_sim *bb_sim_create(const bb_network *net, MPI_Comm comm, char *err, size_t ca
     int np = net->n_pops;
     if (!ALLOC(s->kern, np) || !ALLOC(s->pop_lo, np) || !ALLOC(s->pop_hi, np) || !ALLOC(s->V, s->n) ||
         !ALLOC(s->A, s->n) || !ALLOC(s->B, s->n) || !ALLOC(s->U, s->n) || !ALLOC(s->dc, s->n) ||
-        !ALLOC(s->refr, s->n) || !ALLOC(s->spiked, s->n) || !ALLOC(s->counts, s->size) ||
+        !ALLOC(s->refr, s->n) || !ALLOC(s->dc_user, s->n) || !ALLOC(s->stim_at, net->n_stims) ||
+        !ALLOC(s->aff, net->n_ports) || !ALLOC(s->pop_spikes, np) || !ALLOC(s->spiked, s->n) || !ALLOC(s->counts, s->size) ||
         !ALLOC(s->displs, s->size) || !ALLOC(s->bucket, dmin + 1) ||
         !(s->ring_ex = calloc((size_t)s->L * s->n + 1, sizeof *s->ring_ex)) ||
         !(s->ring_in = calloc((size_t)s->L * s->n + 1, sizeof *s->ring_in))) {
@@ -78,6 +85,12 @@ bb_sim *bb_sim_create(const bb_network *net, MPI_Comm comm, char *err, size_t ca
         bb_sim_free(s);
         return NULL;
     }
+    for (int a = 0; a < net->n_ports; a++)
+        if (!ALLOC(s->aff[a], net->ports[a].n_channels)) {
+            snprintf(err, cap, "out of memory for afferent port %d", a);
+            bb_sim_free(s);
+            return NULL;
+        }
     uint32_t end = s->local.first + s->local.count;
     for (int p = 0; p < np; p++) {
         const bb_pop *pop = &net->pops[p];
@@ -104,6 +117,9 @@ void bb_sim_free(bb_sim *s)
     bb_synapses_free(&s->syn);
     free(s->kern), free(s->pop_lo), free(s->pop_hi);
     free(s->V), free(s->A), free(s->B), free(s->U), free(s->dc), free(s->refr);
+    free(s->dc_user), free(s->stim_at), free(s->pop_spikes);
+    for (int a = 0; s->aff && a < s->net->n_ports; a++) free(s->aff[a]);
+    free(s->aff);
     free(s->ring_ex), free(s->ring_in), free(s->spiked);
     free(s->mine), free(s->all), free(s->merged);
     free(s->counts), free(s->displs), free(s->bucket);
@@ -112,7 +128,7 @@ void bb_sim_free(bb_sim *s)
 
 /* Number of events of a Poisson process with mean lambda, by inversion of
  * the CDF with one uniform deviate (lambda is small: rate x one step). */
-static uint32_t poisson(double lambda, double u)
+uint32_t bb_poisson_count(double lambda, double u)
 {
     double p = exp(-lambda), F = p;
     uint32_t k = 0;
@@ -137,6 +153,76 @@ static int push_local(bb_sim *s, uint32_t gid, uint32_t offset)
     return 0;
 }
 
+/* Local index range [lo, hi) of a population on this rank. */
+static void local_range(const bb_sim *s, int pop, uint32_t *lo, uint32_t *hi)
+{
+    *lo = s->pop_lo[pop];
+    *hi = s->pop_hi[pop];
+}
+
+/* Channel of local cell i of an afferent port's population. */
+static uint32_t channel_of(const bb_sim *s, const bb_afferent *a, uint32_t i)
+{
+    const bb_pop *pop = &s->net->pops[a->pop];
+    uint64_t k = (uint64_t)(s->local.first + i - pop->first);
+    return (uint32_t)(k * a->n_channels / pop->n);
+}
+
+/* Advances the step currents to this step; rebuilds the total dc (in one
+ * fixed order, so it does not depend on when the inputs changed). */
+static void update_inputs(bb_sim *s)
+{
+    const bb_network *net = s->net;
+    for (int k = 0; k < net->n_stims; k++) {
+        const bb_stim *st = &net->stims[k];
+        while (s->stim_at[k] < st->n && st->step[s->stim_at[k]] <= s->step) {
+            s->stim_at[k]++;
+            s->dc_stale = 1;
+        }
+    }
+    if (!s->dc_stale) return;
+    memcpy(s->dc, s->dc_user, s->n * sizeof *s->dc);
+    for (int k = 0; k < net->n_stims; k++) {
+        const bb_stim *st = &net->stims[k];
+        if (!s->stim_at[k]) continue;
+        double v = st->value[s->stim_at[k] - 1];
+        uint32_t lo, hi;
+        local_range(s, st->pop, &lo, &hi);
+        const bb_pop *pop = &net->pops[st->pop];
+        for (uint32_t i = lo; i < hi; i++)
+            if (!st->has_region || bb_in_region(pop, s->local.first + i - pop->first, &st->region)) s->dc[i] += v;
+    }
+    for (int a = 0; a < net->n_ports; a++) {
+        const bb_afferent *port = &net->ports[a];
+        if (port->mode != BB_AFFERENT_CURRENT) continue;
+        uint32_t lo, hi;
+        local_range(s, port->pop, &lo, &hi);
+        for (uint32_t i = lo; i < hi; i++) s->dc[i] += s->aff[a][channel_of(s, port, i)] * port->weight;
+    }
+    s->dc_stale = 0;
+}
+
+/* Poisson events of the background drive and the rate-coded afferent ports,
+ * into this step's ring slot. Each cell's count comes from its own stream. */
+static void poisson_inputs(bb_sim *s, double *ex, double *in)
+{
+    const bb_network *net = s->net;
+    for (int a = 0; a < net->n_ports; a++) {
+        const bb_afferent *port = &net->ports[a];
+        if (port->mode != BB_AFFERENT_RATE) continue;
+        double *to = port->weight >= 0 ? ex : in;
+        uint32_t lo, hi;
+        local_range(s, port->pop, &lo, &hi);
+        for (uint32_t i = lo; i < hi; i++) {
+            double lambda = s->aff[a][channel_of(s, port, i)] * net->dt_ms * 1e-3;
+            if (lambda <= 0) continue;
+            double u = bb_rng_uniform(net->seed, bb_stream(BB_RNG_AFFERENT, (unsigned)a, s->local.first + i), s->step);
+            uint32_t k = bb_poisson_count(lambda, u);
+            if (k) to[i] += k * port->weight;
+        }
+    }
+}
+
 /* One update step of every local neuron; spikes are recorded with their
  * offset in the current block. */
 static int step_once(bb_sim *s, uint32_t offset)
@@ -144,6 +230,8 @@ static int step_once(bb_sim *s, uint32_t offset)
     const bb_network *net = s->net;
     size_t slot = (size_t)(s->step % s->L) * s->n;
     double *ex = s->ring_ex + slot, *in = s->ring_in + slot;
+    update_inputs(s);
+    poisson_inputs(s, ex, in);
     for (int p = 0; p < net->n_pops; p++) {
         const bb_pop *pop = &net->pops[p];
         if (pop->drive_rate_hz <= 0) continue;
@@ -151,7 +239,7 @@ static int step_once(bb_sim *s, uint32_t offset)
         double *port = w >= 0 ? ex : in;
         for (uint32_t i = s->pop_lo[p]; i < s->pop_hi[p]; i++) {
             double u = bb_rng_uniform(net->seed, bb_stream(BB_RNG_DRIVE, 0, s->local.first + i), s->step);
-            uint32_t k = poisson(lambda, u);
+            uint32_t k = bb_poisson_count(lambda, u);
             if (k) port[i] += k * w;
         }
     }
@@ -198,15 +286,32 @@ static long gather(bb_sim *s)
 static void deliver(bb_sim *s, const bb_spike *sp, size_t n, uint64_t block_start)
 {
     const bb_synapses *y = &s->syn;
+    const size_t nn = s->n;
     for (size_t i = 0; i < n; i++) {
-        uint64_t t = block_start + sp[i].offset;
-        for (uint32_t k = y->offset[sp[i].source]; k < y->offset[sp[i].source + 1]; k++) {
-            uint32_t word = y->word[k];
-            size_t at = (size_t)((t + (word >> BB_SYN_TARGET_BITS)) % s->L) * s->n + (word & BB_SYN_MAX_LOCAL);
+        /* ring slot of the spike's own step; a synapse's delay d moves it d
+         * slots on, wrapping once at most (d < L) */
+        const uint32_t base = (uint32_t)((block_start + sp[i].offset) % s->L), L = s->L;
+        const uint32_t end = y->offset[sp[i].source + 1];
+        for (uint32_t k = y->offset[sp[i].source]; k < end; k++) {
+            uint32_t word = y->word[k], slot = base + (word >> BB_SYN_TARGET_BITS);
+            if (slot >= L) slot -= L;
+            size_t at = (size_t)slot * nn + (word & BB_SYN_MAX_LOCAL);
             float w = y->weight[k];
             if (w >= 0) s->ring_ex[at] += w;
             else s->ring_in[at] += w;
         }
+    }
+}
+
+static void count_by_population(bb_sim *s, const bb_spike *sp, size_t n)
+{
+    int p = 0;
+    for (size_t i = 0; i < n; i++) {
+        const bb_pop *pop = &s->net->pops[p];
+        if (sp[i].source < pop->first || sp[i].source >= pop->first + pop->n)
+            p = bb_network_population_of(s->net, sp[i].source);
+        if (p >= 0) s->pop_spikes[p]++;
+        else p = 0;
     }
 }
 
@@ -230,6 +335,7 @@ int bb_sim_run(bb_sim *s, uint64_t steps, bb_spike_sink on_spikes, void *ctx, ch
             return -1;
         }
         deliver(s, s->merged, (size_t)total, block_start);
+        count_by_population(s, s->merged, (size_t)total);
         if (on_spikes) on_spikes(ctx, s->merged, (uint32_t)total, block_start);
     }
     return 0;
@@ -248,9 +354,25 @@ size_t bb_sim_synapse_bytes(const bb_sim *s)
 
 int bb_sim_set_dc(bb_sim *s, int pop, double pA)
 {
-    if (pop < 0 || pop >= s->net->n_pops) return -1;
-    for (uint32_t i = s->pop_lo[pop]; i < s->pop_hi[pop]; i++) s->dc[i] = pA;
+    if (pop < 0 || pop >= s->net->n_pops || !isfinite(pA)) return -1;
+    for (uint32_t i = s->pop_lo[pop]; i < s->pop_hi[pop]; i++) s->dc_user[i] = pA;
+    s->dc_stale = 1;
     return 0;
+}
+
+int bb_sim_set_afferent(bb_sim *s, int port, const double *values, uint32_t n)
+{
+    if (port < 0 || port >= s->net->n_ports || n != s->net->ports[port].n_channels) return -1;
+    for (uint32_t c = 0; c < n; c++)
+        if (!isfinite(values[c]) || (s->net->ports[port].mode == BB_AFFERENT_RATE && values[c] < 0)) return -1;
+    memcpy(s->aff[port], values, n * sizeof *values);
+    if (s->net->ports[port].mode == BB_AFFERENT_CURRENT) s->dc_stale = 1;
+    return 0;
+}
+
+uint64_t bb_sim_population_spikes(const bb_sim *s, int pop)
+{
+    return pop >= 0 && pop < s->net->n_pops ? s->pop_spikes[pop] : 0;
 }
 
 double bb_sim_voltage(const bb_sim *s, uint32_t gid)

@@ -52,6 +52,16 @@ int main(int argc, char **argv)
     connect(net, (bb_projection){.pre = e, .post = c, .rule = BB_CONN_BERNOULLI, .p = 0.05,
                                  .weight = {.kind = BB_DIST_UNIFORM, .a = 0.5, .b = 2.0}, .delay_ms = d_uni});
     char err[512];
+    /* inputs whose per-cell work depends on the partition: a step current on
+     * a region of the sheet, and both kinds of afferent port */
+    bb_region left_half = {0, 0, 200, 400};
+    double t_ms[] = {20, 120}, amp[] = {150, 0};
+    if (bb_network_add_step_current(net, i, &left_half, 2, t_ms, amp, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        MPI_Abort(MPI_COMM_WORLD, 2);
+    }
+    int rate_port = bb_network_add_afferent(net, z, 7, BB_AFFERENT_RATE, 4.0);
+    int current_port = bb_network_add_afferent(net, e, 3, BB_AFFERENT_CURRENT, 10.0);
     bb_sim *sim = bb_sim_create(net, MPI_COMM_WORLD, err, sizeof err);
     if (!sim) {
         fprintf(stderr, "rank %d: %s\n", rank, err);
@@ -60,9 +70,16 @@ int main(int argc, char **argv)
     FILE *f = rank == 0 ? fopen(argv[1], "w") : NULL;
     uint64_t steps = 2000; /* 200 ms */
     steps -= steps % bb_sim_min_delay_steps(sim);
-    if (bb_sim_run(sim, steps, log_spikes, f, err, sizeof err)) {
-        fprintf(stderr, "rank %d: %s\n", rank, err);
-        MPI_Abort(MPI_COMM_WORLD, 5);
+    uint32_t block = bb_sim_min_delay_steps(sim);
+    for (uint64_t done = 0; done < steps; done += block) {
+        double rates[7], currents[3]; /* what a coupler would send: changes every block */
+        for (int k = 0; k < 7; k++) rates[k] = 100.0 * (double)((done / block + (uint64_t)k) % 9);
+        for (int k = 0; k < 3; k++) currents[k] = (double)((done / block) % 5) - k;
+        if (bb_sim_set_afferent(sim, rate_port, rates, 7) || bb_sim_set_afferent(sim, current_port, currents, 3) ||
+            bb_sim_run(sim, block, log_spikes, f, err, sizeof err)) {
+            fprintf(stderr, "rank %d: afferent or run failed: %s\n", rank, err);
+            MPI_Abort(MPI_COMM_WORLD, 5);
+        }
     }
     unsigned long long syn = bb_sim_local_synapses(sim), all = 0;
     MPI_Reduce(&syn, &all, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD);

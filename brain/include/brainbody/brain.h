@@ -136,6 +136,29 @@ int bb_network_set_positions(bb_network *net, int pop, const double *xy);
 /* Per-neuron Poisson drive: each neuron of pop gets its own train at rate_hz,
  * each event adding weight to the excitatory (w > 0) or inhibitory port. */
 int bb_network_add_poisson_drive(bb_network *net, int pop, double rate_hz, double weight);
+
+/* A rectangle of the sheet (um), for inputs that reach only some cells. */
+typedef struct bb_region {
+    double x0, y0, x1, y1; /* cells with x0 <= x < x1 and y0 <= y < y1 */
+} bb_region;
+/* Step current (as NEST's step_current_generator): from times_ms[k] on, the
+ * cells of pop (inside region, or all if region is NULL) get values_pA[k];
+ * nothing before times_ms[0]. Times must increase. A DC is one step at 0.
+ * Returns the stimulus index, or -1 with a message in err. */
+int bb_network_add_step_current(bb_network *net, int pop, const bb_region *region, uint32_t n,
+                                const double *times_ms, const double *values_pA, char *err, size_t cap);
+
+/* Afferent port: the coupler's way in. Cell i of the n cells of pop listens
+ * to channel floor(i * n_channels / n). BB_AFFERENT_RATE: the channel value
+ * is a rate (Hz); each cell gets its own Poisson train, each event adding
+ * `weight` to the excitatory (> 0) or inhibitory port. BB_AFFERENT_CURRENT:
+ * each cell gets value x weight pA. Returns the port index, or -1. */
+typedef enum bb_afferent_mode { BB_AFFERENT_RATE, BB_AFFERENT_CURRENT } bb_afferent_mode;
+int bb_network_add_afferent(bb_network *net, int pop, uint32_t n_channels, bb_afferent_mode mode, double weight);
+int bb_network_n_afferents(const bb_network *net);
+uint32_t bb_network_afferent_channels(const bb_network *net, int port);
+/* Population of a global cell id, or -1. */
+int bb_network_population_of(const bb_network *net, uint32_t gid);
 int bb_network_connect(bb_network *net, const bb_projection *proj, char *err, size_t cap);
 uint32_t bb_network_size(const bb_network *net);
 int bb_network_n_populations(const bb_network *net);
@@ -163,6 +186,11 @@ size_t bb_sim_synapse_bytes(const bb_sim *sim); /* bytes of synapse storage on t
 bb_block bb_sim_local_block(const bb_sim *sim);
 /* Adds a current (pA) to every local neuron of a population from now on. */
 int bb_sim_set_dc(bb_sim *sim, int pop, double pA);
+/* Sets the channel values of afferent port `port` (n = its channel count);
+ * they act from the next step on. Every rank must pass the same values. */
+int bb_sim_set_afferent(bb_sim *sim, int port, const double *values, uint32_t n);
+/* Spikes of a population since the start (every rank sees every spike). */
+uint64_t bb_sim_population_spikes(const bb_sim *sim, int pop);
 /* Membrane potential of a local neuron by global id (for tests and recording). */
 double bb_sim_voltage(const bb_sim *sim, uint32_t gid);
 
