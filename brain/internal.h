@@ -59,8 +59,9 @@ static inline int bb_in_region(const bb_pop *pop, uint32_t i, const bb_region *r
     double x = pop->xy[2 * (size_t)i], y = pop->xy[2 * (size_t)i + 1];
     return x >= r->x0 && x < r->x1 && y >= r->y0 && y < r->y1;
 }
-/* Poisson count for mean lambda from one uniform deviate (CDF inversion). */
-uint32_t bb_poisson_count(double lambda, double u);
+/* Poisson count for mean lambda (e_lambda = exp(-lambda)) from one uniform
+ * deviate, by inversion of the CDF. */
+uint32_t bb_poisson_count(double lambda, double e_lambda, double u);
 
 /* The state a kernel updates: a population's local neurons, structure of arrays. */
 typedef struct bb_neuron_state {

@@ -35,14 +35,19 @@ void bb_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], uint32_t
     for (int i = 0; i < 4; i++) out[i] = c[i];
 }
 
-double bb_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index)
+void bb_rng_block(uint64_t seed, uint64_t stream, uint64_t index, uint32_t out[4])
 {
     /* key = seed; counter = (index, stream) so each stream is its own sequence */
     const uint32_t key[2] = {(uint32_t)seed, (uint32_t)(seed >> 32)};
     const uint32_t ctr[4] = {(uint32_t)index, (uint32_t)(index >> 32), (uint32_t)stream,
                              (uint32_t)(stream >> 32)};
+    bb_philox4x32_10(ctr, key, out);
+}
+
+double bb_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index)
+{
     uint32_t r[4];
-    bb_philox4x32_10(ctr, key, r);
+    bb_rng_block(seed, stream, index, r);
     uint64_t bits = ((uint64_t)r[0] << 21) ^ (uint64_t)r[1]; /* 53 bits used below */
     return (double)(bits & ((UINT64_C(1) << 53) - 1)) * 0x1.0p-53;
 }

@@ -28,6 +28,7 @@ struct bb_sim {
     uint32_t *stim_at; /* per step current: amplitudes already in force */
     double **aff;      /* per afferent port: channel values */
     uint64_t *pop_spikes;
+    uint64_t events; /* synaptic events delivered to local neurons */
     int32_t *refr;
     bb_synapses syn;
     uint32_t L, min_delay;
@@ -128,9 +129,9 @@ void bb_sim_free(bb_sim *s)
 
 /* Number of events of a Poisson process with mean lambda, by inversion of
  * the CDF with one uniform deviate (lambda is small: rate x one step). */
-uint32_t bb_poisson_count(double lambda, double u)
+uint32_t bb_poisson_count(double lambda, double e_lambda, double u)
 {
-    double p = exp(-lambda), F = p;
+    double p = e_lambda, F = p;
     uint32_t k = 0;
     while (u > F && k < 1000) {
         k++;
@@ -217,8 +218,38 @@ static void poisson_inputs(bb_sim *s, double *ex, double *in)
             double lambda = s->aff[a][channel_of(s, port, i)] * net->dt_ms * 1e-3;
             if (lambda <= 0) continue;
             double u = bb_rng_uniform(net->seed, bb_stream(BB_RNG_AFFERENT, (unsigned)a, s->local.first + i), s->step);
-            uint32_t k = bb_poisson_count(lambda, u);
+            uint32_t k = bb_poisson_count(lambda, exp(-lambda), u);
             if (k) to[i] += k * port->weight;
+        }
+    }
+}
+
+/* The background Poisson drive of a whole block, into the block's ring
+ * slots (which later deliveries no longer touch). Cell i's count in step t
+ * is word t % 4 of Philox block t / 4 of the cell's stream: one block per
+ * four steps, 32 bits a deviate, and the same numbers on any partition. */
+static void drive_block(bb_sim *s, uint64_t start, uint32_t steps)
+{
+    const bb_network *net = s->net;
+    for (int p = 0; p < net->n_pops; p++) {
+        const bb_pop *pop = &net->pops[p];
+        if (pop->drive_rate_hz <= 0) continue;
+        const double lambda = pop->drive_rate_hz * net->dt_ms * 1e-3, e_lambda = exp(-lambda), w = pop->drive_weight;
+        double *ring = w >= 0 ? s->ring_ex : s->ring_in;
+        double cdf[48]; /* the same sums bb_poisson_count forms, once */
+        uint32_t nc = 0;
+        for (double pk = e_lambda, F = pk; nc < 48; pk *= lambda / ++nc, F += pk) cdf[nc] = F;
+        for (uint32_t i = s->pop_lo[p]; i < s->pop_hi[p]; i++) {
+            uint64_t stream = bb_stream(BB_RNG_DRIVE, 0, s->local.first + i);
+            uint32_t word[4];
+            for (uint64_t t = start; t < start + steps; t++) {
+                if (t == start || t % 4 == 0) bb_rng_block(net->seed, stream, t / 4, word);
+                double u = word[t % 4] * 0x1.0p-32;
+                uint32_t k = 0;
+                while (k < nc && u > cdf[k]) k++;
+                if (k == nc) k = bb_poisson_count(lambda, e_lambda, u);
+                if (k) ring[(size_t)(t % s->L) * s->n + i] += k * w;
+            }
         }
     }
 }
@@ -232,17 +263,6 @@ static int step_once(bb_sim *s, uint32_t offset)
     double *ex = s->ring_ex + slot, *in = s->ring_in + slot;
     update_inputs(s);
     poisson_inputs(s, ex, in);
-    for (int p = 0; p < net->n_pops; p++) {
-        const bb_pop *pop = &net->pops[p];
-        if (pop->drive_rate_hz <= 0) continue;
-        double lambda = pop->drive_rate_hz * net->dt_ms * 1e-3, w = pop->drive_weight;
-        double *port = w >= 0 ? ex : in;
-        for (uint32_t i = s->pop_lo[p]; i < s->pop_hi[p]; i++) {
-            double u = bb_rng_uniform(net->seed, bb_stream(BB_RNG_DRIVE, 0, s->local.first + i), s->step);
-            uint32_t k = bb_poisson_count(lambda, u);
-            if (k) port[i] += k * w;
-        }
-    }
     for (int p = 0; p < net->n_pops; p++) {
         uint32_t lo = s->pop_lo[p], n = s->pop_hi[p] - lo;
         if (!n) continue;
@@ -292,6 +312,7 @@ static void deliver(bb_sim *s, const bb_spike *sp, size_t n, uint64_t block_star
          * slots on, wrapping once at most (d < L) */
         const uint32_t base = (uint32_t)((block_start + sp[i].offset) % s->L), L = s->L;
         const uint32_t end = y->offset[sp[i].source + 1];
+        s->events += end - y->offset[sp[i].source];
         for (uint32_t k = y->offset[sp[i].source]; k < end; k++) {
             uint32_t word = y->word[k], slot = base + (word >> BB_SYN_TARGET_BITS);
             if (slot >= L) slot -= L;
@@ -324,6 +345,7 @@ int bb_sim_run(bb_sim *s, uint64_t steps, bb_spike_sink on_spikes, void *ctx, ch
     }
     for (uint64_t done = 0; done < steps; done += s->min_delay) {
         uint64_t block_start = s->step;
+        drive_block(s, block_start, s->min_delay);
         for (uint32_t o = 0; o < s->min_delay; o++)
             if (step_once(s, o)) {
                 snprintf(err, cap, "out of memory for spikes");
@@ -344,6 +366,7 @@ int bb_sim_run(bb_sim *s, uint64_t steps, bb_spike_sink on_spikes, void *ctx, ch
 uint32_t bb_sim_min_delay_steps(const bb_sim *s) { return s->min_delay; }
 uint64_t bb_sim_step(const bb_sim *s) { return s->step; }
 uint64_t bb_sim_local_synapses(const bb_sim *s) { return s->syn.n; }
+uint64_t bb_sim_local_events(const bb_sim *s) { return s->events; }
 bb_block bb_sim_local_block(const bb_sim *s) { return s->local; }
 
 size_t bb_sim_synapse_bytes(const bb_sim *s)

@@ -22,6 +22,8 @@ extern "C" {
 void bb_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);
 /* Uniform double in [0, 1) with 53 random bits; one Philox block per call. */
 double bb_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index);
+/* The raw block of four 32-bit words behind the same (seed, stream, index). */
+void bb_rng_block(uint64_t seed, uint64_t stream, uint64_t index, uint32_t out[4]);
 
 /* ---- partition.c: contiguous blocks of cells over ranks */
 typedef struct bb_block {
@@ -182,6 +184,8 @@ int bb_sim_run(bb_sim *sim, uint64_t steps, bb_spike_sink on_spikes, void *ctx, 
 uint32_t bb_sim_min_delay_steps(const bb_sim *sim);
 uint64_t bb_sim_step(const bb_sim *sim);
 uint64_t bb_sim_local_synapses(const bb_sim *sim);
+/* Synaptic events (spike x synapse) delivered to this rank's neurons so far. */
+uint64_t bb_sim_local_events(const bb_sim *sim);
 size_t bb_sim_synapse_bytes(const bb_sim *sim); /* bytes of synapse storage on this rank */
 bb_block bb_sim_local_block(const bb_sim *sim);
 /* Adds a current (pA) to every local neuron of a population from now on. */
