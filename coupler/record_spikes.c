@@ -12,14 +12,20 @@
 
 #define CHUNK 65536
 
-struct bb_spike_file {
-    hid_t file, ts, ids;
-    char path[1024];
-    double dt_ms;
+typedef struct population {
+    hid_t ts, ids;
     double *buf_t;
     uint64_t *buf_id;
     size_t n_buf, cap_buf;
     uint64_t written;
+} population;
+
+struct bb_spike_file {
+    hid_t file;
+    char path[1024];
+    double dt_ms;
+    population *pop;
+    int n_pops;
 };
 
 static int h5fail(const char *path, const char *what, char *err, size_t cap)
@@ -67,13 +73,9 @@ static hid_t make_dataset(hid_t group, const char *name, hid_t type)
     return d;
 }
 
-static int write_layout(bb_spike_file *f, const char *population)
+static int write_population(hid_t spikes, population *p, const char *name)
 {
-    uint32_t magic = 0x0A7A, version[2] = {0, 1};
-    if (put_attr(f->file, "magic", H5T_NATIVE_UINT32, 1, &magic) || put_attr(f->file, "version", H5T_NATIVE_UINT32, 2, version))
-        return -1;
-    hid_t spikes = make_group(f->file, "spikes");
-    hid_t pop = spikes < 0 ? -1 : make_group(spikes, population);
+    hid_t pop = make_group(spikes, name);
     int rc = pop < 0 ? -1 : 0;
     if (!rc) {
         hid_t sorting = H5Tenum_create(H5T_NATIVE_UINT8);
@@ -85,29 +87,48 @@ static int write_layout(bb_spike_file *f, const char *population)
         H5Tenum_insert(sorting, "by_time", &v);
         rc = put_attr(pop, "sorting", sorting, 1, &v); /* v = by_time */
         H5Tclose(sorting);
-        f->ts = make_dataset(pop, "timestamps", H5T_IEEE_F64LE);
-        f->ids = make_dataset(pop, "node_ids", H5T_STD_U64LE);
+        p->ts = make_dataset(pop, "timestamps", H5T_IEEE_F64LE);
+        p->ids = make_dataset(pop, "node_ids", H5T_STD_U64LE);
         hid_t str = H5Tcopy(H5T_C_S1);
         H5Tset_size(str, 3);
-        if (rc || f->ts < 0 || f->ids < 0 || put_attr(f->ts, "units", str, 1, "ms")) rc = -1;
+        if (rc || p->ts < 0 || p->ids < 0 || put_attr(p->ts, "units", str, 1, "ms")) rc = -1;
         H5Tclose(str);
     }
     if (pop >= 0) H5Gclose(pop);
+    return rc;
+}
+
+static int write_layout(bb_spike_file *f, const char *const *names)
+{
+    uint32_t magic = 0x0A7A, version[2] = {0, 1};
+    if (put_attr(f->file, "magic", H5T_NATIVE_UINT32, 1, &magic) || put_attr(f->file, "version", H5T_NATIVE_UINT32, 2, version))
+        return -1;
+    hid_t spikes = make_group(f->file, "spikes");
+    int rc = spikes < 0 ? -1 : 0;
+    for (int i = 0; !rc && i < f->n_pops; i++) rc = write_population(spikes, &f->pop[i], names[i]);
     if (spikes >= 0) H5Gclose(spikes);
     return rc;
 }
 
 bb_spike_file *bb_spike_file_create(const char *path, const char *population, double dt_ms, char *err, size_t cap)
 {
+    return bb_spike_file_create_many(path, &population, 1, dt_ms, err, cap);
+}
+
+bb_spike_file *bb_spike_file_create_many(const char *path, const char *const *populations, int n, double dt_ms,
+                                         char *err, size_t cap)
+{
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* our messages, not HDF5's stack dumps */
     bb_spike_file *f = calloc(1, sizeof *f);
-    if (!f) {
+    if (!f || !(f->pop = calloc((size_t)(n > 0 ? n : 1), sizeof *f->pop))) {
+        free(f);
         snprintf(err, cap, "out of memory");
         return NULL;
     }
     snprintf(f->path, sizeof f->path, "%s", path);
     f->dt_ms = dt_ms;
-    f->ts = f->ids = -1;
+    f->n_pops = n;
+    for (int i = 0; i < n; i++) f->pop[i].ts = f->pop[i].ids = -1;
     hid_t fcpl = untimed(H5P_FILE_CREATE);
     f->file = H5Fcreate(path, H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
     H5Pclose(fcpl);
@@ -116,7 +137,7 @@ bb_spike_file *bb_spike_file_create(const char *path, const char *population, do
         free(f);
         return NULL;
     }
-    if (write_layout(f, population)) {
+    if (write_layout(f, populations)) {
         h5fail(path, "write the SONATA layout", err, cap);
         bb_spike_file_close(f, err, 0);
         return NULL;
@@ -126,23 +147,29 @@ bb_spike_file *bb_spike_file_create(const char *path, const char *population, do
 
 int bb_spike_file_add(bb_spike_file *f, const bb_interval *iv, const bb_spike *s, uint32_t n, char *err, size_t cap)
 {
-    if (f->n_buf + n > f->cap_buf) {
-        size_t ncap = (f->n_buf + n) * 2 + 1024;
-        double *t = realloc(f->buf_t, ncap * sizeof *t);
-        if (t) f->buf_t = t;
-        uint64_t *id = t ? realloc(f->buf_id, ncap * sizeof *id) : NULL;
+    for (uint32_t i = 0; i < n; i++)
+        if (bb_spike_file_add_one(f, 0, iv->start_step + s[i].offset, s[i].source, err, cap)) return -1;
+    return 0;
+}
+
+int bb_spike_file_add_one(bb_spike_file *f, int pop, uint64_t step, uint64_t node_id, char *err, size_t cap)
+{
+    population *p = &f->pop[pop];
+    if (p->n_buf == p->cap_buf) {
+        size_t ncap = p->cap_buf * 2 + 1024;
+        double *t = realloc(p->buf_t, ncap * sizeof *t);
+        if (t) p->buf_t = t;
+        uint64_t *id = t ? realloc(p->buf_id, ncap * sizeof *id) : NULL;
         if (!t || !id) {
             snprintf(err, cap, "%s: out of memory buffering %zu spikes", f->path, ncap);
             return -1;
         }
-        f->buf_id = id;
-        f->cap_buf = ncap;
+        p->buf_id = id;
+        p->cap_buf = ncap;
     }
-    for (uint32_t i = 0; i < n; i++) {
-        /* integer step first, one rounding to ms: no drift over long runs */
-        f->buf_t[f->n_buf] = (double)(iv->start_step + s[i].offset) * f->dt_ms;
-        f->buf_id[f->n_buf++] = s[i].source;
-    }
+    /* integer step first, one rounding to ms: no drift over long runs */
+    p->buf_t[p->n_buf] = (double)step * f->dt_ms;
+    p->buf_id[p->n_buf++] = node_id;
     return 0;
 }
 
@@ -161,12 +188,14 @@ static int append(hid_t d, hid_t type, hsize_t at, hsize_t n, const void *data)
 
 int bb_spike_file_flush(bb_spike_file *f, char *err, size_t cap)
 {
-    if (f->n_buf) {
-        if (append(f->ts, H5T_NATIVE_DOUBLE, f->written, f->n_buf, f->buf_t) ||
-            append(f->ids, H5T_NATIVE_UINT64, f->written, f->n_buf, f->buf_id))
+    for (int i = 0; i < f->n_pops; i++) {
+        population *p = &f->pop[i];
+        if (!p->n_buf) continue;
+        if (append(p->ts, H5T_NATIVE_DOUBLE, p->written, p->n_buf, p->buf_t) ||
+            append(p->ids, H5T_NATIVE_UINT64, p->written, p->n_buf, p->buf_id))
             return h5fail(f->path, "append spikes (disk full?)", err, cap);
-        f->written += f->n_buf;
-        f->n_buf = 0;
+        p->written += p->n_buf;
+        p->n_buf = 0;
     }
     if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0) return h5fail(f->path, "flush", err, cap);
     return 0;
@@ -175,15 +204,24 @@ int bb_spike_file_flush(bb_spike_file *f, char *err, size_t cap)
 int bb_spike_file_close(bb_spike_file *f, char *err, size_t cap)
 {
     if (!f) return 0;
-    int rc = 0;
-    if (cap && f->file >= 0 && f->ts >= 0 && f->ids >= 0) rc = bb_spike_file_flush(f, err, cap);
-    if (f->ts >= 0) H5Dclose(f->ts);
-    if (f->ids >= 0) H5Dclose(f->ids);
+    int rc = 0, complete = f->file >= 0;
+    for (int i = 0; i < f->n_pops; i++) complete = complete && f->pop[i].ts >= 0 && f->pop[i].ids >= 0;
+    if (cap && complete) rc = bb_spike_file_flush(f, err, cap);
+    for (int i = 0; i < f->n_pops; i++) {
+        if (f->pop[i].ts >= 0) H5Dclose(f->pop[i].ts);
+        if (f->pop[i].ids >= 0) H5Dclose(f->pop[i].ids);
+        free(f->pop[i].buf_t);
+        free(f->pop[i].buf_id);
+    }
     if (f->file >= 0 && H5Fclose(f->file) < 0 && !rc && cap) rc = h5fail(f->path, "close", err, cap);
-    free(f->buf_t);
-    free(f->buf_id);
+    free(f->pop);
     free(f);
     return rc;
 }
 
-uint64_t bb_spike_file_count(const bb_spike_file *f) { return f->written + f->n_buf; }
+uint64_t bb_spike_file_count(const bb_spike_file *f)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < f->n_pops; i++) n += f->pop[i].written + f->pop[i].n_buf;
+    return n;
+}
