@@ -18,7 +18,7 @@ bb_cortex_spec bb_cortex_defaults(void)
 {
     bb_cortex_spec s = {.seed = 1, .dt_ms = 0.1, .hemispheres = 2, .with_s1 = 1, .m1_nx = 5, .m1_ny = 3,
                         .s1_nx = 3, .s1_ny = 3, .density_scale = 0.1, .afferent_channels = 16,
-                        .background_hz = 1000, .descending_gain = 1};
+                        .background_hz = 3000, .descending_gain = 1};
     for (int i = 0; i < BB_N_TYPES; i++) {
         s.background_gain[i] = 1;
         for (int j = 0; j < BB_N_TYPES; j++) s.weight_gain[i][j] = 1;
@@ -44,7 +44,7 @@ const char *bb_body_area_name(bb_body_area a)
     return a < BB_N_BODY_AREAS ? n[a] : "?";
 }
 
-static int check_spec(const bb_cortex_spec *s, char *err, size_t cap)
+int bb_cortex_check(const bb_cortex_spec *s, char *err, size_t cap)
 {
 #define REQUIRE(cond, field, what)                                                                                     \
     if (!(cond)) {                                                                                                     \
@@ -122,15 +122,22 @@ static double sheet_mass(double w, double h, double sigma)
     return erf(w / (2 * BB_SQRT2 * sigma)) * erf(h / (2 * BB_SQRT2 * sigma));
 }
 
+uint32_t bb_cortex_population_size(const bb_cortex_spec *s, bb_area a, bb_layer l, bb_cell_type t)
+{
+    uint32_t nx = a == BB_M1 ? s->m1_nx : s->s1_nx, ny = a == BB_M1 ? s->m1_ny : s->s1_ny;
+    double area_mm2 = nx * ny * VOXEL_UM * VOXEL_UM * 1e-6;
+    double cells = bb_neuron_density_mm3 * s->density_scale * area_mm2 * bb_layer_thickness_um[a][l] * 1e-3 *
+                   bb_type_fraction[t];
+    return cells < 1 ? 1u : (uint32_t)lround(cells); /* every population keeps at least one cell */
+}
+
 static int add_populations(bb_cortex *c, const bb_cortex_spec *s, int h, bb_area a, char *err, size_t cap)
 {
     uint32_t nx = a == BB_M1 ? s->m1_nx : s->s1_nx, ny = a == BB_M1 ? s->m1_ny : s->s1_ny;
-    double w = nx * VOXEL_UM, ht = ny * VOXEL_UM, area_mm2 = w * ht * 1e-6;
+    double w = nx * VOXEL_UM, ht = ny * VOXEL_UM;
     for (int l = 0; l < BB_N_LAYERS; l++)
         for (int t = 0; t < BB_N_TYPES; t++) {
-            double cells = bb_neuron_density_mm3 * s->density_scale * area_mm2 * bb_layer_thickness_um[a][l] * 1e-3 *
-                           bb_type_fraction[t];
-            uint32_t n = cells < 1 ? 1u : (uint32_t)lround(cells);
+            uint32_t n = bb_cortex_population_size(s, a, (bb_layer)l, (bb_cell_type)t);
             char name[32];
             snprintf(name, sizeof name, "%s_%s_%s_%s", bb_area_name(a), bb_hemisphere_name((bb_hemisphere)h),
                      bb_layer_name((bb_layer)l), bb_cell_type_name((bb_cell_type)t));
@@ -246,7 +253,7 @@ int bb_cortex_build(const bb_cortex_spec *s, bb_cortex *c, char *err, size_t cap
     memset(c, 0, sizeof *c);
     memset(c->pop, -1, sizeof c->pop);
     c->thalamus[0] = c->thalamus[1] = c->afferent_port[0] = c->afferent_port[1] = -1;
-    if (check_spec(s, err, cap)) return -1;
+    if (bb_cortex_check(s, err, cap)) return -1;
     c->net = bb_network_create(s->seed, s->dt_ms);
     if (!c->net) {
         snprintf(err, cap, "out of memory");

@@ -164,6 +164,7 @@ int bb_network_connect(bb_network *net, const bb_projection *proj, char *err, si
 }
 
 uint32_t bb_network_size(const bb_network *net) { return net->n_total; }
+double bb_network_dt_ms(const bb_network *net) { return net->dt_ms; }
 int bb_network_n_populations(const bb_network *net) { return net->n_pops; }
 const char *bb_network_population_name(const bb_network *net, int pop) { return net->pops[pop].name; }
 uint32_t bb_network_population_first(const bb_network *net, int pop) { return net->pops[pop].first; }

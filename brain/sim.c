@@ -56,7 +56,7 @@ bb_sim *bb_sim_create(const bb_network *net, MPI_Comm comm, char *err, size_t ca
         return NULL;
     }
     s->net = net;
-    s->comm = comm;
+    MPI_Comm_dup(comm, &s->comm); /* its own: callers may free theirs, and no tag clashes */
     MPI_Comm_rank(comm, &s->rank);
     MPI_Comm_size(comm, &s->size);
     s->local = bb_partition_block(net->n_total, s->size, s->rank);
@@ -115,6 +115,7 @@ bb_sim *bb_sim_create(const bb_network *net, MPI_Comm comm, char *err, size_t ca
 void bb_sim_free(bb_sim *s)
 {
     if (!s) return;
+    if (s->comm != MPI_COMM_NULL) MPI_Comm_free(&s->comm);
     bb_synapses_free(&s->syn);
     free(s->kern), free(s->pop_lo), free(s->pop_hi);
     free(s->V), free(s->A), free(s->B), free(s->U), free(s->dc), free(s->refr);

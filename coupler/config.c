@@ -44,9 +44,11 @@ static void add_err(ctx *c, int line, int col, const char *key, const char *fmt,
     else if (line < 0) /* from a --set override */
         n = snprintf(c->err + c->errlen, c->errcap - c->errlen, "%s--set %s: %s", c->nerr ? "\n" : "",
                      key ? key : "", msg);
+    else if (!key) /* the message names its place itself (bb_config_where) */
+        n = snprintf(c->err + c->errlen, c->errcap - c->errlen, "%s%s", c->nerr ? "\n" : "", msg);
     else
-        n = snprintf(c->err + c->errlen, c->errcap - c->errlen, "%s%s: %s%s%s", c->nerr ? "\n" : "", c->file,
-                     key ? key : "", key ? ": " : "", msg);
+        n = snprintf(c->err + c->errlen, c->errcap - c->errlen, "%s%s: %s: %s", c->nerr ? "\n" : "", c->file, key,
+                     msg);
     if (n > 0) c->errlen += (size_t)n < c->errcap - c->errlen ? (size_t)n : c->errcap - c->errlen - 1;
     c->nerr++;
 }
@@ -329,6 +331,60 @@ static void check_times(ctx *c)
     }
 }
 
+/* The cortex spec a configuration describes. */
+bb_cortex_spec bb_config_cortex_spec(const bb_config *g)
+{
+    bb_cortex_spec s = bb_cortex_defaults();
+    s.seed = g->seed;
+    s.dt_ms = g->brain_dt_ms;
+    s.hemispheres = g->cortex.hemispheres;
+    s.with_s1 = g->cortex.with_s1;
+    s.m1_nx = g->cortex.m1_nx, s.m1_ny = g->cortex.m1_ny;
+    s.s1_nx = g->cortex.s1_nx, s.s1_ny = g->cortex.s1_ny;
+    s.density_scale = g->cortex.density_scale;
+    s.background_hz = g->cortex.background_hz;
+    s.afferent_channels = g->cortex.afferent_channels;
+    return s;
+}
+
+/* What depends on the brain model: the output cell count and, for the
+ * cortex, the exchange interval against the engine's spike exchange. */
+static void check_brain(ctx *c)
+{
+    bb_config *g = c->cfg;
+    char w[BB_PATH_MAX + 64];
+    if (strcmp(g->brain_model, "poisson") == 0) {
+        if (g->output_cells == 0) {
+            bb_config_where(g, "brain.output_cells", w, sizeof w);
+            add_err(c, 0, 0, NULL, "%s: brain.model poisson needs the number of output cells (at least 1)", w);
+        }
+        return;
+    }
+    bb_cortex_spec s = bb_config_cortex_spec(g);
+    char why[256];
+    if (bb_cortex_check(&s, why, sizeof why)) {
+        add_err(c, 0, 0, NULL, "%s: brain.%s", g->file, why); /* why names the brain.cortex key */
+        return;
+    }
+    uint32_t n = (uint32_t)s.hemispheres * bb_cortex_population_size(&s, BB_M1, BB_L5B, BB_EXC);
+    if (g->output_cells && g->output_cells != n) {
+        bb_config_where(g, "brain.output_cells", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: the cortex model has %u L5B output cells with these brain.cortex settings; "
+                "leave brain.output_cells out or set it to %u", w, n, n);
+    }
+    g->output_cells = n;
+    if (g->exchange_ns % (int64_t)500000) {
+        bb_config_where(g, "time.exchange_ms", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: brain.model cortex exchanges spikes between brain ranks every 0.5 ms (its "
+                "shortest delay); %g ms is not a multiple", w, g->exchange_ms);
+    }
+    if (g->feedback_enabled) {
+        bb_config_where(g, "feedback.enabled", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: brain.model cortex does not read body feedback yet (its thalamic afferent "
+                "ports exist; the coupler fills them in a later release); set feedback.enabled: false", w);
+    }
+}
+
 int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config *cfg, char *err, size_t errcap)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -356,7 +412,7 @@ int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config 
     apply_overrides(&c, ov, n_ov);
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!root)
-        add_err(&c, 0, 0, NULL, "the experiment file is empty");
+        add_err(&c, 0, 0, NULL, "%s: the experiment file is empty", path);
     else if (root->type != YAML_MAPPING_NODE)
         add_err(&c, (int)root->start_mark.line + 1, (int)root->start_mark.column + 1, NULL,
                 "the experiment must be a mapping of sections");
@@ -377,6 +433,7 @@ int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config 
         cfg->where[i] = (struct bb_config_where){0, 0, 0, 1};
     }
     if (c.nerr == 0) check_times(&c);
+    if (c.nerr == 0) check_brain(&c);
     return c.nerr ? 2 : 0;
 }
 

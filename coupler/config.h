@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "brainbody/cortex.h"
+
 #define BB_PATH_MAX 1024
 #define BB_NAME_MAX 128
 #define BB_CFG_MAX_KEYS 64
@@ -27,8 +29,13 @@ typedef struct bb_config {
     int ranks_body;
 
     char brain_model[BB_NAME_MAX];
-    uint32_t output_cells;
+    uint32_t output_cells; /* cortex: resolved from the model when left at 0 */
     double rate_hz;
+    struct bb_config_cortex { /* brain.model = cortex (brain/cortex.h) */
+        int hemispheres, with_s1;
+        uint32_t m1_nx, m1_ny, s1_nx, s1_ny, afferent_channels;
+        double density_scale, background_hz;
+    } cortex;
 
     char body_model[BB_PATH_MAX]; /* resolved against the experiment file's folder */
 
@@ -66,6 +73,9 @@ const char *bb_config_where(const bb_config *cfg, const char *key, char *buf, si
 
 /* Writes the resolved configuration as YAML (every key, with defaults). */
 void bb_config_write_yaml(const bb_config *cfg, FILE *f, int indent);
+
+/* The brain.cortex settings as the cortex model's spec. */
+bb_cortex_spec bb_config_cortex_spec(const bb_config *cfg);
 
 /* Schema introspection, for docs checks and `brainbody check`. */
 size_t bb_config_n_keys(void);

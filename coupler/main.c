@@ -145,8 +145,10 @@ static int cmd_run(const args *a)
                    plan.n_brain > 1 ? "s" : "");
         printf("brainbody: %llu output-cell spikes from %u cells drove the body's muscles; digest %08x\n",
                (unsigned long long)res.spikes, cfg.output_cells, (unsigned)res.digest);
-        printf("brainbody: run record in %s/run.yaml%s\n", cfg.output_dir,
-               cfg.record_spikes ? ", output-cell spikes in spikes.h5 (SONATA)" : "");
+        printf("brainbody: run record in %s/run.yaml%s%s\n", cfg.output_dir,
+               cfg.record_spikes ? ", output-cell spikes in spikes.h5 (SONATA)" : "",
+               cfg.record_spikes && strcmp(cfg.brain_model, "cortex") == 0 ? ", every cortex spike in cortex_spikes.h5"
+                                                                           : "");
     }
     MPI_Finalize();
     return rc;

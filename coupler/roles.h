@@ -55,4 +55,8 @@ typedef struct bb_role_factory {
 
 extern const bb_role_factory bb_product_roles;
 
+/* brain.model = cortex (roles_cortex.c). */
+int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_comm, bb_brain_role *out,
+                         char *err, size_t cap);
+
 #endif

@@ -1,5 +1,6 @@
-/* The product's roles: brain/ output cells on the brain ranks, the body/
- * MuJoCo model on the coupler rank. */
+/* The product's roles: the brain model on the brain ranks (Poisson output
+ * cells here, the cortex in roles_cortex.c), the body/ MuJoCo model on the
+ * coupler rank. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +29,8 @@ static long poisson_step(void *ctx, const bb_interval *iv, const bb_feedback *fb
 static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_comm, const bb_body_sizes *body,
                       bb_brain_role *out, char *err, size_t cap)
 {
-    (void)brain_comm;
     (void)body;
+    if (strcmp(cfg->brain_model, "cortex") == 0) return bb_make_cortex_brain(cfg, plan, brain_comm, out, err, cap);
     poisson_brain *p = calloc(1, sizeof *p);
     if (!p) {
         snprintf(err, cap, "out of memory");

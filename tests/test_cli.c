@@ -233,3 +233,71 @@ Test(cli, unknown_command_and_option)
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.out, "unknown option '--colour'"), "%s", r.out);
 }
+
+#define CORTEX BB_SOURCE_DIR "/run/experiments/cortex.yaml"
+
+/* brain.model = cortex: the same output spikes and the same per-population
+ * SONATA file of every cortex spike on 1 and 3 ranks. */
+Test(cli, cortex_runs_identically_on_1_and_3_ranks, .timeout = 300)
+{
+    mpi_test_env();
+    char *files[2][2];
+    size_t lens[2][2];
+    const char *ranks[2] = {"1", "3"};
+    for (int k = 0; k < 2; k++) {
+        fresh_outdir(k ? "cortex3" : "cortex1");
+        char *one[] = {BRAINBODY, "run", CORTEX, "--set", setdir, "--set", "experiment.duration_s=0.3", NULL};
+        char *many[] = {BB_MPIEXEC, "-np", "3", BRAINBODY, "run", CORTEX, "--set", setdir,
+                        "--set", "experiment.duration_s=0.3", NULL};
+        spawn_run(k ? many : one, 200, &r);
+        cr_assert(r.exited && r.status == 0, "%s ranks: exit %d:\n%s", ranks[k], r.status, r.out);
+        char path[256];
+        snprintf(path, sizeof path, "%s/spikes.h5", outdir);
+        files[k][0] = slurp(path, &lens[k][0]);
+        snprintf(path, sizeof path, "%s/cortex_spikes.h5", outdir);
+        files[k][1] = slurp(path, &lens[k][1]);
+        cr_assert(files[k][0] && files[k][1], "%s ranks: spike files missing", ranks[k]);
+    }
+    /* every population is its own SONATA group, with the cells' spikes */
+    char path[256];
+    snprintf(path, sizeof path, "%s/cortex_spikes.h5", outdir);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert(f >= 0);
+    const char *groups[] = {"/spikes/M1_left_L5B_exc", "/spikes/M1_right_L23_fs", "/spikes/S1_left_L4_exc",
+                            "/spikes/thalamus_right"};
+    for (int g = 0; g < 4; g++) cr_assert(H5Lexists(f, groups[g], H5P_DEFAULT) > 0, "%s missing", groups[g]);
+    hid_t d = H5Dopen2(f, "/spikes/M1_left_L23_fs/timestamps", H5P_DEFAULT);
+    hid_t space = H5Dget_space(d);
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space, &n, NULL);
+    cr_assert_gt(n, 10, "M1 L2/3 FS cells fired %llu spikes in 300 ms", (unsigned long long)n);
+    H5Sclose(space), H5Dclose(d), H5Fclose(f);
+    for (int j = 0; j < 2; j++) {
+        cr_assert(lens[0][j] == lens[1][j] && memcmp(files[0][j], files[1][j], lens[0][j]) == 0,
+                  "%s differs between 1 and 3 ranks", j ? "cortex_spikes.h5" : "spikes.h5");
+        free(files[0][j]), free(files[1][j]);
+    }
+}
+
+Test(cli, cortex_config_errors_name_the_key)
+{
+    fresh_outdir("cortexbad");
+    char *wrong_count[] = {BRAINBODY, "run", CORTEX, "--set", setdir, "--set", "brain.output_cells=5", NULL};
+    spawn_run(wrong_count, 30, &r);
+    cr_assert_eq(r.status, 2, "%s", r.out);
+    cr_assert(strstr(r.out, "--set brain.output_cells: the cortex model has 756 L5B output cells"), "%s", r.out);
+    char *feedback[] = {BRAINBODY, "run", CORTEX, "--set", setdir, "--set", "feedback.enabled=true", NULL};
+    spawn_run(feedback, 30, &r);
+    cr_assert_eq(r.status, 2, "%s", r.out);
+    cr_assert(strstr(r.out, "--set feedback.enabled: brain.model cortex does not read body feedback yet"), "%s", r.out);
+    char *bad_exchange[] = {BRAINBODY, "run", CORTEX, "--set", setdir, "--set", "time.body_dt_ms=0.1",
+                            "--set", "time.exchange_ms=0.3", "--set", "experiment.duration_s=0.3", NULL};
+    spawn_run(bad_exchange, 30, &r);
+    cr_assert_eq(r.status, 2, "%s", r.out);
+    cr_assert(strstr(r.out, "--set time.exchange_ms: brain.model cortex exchanges spikes"), "%s", r.out);
+    char *poisson_without_cells[] = {BRAINBODY, "run", DEMO, "--set", setdir, "--set", "brain.output_cells=0", NULL};
+    spawn_run(poisson_without_cells, 30, &r);
+    cr_assert_eq(r.status, 2, "%s", r.out);
+    cr_assert(strstr(r.out, "brain.model poisson needs the number of output cells"), "%s", r.out);
+    cr_assert(!exists(outdir), "output folder created despite the errors");
+}

@@ -18,7 +18,6 @@ bb_gamma_setup bb_gamma_default_setup(void)
     g.spec.m1_nx = g.spec.m1_ny = 4;
     g.spec.density_scale = 0.3;
     g.spec.afferent_channels = 0;
-    g.spec.background_hz = 3000;
     return g;
 }
 
@@ -46,8 +45,8 @@ static void collect(void *ctx, const bb_spike *s, uint32_t n, uint64_t block_sta
         c->cap = cap;
     }
     for (uint32_t i = 0; i < n; i++) {
-        /* a spike of update step k is stamped at the end of the step, (k + 1) dt */
-        r->t_ms[r->n] = (double)(block_start + s[i].offset + 1) * c->dt_ms;
+        /* stamped k dt for update step k, as in spikes.h5 */
+        r->t_ms[r->n] = (double)(block_start + s[i].offset) * c->dt_ms;
         r->id[r->n++] = s[i].source;
     }
 }

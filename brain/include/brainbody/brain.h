@@ -163,6 +163,7 @@ uint32_t bb_network_afferent_channels(const bb_network *net, int port);
 int bb_network_population_of(const bb_network *net, uint32_t gid);
 int bb_network_connect(bb_network *net, const bb_projection *proj, char *err, size_t cap);
 uint32_t bb_network_size(const bb_network *net);
+double bb_network_dt_ms(const bb_network *net);
 int bb_network_n_populations(const bb_network *net);
 const char *bb_network_population_name(const bb_network *net, int pop);
 uint32_t bb_network_population_first(const bb_network *net, int pop);

@@ -50,6 +50,11 @@ typedef struct bb_cortex {
  * Returns 0, or -1 with a message naming the bad field. */
 int bb_cortex_build(const bb_cortex_spec *spec, bb_cortex *out, char *err, size_t cap);
 void bb_cortex_free(bb_cortex *c);
+/* Cells of one population, without building anything (e.g. to size the
+ * output: hemispheres x the M1 L5B exc count). The spec must be valid. */
+uint32_t bb_cortex_population_size(const bb_cortex_spec *spec, bb_area a, bb_layer l, bb_cell_type t);
+/* 0 if the spec is valid, else -1 with a message naming the field. */
+int bb_cortex_check(const bb_cortex_spec *spec, char *err, size_t cap);
 
 const char *bb_layer_name(bb_layer l);         /* "L23", "L4", ... */
 const char *bb_cell_type_name(bb_cell_type t); /* "exc", "fs", "lts" */

@@ -1,0 +1,157 @@
+/* brain.model = cortex: the layered M1/S1 model (brain/cortex.h) on the
+ * brain ranks. Its output cells are the M1 L5B excitatory cells, left
+ * hemisphere then right, each in pool order (tail, hindlimb, trunk,
+ * forelimb, head/neck): output id k is the k-th of them. The first brain
+ * rank, which sees every spike after the engine's exchange, records every
+ * population in <output.dir>/cortex_spikes.h5 (SONATA). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brainbody/cortex.h"
+#include "record_spikes.h"
+#include "roles.h"
+
+typedef struct cortex_brain {
+    bb_cortex c;
+    bb_sim *sim;
+    uint32_t steps;
+    uint32_t out_first[BB_N_HEMISPHERES], out_count[BB_N_HEMISPHERES]; /* L5B exc ids */
+    bb_block local;
+    /* the interval being integrated */
+    uint64_t iv_start;
+    bb_spike *out;
+    size_t n_out, cap_out;
+    int overflow;
+    /* recording (first brain rank only) */
+    int record;
+    char path[BB_PATH_MAX + 32];
+    bb_spike_file *file;
+    int rec_failed;
+    char rec_err[256];
+    uint64_t flush_every, since_flush;
+} cortex_brain;
+
+static void on_spikes(void *ctx, const bb_spike *s, uint32_t n, uint64_t block_start)
+{
+    cortex_brain *b = ctx;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t gid = s[i].source;
+        uint64_t step = block_start + s[i].offset;
+        if (b->file && !b->rec_failed) {
+            int pop = bb_network_population_of(b->c.net, gid);
+            if (bb_spike_file_add_one(b->file, pop, step, gid - bb_network_population_first(b->c.net, pop),
+                                      b->rec_err, sizeof b->rec_err))
+                b->rec_failed = 1;
+        }
+        if (gid < b->local.first || gid >= b->local.first + b->local.count) continue; /* another rank sends it */
+        uint32_t base = 0;
+        for (int h = 0; h < BB_N_HEMISPHERES; h++) {
+            if (gid >= b->out_first[h] && gid < b->out_first[h] + b->out_count[h]) {
+                if (b->n_out == b->cap_out) {
+                    b->overflow = 1;
+                    return;
+                }
+                b->out[b->n_out++] = (bb_spike){base + gid - b->out_first[h], (uint32_t)(step - b->iv_start)};
+            }
+            base += b->out_count[h];
+        }
+    }
+}
+
+static int open_recording(cortex_brain *b, char *err, size_t cap)
+{
+    int np = bb_network_n_populations(b->c.net);
+    const char **names = calloc((size_t)np, sizeof *names);
+    if (!names) {
+        snprintf(err, cap, "out of memory");
+        return -1;
+    }
+    for (int p = 0; p < np; p++) names[p] = bb_network_population_name(b->c.net, p);
+    remove(b->path); /* the coupler rank has checked the folder (new, or --force) */
+    b->file = bb_spike_file_create_many(b->path, names, np, bb_network_dt_ms(b->c.net), err, cap);
+    free(names);
+    return b->file ? 0 : -1;
+}
+
+static long cortex_step(void *ctx, const bb_interval *iv, const bb_feedback *fb, bb_spike *out, size_t cap,
+                        char *err, size_t errcap)
+{
+    cortex_brain *b = ctx;
+    (void)fb; /* feedback.enabled is refused for this model until the afferent mapping exists */
+    if (b->record && !b->file && !b->rec_failed && open_recording(b, err, errcap)) return -1;
+    b->iv_start = iv->start_step;
+    b->out = out, b->n_out = 0, b->cap_out = cap, b->overflow = 0;
+    if (bb_sim_run(b->sim, b->steps, on_spikes, b, err, errcap)) return -1;
+    if (b->overflow) {
+        snprintf(err, errcap, "more than %zu output spikes in one interval", cap);
+        return -1;
+    }
+    if (b->rec_failed) {
+        snprintf(err, errcap, "%s", b->rec_err);
+        return -1;
+    }
+    if (b->file && ++b->since_flush >= b->flush_every) {
+        b->since_flush = 0;
+        if (bb_spike_file_flush(b->file, err, errcap)) return -1;
+    }
+    return (long)b->n_out;
+}
+
+static void cortex_destroy(void *ctx)
+{
+    cortex_brain *b = ctx;
+    char err[256];
+    if (bb_spike_file_close(b->file, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
+    bb_sim_free(b->sim);
+    bb_cortex_free(&b->c);
+    free(b);
+}
+
+int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_comm, bb_brain_role *out,
+                         char *err, size_t cap)
+{
+    cortex_brain *b = calloc(1, sizeof *b);
+    if (!b) {
+        snprintf(err, cap, "out of memory");
+        return -1;
+    }
+    bb_cortex_spec spec = bb_config_cortex_spec(cfg);
+    if (bb_cortex_build(&spec, &b->c, err, cap)) {
+        free(b);
+        return -1;
+    }
+    b->sim = bb_sim_create(b->c.net, brain_comm, err, cap);
+    if (!b->sim) {
+        cortex_destroy(b);
+        return -1;
+    }
+    b->steps = plan->brain_steps_per_exchange;
+    if (b->steps % bb_sim_min_delay_steps(b->sim)) {
+        snprintf(err, cap, "time.exchange_ms: %u brain steps per exchange is not a multiple of the cortex's spike "
+                           "exchange (%u steps)", b->steps, bb_sim_min_delay_steps(b->sim));
+        cortex_destroy(b);
+        return -1;
+    }
+    for (int h = 0; h < spec.hemispheres; h++) {
+        int pop = b->c.pop[h][BB_M1][BB_L5B][BB_EXC];
+        b->out_first[h] = bb_network_population_first(b->c.net, pop);
+        b->out_count[h] = bb_network_population_size(b->c.net, pop);
+    }
+    b->local = bb_sim_local_block(b->sim);
+    b->record = cfg->record_spikes && plan->brain_index == 0;
+    snprintf(b->path, sizeof b->path, "%s/cortex_spikes.h5", cfg->output_dir);
+    double per_flush = cfg->flush_s * 1e3 / cfg->exchange_ms;
+    b->flush_every = per_flush < 1 ? 1 : (uint64_t)per_flush;
+    /* at most every output cell this rank owns firing in every step */
+    uint32_t mine = 0;
+    for (int h = 0; h < spec.hemispheres; h++) {
+        uint32_t lo = b->out_first[h] > b->local.first ? b->out_first[h] : b->local.first;
+        uint32_t hi = b->out_first[h] + b->out_count[h] < b->local.first + b->local.count
+                          ? b->out_first[h] + b->out_count[h]
+                          : b->local.first + b->local.count;
+        if (hi > lo) mine += hi - lo;
+    }
+    *out = (bb_brain_role){b, (size_t)mine * b->steps + 1, cortex_step, cortex_destroy};
+    return 0;
+}
