@@ -155,13 +155,6 @@ static int push_local(bb_sim *s, uint32_t gid, uint32_t offset)
     return 0;
 }
 
-/* Local index range [lo, hi) of a population on this rank. */
-static void local_range(const bb_sim *s, int pop, uint32_t *lo, uint32_t *hi)
-{
-    *lo = s->pop_lo[pop];
-    *hi = s->pop_hi[pop];
-}
-
 /* Channel of local cell i of an afferent port's population. */
 static uint32_t channel_of(const bb_sim *s, const bb_afferent *a, uint32_t i)
 {
@@ -188,18 +181,15 @@ static void update_inputs(bb_sim *s)
         const bb_stim *st = &net->stims[k];
         if (!s->stim_at[k]) continue;
         double v = st->value[s->stim_at[k] - 1];
-        uint32_t lo, hi;
-        local_range(s, st->pop, &lo, &hi);
         const bb_pop *pop = &net->pops[st->pop];
-        for (uint32_t i = lo; i < hi; i++)
+        for (uint32_t i = s->pop_lo[st->pop]; i < s->pop_hi[st->pop]; i++)
             if (!st->has_region || bb_in_region(pop, s->local.first + i - pop->first, &st->region)) s->dc[i] += v;
     }
     for (int a = 0; a < net->n_ports; a++) {
         const bb_afferent *port = &net->ports[a];
         if (port->mode != BB_AFFERENT_CURRENT) continue;
-        uint32_t lo, hi;
-        local_range(s, port->pop, &lo, &hi);
-        for (uint32_t i = lo; i < hi; i++) s->dc[i] += s->aff[a][channel_of(s, port, i)] * port->weight;
+        for (uint32_t i = s->pop_lo[port->pop]; i < s->pop_hi[port->pop]; i++)
+            s->dc[i] += s->aff[a][channel_of(s, port, i)] * port->weight;
     }
     s->dc_stale = 0;
 }
@@ -213,13 +203,17 @@ static void poisson_inputs(bb_sim *s, double *ex, double *in)
         const bb_afferent *port = &net->ports[a];
         if (port->mode != BB_AFFERENT_RATE) continue;
         double *to = port->weight >= 0 ? ex : in;
-        uint32_t lo, hi;
-        local_range(s, port->pop, &lo, &hi);
-        for (uint32_t i = lo; i < hi; i++) {
-            double lambda = s->aff[a][channel_of(s, port, i)] * net->dt_ms * 1e-3;
+        uint32_t channel = UINT32_MAX;
+        double lambda = 0, e_lambda = 1;
+        for (uint32_t i = s->pop_lo[port->pop]; i < s->pop_hi[port->pop]; i++) {
+            if (channel_of(s, port, i) != channel) { /* a channel's cells are contiguous: one exp each */
+                channel = channel_of(s, port, i);
+                lambda = s->aff[a][channel] * net->dt_ms * 1e-3;
+                e_lambda = exp(-lambda);
+            }
             if (lambda <= 0) continue;
             double u = bb_rng_uniform(net->seed, bb_stream(BB_RNG_AFFERENT, (unsigned)a, s->local.first + i), s->step);
-            uint32_t k = bb_poisson_count(lambda, exp(-lambda), u);
+            uint32_t k = bb_poisson_count(lambda, e_lambda, u);
             if (k) to[i] += k * port->weight;
         }
     }
@@ -325,15 +319,15 @@ static void deliver(bb_sim *s, const bb_spike *sp, size_t n, uint64_t block_star
     }
 }
 
+/* Every spike comes from a cell of the network, so it has a population;
+ * the last one found is tried first. */
 static void count_by_population(bb_sim *s, const bb_spike *sp, size_t n)
 {
+    const bb_pop *pops = s->net->pops;
     int p = 0;
     for (size_t i = 0; i < n; i++) {
-        const bb_pop *pop = &s->net->pops[p];
-        if (sp[i].source < pop->first || sp[i].source >= pop->first + pop->n)
-            p = bb_network_population_of(s->net, sp[i].source);
-        if (p >= 0) s->pop_spikes[p]++;
-        else p = 0;
+        if (sp[i].source - pops[p].first >= pops[p].n) p = bb_network_population_of(s->net, sp[i].source);
+        s->pop_spikes[p]++;
     }
 }
 
