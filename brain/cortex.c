@@ -122,10 +122,18 @@ static double sheet_mass(double w, double h, double sigma)
     return erf(w / (2 * BB_SQRT2 * sigma)) * erf(h / (2 * BB_SQRT2 * sigma));
 }
 
+/* Width (medio-lateral) and length of an area's sheet, um. */
+static void sheet_um(const bb_cortex_spec *s, bb_area a, double *w, double *h)
+{
+    *w = (a == BB_M1 ? s->m1_nx : s->s1_nx) * VOXEL_UM;
+    *h = (a == BB_M1 ? s->m1_ny : s->s1_ny) * VOXEL_UM;
+}
+
 uint32_t bb_cortex_population_size(const bb_cortex_spec *s, bb_area a, bb_layer l, bb_cell_type t)
 {
-    uint32_t nx = a == BB_M1 ? s->m1_nx : s->s1_nx, ny = a == BB_M1 ? s->m1_ny : s->s1_ny;
-    double area_mm2 = nx * ny * VOXEL_UM * VOXEL_UM * 1e-6;
+    double w, h;
+    sheet_um(s, a, &w, &h);
+    double area_mm2 = w * h * 1e-6;
     double cells = bb_neuron_density_mm3 * s->density_scale * area_mm2 * bb_layer_thickness_um[a][l] * 1e-3 *
                    bb_type_fraction[t];
     return cells < 1 ? 1u : (uint32_t)lround(cells); /* every population keeps at least one cell */
@@ -133,8 +141,8 @@ uint32_t bb_cortex_population_size(const bb_cortex_spec *s, bb_area a, bb_layer 
 
 static int add_populations(bb_cortex *c, const bb_cortex_spec *s, int h, bb_area a, char *err, size_t cap)
 {
-    uint32_t nx = a == BB_M1 ? s->m1_nx : s->s1_nx, ny = a == BB_M1 ? s->m1_ny : s->s1_ny;
-    double w = nx * VOXEL_UM, ht = ny * VOXEL_UM;
+    double w, ht;
+    sheet_um(s, a, &w, &ht);
     for (int l = 0; l < BB_N_LAYERS; l++)
         for (int t = 0; t < BB_N_TYPES; t++) {
             uint32_t n = bb_cortex_population_size(s, a, (bb_layer)l, (bb_cell_type)t);
@@ -175,10 +183,11 @@ static bb_dist weight_dist(double mean)
 
 static int connect_area(bb_cortex *c, const bb_cortex_spec *s, int h, bb_area a, char *err, size_t cap)
 {
-    uint32_t nx = a == BB_M1 ? s->m1_nx : s->s1_nx, ny = a == BB_M1 ? s->m1_ny : s->s1_ny;
+    double w_um, h_um;
+    sheet_um(s, a, &w_um, &h_um);
     const double sigma = bb_lateral_sigma_um, patch_um2 = 1e6;
     /* weights grow as density and sheet shrink, so each cell keeps its mean input */
-    double scale = 1.0 / (s->density_scale * sheet_mass(nx * VOXEL_UM, ny * VOXEL_UM, sigma));
+    double scale = 1.0 / (s->density_scale * sheet_mass(w_um, h_um, sigma));
     for (int lp = 0; lp < BB_N_LAYERS; lp++)
         for (int tp = 0; tp < BB_N_TYPES; tp++)
             for (int lq = 0; lq < BB_N_LAYERS; lq++)
@@ -206,12 +215,13 @@ static int connect_area(bb_cortex *c, const bb_cortex_spec *s, int h, bb_area a,
 static int add_thalamus(bb_cortex *c, const bb_cortex_spec *s, int h, char *err, size_t cap)
 {
     bb_area a = s->with_s1 ? BB_S1 : BB_M1; /* the sheet its topography lies on */
-    uint32_t nx = a == BB_M1 ? s->m1_nx : s->s1_nx, ny = a == BB_M1 ? s->m1_ny : s->s1_ny;
+    double w, ht;
+    sheet_um(s, a, &w, &ht);
     char name[32];
     snprintf(name, sizeof name, "thalamus_%s", bb_hemisphere_name((bb_hemisphere)h));
     bb_neuron_params p = cell_params(BB_EXC);
     uint32_t n = s->afferent_channels * bb_thalamic_cells_per_channel;
-    int pop = bb_network_add_population(c->net, name, n, &p, nx * VOXEL_UM, ny * VOXEL_UM);
+    int pop = bb_network_add_population(c->net, name, n, &p, w, ht);
     if (pop < 0 || sort_by_x(c->net, pop)) {
         snprintf(err, cap, "cannot add population %s (%u cells)", name, n);
         return -1;
