@@ -2,6 +2,7 @@
 #include "brainbody/analysis.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BB_PI 3.14159265358979323846
@@ -15,20 +16,25 @@ void bb_rate_histogram(const double *t_ms, size_t n, double t0_ms, double bin_ms
     }
 }
 
-void bb_power_spectrum(const double *x, size_t n, double dt_s, const double *freq_hz, size_t nf, double *power)
+int bb_power_spectrum(const double *x, size_t n, double dt_s, const double *freq_hz, size_t nf, double *power)
 {
-    double mean = 0;
+    double *v = malloc((n ? n : 1) * sizeof *v), mean = 0;
+    if (!v) return -1;
     for (size_t i = 0; i < n; i++) mean += x[i] / (double)n;
+    for (size_t i = 0; i < n; i++) { /* mean removed, Hann window: once, for every frequency */
+        double hann = n > 1 ? 0.5 - 0.5 * cos(2 * BB_PI * (double)i / (double)(n - 1)) : 1;
+        v[i] = (x[i] - mean) * hann;
+    }
     for (size_t k = 0; k < nf; k++) {
         double re = 0, im = 0, w = 2 * BB_PI * freq_hz[k] * dt_s;
         for (size_t i = 0; i < n; i++) {
-            double hann = n > 1 ? 0.5 - 0.5 * cos(2 * BB_PI * (double)i / (double)(n - 1)) : 1;
-            double v = (x[i] - mean) * hann;
-            re += v * cos(w * (double)i);
-            im -= v * sin(w * (double)i);
+            re += v[i] * cos(w * (double)i);
+            im -= v[i] * sin(w * (double)i);
         }
         power[k] = (re * re + im * im) / (double)n;
     }
+    free(v);
+    return 0;
 }
 
 double bb_spike_phase(const double *t_ms, size_t n, double f_hz, double *strength)

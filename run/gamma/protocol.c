@@ -66,16 +66,17 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void analyse(const bb_gamma_setup *g, bb_gamma_result *r, double *buf)
+static int analyse(const bb_gamma_setup *g, bb_gamma_result *r, double *buf)
 {
     const double bin_ms = 1.0, from = g->analyse_from_ms;
     size_t nbins = (size_t)((g->end_ms - from) / bin_ms), m = select_times(r, 0, ~0u, from, buf);
-    double *rate = calloc(nbins, sizeof *rate);
-    if (!rate) return;
+    double *rate = calloc(nbins ? nbins : 1, sizeof *rate);
+    if (!rate) return -1;
     bb_rate_histogram(buf, m, from, bin_ms, rate, nbins);
     for (int k = 0; k < BB_GAMMA_NF; k++) r->freq_hz[k] = 5 + k;
-    bb_power_spectrum(rate, nbins, bin_ms * 1e-3, r->freq_hz, BB_GAMMA_NF, r->power);
+    int rc = bb_power_spectrum(rate, nbins, bin_ms * 1e-3, r->freq_hz, BB_GAMMA_NF, r->power);
     free(rate);
+    if (rc) return -1;
     int best = 0;
     for (int k = 1; k < BB_GAMMA_NF; k++)
         if (r->power[k] > r->power[best]) best = k;
@@ -100,6 +101,7 @@ static void analyse(const bb_gamma_setup *g, bb_gamma_result *r, double *buf)
         m = select_times(r, first, count, from, buf);
         r->layer_lag[l] = bb_phase_diff(ref, bb_spike_phase(buf, m, r->peak_hz, NULL));
     }
+    return 0;
 }
 
 int bb_gamma_run(const bb_gamma_setup *g, MPI_Comm comm, bb_gamma_result *out, char *err, size_t cap)
@@ -139,11 +141,10 @@ int bb_gamma_run(const bb_gamma_setup *g, MPI_Comm comm, bb_gamma_result *out, c
     bb_sim_free(sim);
     bb_cortex_free(&cx);
     double *buf = rc ? NULL : malloc((out->n + 1) * sizeof *buf);
-    if (!rc && !buf) {
-        snprintf(err, cap, "out of memory");
+    if (!rc && (!buf || analyse(g, out, buf))) {
+        snprintf(err, cap, "out of memory for the analysis");
         rc = -1;
     }
-    if (!rc) analyse(g, out, buf);
     free(buf);
     return rc;
 }

@@ -14,8 +14,8 @@ extern "C" {
 void bb_rate_histogram(const double *t_ms, size_t n, double t0_ms, double bin_ms, double *hist, size_t nbins);
 
 /* Power of x (n samples dt_s apart; mean removed, Hann window) at each of
- * nf frequencies (Hz), by direct Fourier sums. */
-void bb_power_spectrum(const double *x, size_t n, double dt_s, const double *freq_hz, size_t nf, double *power);
+ * nf frequencies (Hz), by direct Fourier sums. 0, or -1 out of memory. */
+int bb_power_spectrum(const double *x, size_t n, double dt_s, const double *freq_hz, size_t nf, double *power);
 
 /* Phase (rad) of a spike train's Fourier component at f_hz: the argument of
  * sum_k exp(-2 pi i f t_k). A train firing later in the cycle has a more
