@@ -27,6 +27,16 @@ static int exists(const char *p)
     return stat(p, &st) == 0;
 }
 
+/* A run of argv must stop on bad input: exit 2, message in its output, and
+ * no output folder created. */
+static void expect_input_error(char **argv, const char *message)
+{
+    spawn_run(argv, 30, &r);
+    cr_assert_eq(r.status, 2, "%s", r.out);
+    cr_assert(strstr(r.out, message), "expected \"%s\" in:\n%s", message, r.out);
+    cr_assert(!exists(outdir), "output folder created despite the error");
+}
+
 static void digest_of_run(const char *ranks, char *digest)
 {
     mpi_test_env();
@@ -154,20 +164,14 @@ Test(cli, bad_config_exits_2_and_writes_nothing)
 {
     fresh_outdir("bad");
     char *argv[] = {BRAINBODY, "run", DEMO, "--set", setdir, "--set", "time.exchange_ms=0.25", NULL};
-    spawn_run(argv, 30, &r);
-    cr_assert_eq(r.status, 2, "%s", r.out);
-    cr_assert(strstr(r.out, "--set time.exchange_ms: 0.25 ms is not a whole multiple"), "%s", r.out);
-    cr_assert(!exists(outdir), "output folder created despite the error");
+    expect_input_error(argv, "--set time.exchange_ms: 0.25 ms is not a whole multiple");
 }
 
 Test(cli, bad_body_model_exits_2_and_writes_nothing)
 {
     fresh_outdir("badbody");
     char *argv[] = {BRAINBODY, "run", DEMO, "--set", setdir, "--set", "body.model=/nonexistent/mouse.xml", NULL};
-    spawn_run(argv, 30, &r);
-    cr_assert_eq(r.status, 2, "%s", r.out);
-    cr_assert(strstr(r.out, "/nonexistent/mouse.xml: cannot load body model"), "%s", r.out);
-    cr_assert(!exists(outdir));
+    expect_input_error(argv, "/nonexistent/mouse.xml: cannot load body model");
 }
 
 /* Runs the demo with body.model replaced by a file holding mjcf. */
@@ -283,21 +287,12 @@ Test(cli, cortex_config_errors_name_the_key)
 {
     fresh_outdir("cortexbad");
     char *wrong_count[] = {BRAINBODY, "run", CORTEX, "--set", setdir, "--set", "brain.output_cells=5", NULL};
-    spawn_run(wrong_count, 30, &r);
-    cr_assert_eq(r.status, 2, "%s", r.out);
-    cr_assert(strstr(r.out, "--set brain.output_cells: the cortex model has 756 L5B output cells"), "%s", r.out);
+    expect_input_error(wrong_count, "--set brain.output_cells: the cortex model has 756 L5B output cells");
     char *feedback[] = {BRAINBODY, "run", CORTEX, "--set", setdir, "--set", "feedback.enabled=true", NULL};
-    spawn_run(feedback, 30, &r);
-    cr_assert_eq(r.status, 2, "%s", r.out);
-    cr_assert(strstr(r.out, "--set feedback.enabled: brain.model cortex does not read body feedback yet"), "%s", r.out);
+    expect_input_error(feedback, "--set feedback.enabled: brain.model cortex does not read body feedback yet");
     char *bad_exchange[] = {BRAINBODY, "run", CORTEX, "--set", setdir, "--set", "time.body_dt_ms=0.1",
                             "--set", "time.exchange_ms=0.3", "--set", "experiment.duration_s=0.3", NULL};
-    spawn_run(bad_exchange, 30, &r);
-    cr_assert_eq(r.status, 2, "%s", r.out);
-    cr_assert(strstr(r.out, "--set time.exchange_ms: brain.model cortex exchanges spikes"), "%s", r.out);
+    expect_input_error(bad_exchange, "--set time.exchange_ms: brain.model cortex exchanges spikes");
     char *poisson_without_cells[] = {BRAINBODY, "run", DEMO, "--set", setdir, "--set", "brain.output_cells=0", NULL};
-    spawn_run(poisson_without_cells, 30, &r);
-    cr_assert_eq(r.status, 2, "%s", r.out);
-    cr_assert(strstr(r.out, "brain.model poisson needs the number of output cells"), "%s", r.out);
-    cr_assert(!exists(outdir), "output folder created despite the errors");
+    expect_input_error(poisson_without_cells, "brain.model poisson needs the number of output cells");
 }
