@@ -234,3 +234,23 @@ Test(config, every_key_is_documented)
         cr_assert(strstr(doc, needle), "docs/config.md does not document %s", needle);
     }
 }
+
+/* The schema's brain.cortex defaults and bb_cortex_defaults() say the same
+ * thing twice (the schema needs YAML text); they must not drift apart. */
+Test(config, cortex_defaults_match_the_model_library)
+{
+    cr_assert_eq(bb_config_load(BB_SOURCE_DIR "/run/experiments/cortex.yaml", NULL, 0, &cfg, err, sizeof err), 0,
+                 "%s", err);
+    bb_cortex_spec got = bb_config_cortex_spec(&cfg), want = bb_cortex_defaults();
+    cr_assert_eq(got.hemispheres, want.hemispheres);
+    cr_assert_eq(got.with_s1, want.with_s1);
+    cr_assert_eq(got.m1_nx, want.m1_nx);
+    cr_assert_eq(got.m1_ny, want.m1_ny);
+    cr_assert_eq(got.s1_nx, want.s1_nx);
+    cr_assert_eq(got.s1_ny, want.s1_ny);
+    cr_assert_eq(got.density_scale, want.density_scale);
+    cr_assert_eq(got.background_hz, want.background_hz);
+    cr_assert_eq(got.afferent_channels, want.afferent_channels);
+    cr_assert_eq(got.dt_ms, cfg.brain_dt_ms);
+    cr_assert_eq(got.seed, cfg.seed);
+}
