@@ -8,12 +8,12 @@
 #define HARNESS BB_BINARY_DIR "/tests/brain_harness"
 
 static spawn_result r;
+static const char *const np[3] = {"1", "2", "4"}; /* rank counts compared */
 
 /* Runs the harness on 1, 2 and 4 ranks; logs[k] gets rank count k's spikes. */
 static void run_on_1_2_4(const char *network, char *logs[3], size_t lens[3])
 {
     mpi_test_env();
-    const char *np[3] = {"1", "2", "4"};
     char syn0[64] = "";
     for (int k = 0; k < 3; k++) {
         char log[64];
@@ -33,7 +33,6 @@ static void run_on_1_2_4(const char *network, char *logs[3], size_t lens[3])
 
 static void assert_identical(char *logs[3], size_t lens[3])
 {
-    const char *np[3] = {"1", "2", "4"};
     for (int k = 1; k < 3; k++) {
         cr_assert_eq(lens[k], lens[0], "%s ranks: %zu bytes of spikes vs %zu", np[k], lens[k], lens[0]);
         cr_assert(memcmp(logs[k], logs[0], lens[0]) == 0, "%s ranks: spikes differ from 1 rank", np[k]);
