@@ -1,32 +1,80 @@
-/* Loading, stepping and sensing a MuJoCo body. Muscles are the actuators whose
- * dynamics type is mjDYN_MUSCLE, in model order. */
-#include "brainbody/body.h"
-
+/* Loading, stepping and reading a MuJoCo body. Muscles are the actuators
+ * whose dynamics type is mjDYN_MUSCLE, in model order. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include <mujoco/mujoco.h>
+#include "internal.h"
 
-struct bb_body {
-    mjModel *m;
-    mjData *d;
-    uint32_t n_muscles;
-    int *muscle_actuator; /* muscle index -> actuator id */
-};
-
-bb_body *bb_body_open(const char *path, char *err, size_t errcap)
+void bb_world_defaults(bb_world_spec *w)
 {
-    char mjerr[1000] = "";
-    mjModel *m = mj_loadXML(path, NULL, mjerr, sizeof mjerr);
-    if (!m) {
-        snprintf(err, errcap, "%s: cannot load body model: %s", path, mjerr[0] ? mjerr : "unknown error");
+    memset(w, 0, sizeof *w);
+    w->floor = 1;
+    w->treadmill_speed = 0.2;
+    w->target_radius = 0.002;
+    w->lever_length = 0.01;
+    w->lever_stiffness = 5e-4;
+    w->lever_threshold = 10 * 3.14159265358979323846 / 180; /* 10 degrees */
+    snprintf(w->head_body, sizeof w->head_body, "skull");
+    w->taxels_x = w->taxels_y = 8;
+}
+
+static char *read_text(const char *path, char *err, size_t errcap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errcap, "%s: cannot open body model", path);
         return NULL;
     }
+    char *text = NULL;
+    long n = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) text = malloc((size_t)n + 1);
+    if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) {
+        snprintf(err, errcap, "%s: cannot read body model", path);
+        free(text);
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    text[n] = 0;
+    return text;
+}
+
+/* Compiles XML text as if it were the file at path (so that files the model
+ * names are still found next to it): MuJoCo's virtual file system looks the
+ * name up without its folder. */
+static mjModel *compile_text(const char *path, const char *text, char *err, size_t errcap)
+{
+    mjVFS *vfs = malloc(sizeof *vfs);
+    if (!vfs) {
+        snprintf(err, errcap, "%s: out of memory", path);
+        return NULL;
+    }
+    mj_defaultVFS(vfs);
+    size_t n = strlen(text);
+    mjModel *m = NULL;
+    if (mj_makeEmptyFileVFS(vfs, path, (int)n) == 0) {
+        memcpy(vfs->filedata[vfs->nfile - 1], text, n);
+        char mjerr[1000] = "";
+        m = mj_loadXML(path, vfs, mjerr, sizeof mjerr);
+        if (!m) snprintf(err, errcap, "%s: cannot load body model: %s", path, mjerr[0] ? mjerr : "unknown error");
+    } else {
+        snprintf(err, errcap, "%s: cannot stage the model in MuJoCo's virtual file system", path);
+    }
+    mj_deleteVFS(vfs);
+    free(vfs);
+    return m;
+}
+
+static bb_body *make_body(mjModel *m, const char *path, const bb_world_spec *w, char *err, size_t errcap)
+{
     bb_body *b = calloc(1, sizeof *b);
     mjData *d = mj_makeData(m);
     int *map = calloc((size_t)m->nu + 1, sizeof *map);
-    if (!b || !d || !map) {
+    double *scratch = calloc((size_t)m->nv + 1, sizeof *scratch);
+    if (!b || !d || !map || !scratch) {
+        free(scratch);
         snprintf(err, errcap, "%s: out of memory", path);
         free(b);
         free(map);
@@ -39,21 +87,62 @@ bb_body *bb_body_open(const char *path, char *err, size_t errcap)
     b->m = m;
     b->d = d;
     b->muscle_actuator = map;
+    b->scratch = scratch;
     mj_forward(m, d);
+    if (bb_touch_init(b, w->taxels_x, w->taxels_y)) {
+        snprintf(err, errcap, "%s: out of memory for the touch grids", path);
+        bb_body_close(b);
+        return NULL;
+    }
+    bb_world_bind(b, w);
+    bb_health_init(b);
     return b;
+}
+
+bb_body *bb_body_open_world(const char *path, const bb_world_spec *w, char *err, size_t errcap)
+{
+    if (w->taxels_x < 1 || w->taxels_y < 1 || w->taxels_x > 64 || w->taxels_y > 64) {
+        snprintf(err, errcap, "%s: touch grids must be 1..64 taxels a side, not %u x %u", path, w->taxels_x,
+                 w->taxels_y);
+        return NULL;
+    }
+    char *text = read_text(path, err, errcap);
+    if (!text) return NULL;
+    char *world = bb_world_compose(text, w, err, errcap);
+    free(text);
+    if (!world) return NULL;
+    mjModel *m = compile_text(path, world, err, errcap);
+    free(world);
+    if (!m) return NULL;
+    return make_body(m, path, w, err, errcap);
+}
+
+bb_body *bb_body_open(const char *path, char *err, size_t errcap)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.floor = 0;
+    char mjerr[1000] = "";
+    mjModel *m = mj_loadXML(path, NULL, mjerr, sizeof mjerr);
+    if (!m) {
+        snprintf(err, errcap, "%s: cannot load body model: %s", path, mjerr[0] ? mjerr : "unknown error");
+        return NULL;
+    }
+    return make_body(m, path, &w, err, errcap);
 }
 
 void bb_body_close(bb_body *b)
 {
     if (!b) return;
+    bb_touch_free(&b->touch);
     mj_deleteData(b->d);
     mj_deleteModel(b->m);
     free(b->muscle_actuator);
+    free(b->scratch);
     free(b);
 }
 
 uint32_t bb_body_n_muscles(const bb_body *b) { return b->n_muscles; }
-uint32_t bb_body_n_taxels(const bb_body *b) { (void)b; return 0; /* touch grids: body issue */ }
 double bb_body_timestep_ms(const bb_body *b) { return b->m->opt.timestep * 1e3; }
 void bb_body_set_timestep_ms(bb_body *b, double ms) { b->m->opt.timestep = ms * 1e-3; }
 double bb_body_time_s(const bb_body *b) { return b->d->time; }
@@ -64,34 +153,77 @@ const char *bb_body_muscle_name(const bb_body *b, uint32_t i)
     return n ? n : "(unnamed)";
 }
 
-static int state_finite(const mjModel *m, const mjData *d)
+long bb_body_muscle_index(const bb_body *b, const char *name)
 {
-    for (int i = 0; i < m->nq; i++)
-        if (!isfinite(d->qpos[i])) return 0;
-    for (int i = 0; i < m->nv; i++)
-        if (!isfinite(d->qvel[i])) return 0;
-    return 1;
+    int a = mj_name2id(b->m, mjOBJ_ACTUATOR, name);
+    for (uint32_t i = 0; a >= 0 && i < b->n_muscles; i++)
+        if (b->muscle_actuator[i] == a) return (long)i;
+    return -1;
 }
 
 int bb_body_step(bb_body *b, const float *excitation, uint32_t nsteps, char *err, size_t errcap)
 {
     for (uint32_t i = 0; i < b->n_muscles; i++) b->d->ctrl[b->muscle_actuator[i]] = excitation[i];
     for (uint32_t s = 0; s < nsteps; s++) {
+        bb_world_before_step(b);
         mj_step(b->m, b->d);
-        /* MuJoCo resets the state itself on a bad qacc and counts a warning. */
-        if (b->d->warning[mjWARN_BADQACC].number > 0 || !state_finite(b->m, b->d)) {
-            snprintf(err, errcap, "physics unstable at t = %.6f s (%s)", b->d->time,
-                     b->d->warning[mjWARN_BADQACC].number ? "bad acceleration, MuJoCo reset the state"
-                                                           : "non-finite state");
-            return -1;
-        }
+        if (bb_health_check(b, err, errcap)) return -1;
+        bb_world_after_step(b);
+        bb_touch_update(b);
     }
     return 0;
 }
 
+/* ---- kinematics */
+
+uint32_t bb_body_nq(const bb_body *b) { return (uint32_t)b->m->nq; }
+uint32_t bb_body_nv(const bb_body *b) { return (uint32_t)b->m->nv; }
+const double *bb_body_qpos(const bb_body *b) { return b->d->qpos; }
+const double *bb_body_qvel(const bb_body *b) { return b->d->qvel; }
+
+double bb_body_joint_angle(const bb_body *b, const char *joint)
+{
+    int j = mj_name2id(b->m, mjOBJ_JOINT, joint);
+    if (j < 0 || b->m->jnt_type[j] != mjJNT_HINGE) return NAN;
+    return b->d->qpos[b->m->jnt_qposadr[j]];
+}
+
+int bb_body_body_pos(const bb_body *b, const char *body, double pos[3])
+{
+    int id = mj_name2id(b->m, mjOBJ_BODY, body);
+    if (id < 0) return -1;
+    memcpy(pos, b->d->xpos + 3 * id, 3 * sizeof *pos);
+    return 0;
+}
+
+void bb_body_com(const bb_body *b, double pos[3])
+{
+    double mass = 0;
+    pos[0] = pos[1] = pos[2] = 0;
+    for (int i = 1; i < b->m->nbody; i++) {
+        double mi = b->m->body_mass[i];
+        mass += mi;
+        for (int k = 0; k < 3; k++) pos[k] += mi * b->d->xipos[3 * i + k];
+    }
+    for (int k = 0; k < 3 && mass > 0; k++) pos[k] /= mass;
+}
+
+double bb_body_total_mass(const bb_body *b)
+{
+    double mass = 0;
+    for (int i = 1; i < b->m->nbody; i++) mass += b->m->body_mass[i];
+    return mass;
+}
+
+double bb_body_kinetic_energy(const bb_body *b)
+{
+    mj_mulM(b->m, b->d, b->scratch, b->d->qvel);
+    return 0.5 * mju_dot(b->scratch, b->d->qvel, b->m->nv);
+}
+
 void bb_body_sense(const bb_body *b, float *taxels, float *proprio)
 {
-    (void)taxels;
+    if (taxels) bb_body_merkel_rates(b, taxels);
     for (uint32_t i = 0; i < b->n_muscles; i++) {
         int a = b->muscle_actuator[i];
         proprio[3 * i + 0] = (float)b->d->actuator_length[a];

@@ -1,6 +1,8 @@
 /* body/: the MuJoCo body library. This header is the whole public API; it
  * never includes anything from brain/. Constant things live in mjModel,
- * changing things in mjData, as in MuJoCo itself. */
+ * changing things in mjData and our sensor state, as in MuJoCo itself.
+ *
+ * Units: SI (m, s, N, rad) unless a name says otherwise; rates in Hz. */
 #ifndef BRAINBODY_BODY_H
 #define BRAINBODY_BODY_H
 
@@ -16,25 +18,111 @@ typedef struct bb_body bb_body;
 /* Proprioceptive channels per muscle, in this order, in bb_body_sense output. */
 #define BB_PROPRIO_PER_MUSCLE 3 /* length (m), velocity (m/s), force (N, tension positive) */
 
-/* Loads an MJCF file. On failure returns NULL and writes a message naming the
- * file (and MuJoCo's line/element) into err. */
+/* ---- the world around the model: task objects added at load time -------- */
+
+typedef struct bb_world_spec {
+    int floor;                /* flat floor, the plane z = 0 */
+    int treadmill;            /* a belt at z = 0 moving towards -x */
+    double treadmill_speed;   /* m/s */
+    int reach_target;         /* a sphere site the paw should reach */
+    double target_pos[3];     /* m, world */
+    double target_radius;     /* m: success radius */
+    int lever;                /* a hinged lever pressed downwards */
+    double lever_pos[3];      /* m, world position of the pivot */
+    double lever_length;      /* m, from the pivot towards -x (the mouse) */
+    double lever_stiffness;   /* N m/rad, return spring */
+    double lever_threshold;   /* rad: a press is counted when the angle passes it */
+    int head_fixed;           /* weld the skull (head_body) to the world, as a head-fixed task does */
+    char head_body[64];
+    uint32_t taxels_x, taxels_y; /* touch-grid resolution on every paw pad */
+} bb_world_spec;
+
+/* Floor on, nothing else, 8 x 8 taxels, head body "skull". */
+void bb_world_defaults(bb_world_spec *w);
+
+/* Loads an MJCF file as written (no task objects; 8 x 8 touch grids). On
+ * failure returns NULL and writes a message naming the file (and MuJoCo's
+ * line/element) into err. */
 bb_body *bb_body_open(const char *mjcf_path, char *err, size_t errcap);
+/* Loads an MJCF file and adds the world's task objects to its worldbody. */
+bb_body *bb_body_open_world(const char *mjcf_path, const bb_world_spec *world, char *err, size_t errcap);
 void bb_body_close(bb_body *b);
 
 uint32_t bb_body_n_muscles(const bb_body *b);
-uint32_t bb_body_n_taxels(const bb_body *b);
 double bb_body_timestep_ms(const bb_body *b);
 /* Overrides the model file's timestep (the experiment's body_dt_ms wins). */
 void bb_body_set_timestep_ms(bb_body *b, double ms);
 const char *bb_body_muscle_name(const bb_body *b, uint32_t i);
+/* Index of a muscle by name, or -1. */
+long bb_body_muscle_index(const bb_body *b, const char *name);
 double bb_body_time_s(const bb_body *b);
 
 /* Sets muscle excitation (n_muscles values in [0, 1]) and advances nsteps
- * MuJoCo steps. Returns 0, or -1 with a message in err if the physics became
- * unstable (non-finite state or MuJoCo instability warning). */
+ * MuJoCo steps. Returns 0, or -1 with "t = ... s: cause" in err at the first
+ * step where the physics went wrong (a MuJoCo warning, a non-finite state, or
+ * a kinetic-energy blow-up); the state is then left as it was at that step. */
 int bb_body_step(bb_body *b, const float *excitation, uint32_t nsteps, char *err, size_t errcap);
 
-/* Writes n_taxels touch values and n_muscles * BB_PROPRIO_PER_MUSCLE channels. */
+/* ---- muscles ------------------------------------------------------------ */
+
+typedef struct bb_muscle_state {
+    float length, velocity; /* m, m/s (lengthening positive) of the muscle-tendon unit */
+    float force;            /* N, tension positive */
+    float activation;       /* [0, 1], after MuJoCo's activation dynamics */
+    float fibre_length;     /* optimal fibre lengths (1 = optimal) */
+    float fibre_velocity;   /* optimal fibre lengths per second */
+} bb_muscle_state;
+
+void bb_body_muscles(const bb_body *b, bb_muscle_state *out); /* n_muscles entries */
+
+/* Afferent channels per muscle in bb_body_proprio_rates: spindle Ia, spindle
+ * group II, Golgi tendon organ Ib, in Hz (docs/body-model.md for the model). */
+#define BB_AFFERENTS_PER_MUSCLE 3
+void bb_body_proprio_rates(const bb_body *b, float *out); /* n_muscles * 3 */
+
+/* ---- touch grids (one per paw pad: sites named *_touch) ----------------- */
+
+uint32_t bb_body_n_taxels(const bb_body *b);     /* all grids */
+uint32_t bb_body_n_touch_grids(const bb_body *b);
+const char *bb_body_touch_grid_name(const bb_body *b, uint32_t g); /* the site name */
+void bb_body_touch_grid_size(const bb_body *b, uint32_t *nx, uint32_t *ny);
+/* Normal force per taxel (N), grid after grid, row-major (y rows of x). */
+void bb_body_taxel_forces(const bb_body *b, float *out);
+/* Merkel (SA1) afferent rate per taxel (Hz), same layout. */
+void bb_body_merkel_rates(const bb_body *b, float *out);
+/* 1 where a paw touches anything with more than BB_PAW_CONTACT_N. */
+#define BB_PAW_CONTACT_N 1e-3
+void bb_body_paw_contacts(const bb_body *b, uint8_t *out); /* n_touch_grids */
+
+/* ---- whole-body kinematics ---------------------------------------------- */
+
+uint32_t bb_body_nq(const bb_body *b);
+uint32_t bb_body_nv(const bb_body *b);
+const double *bb_body_qpos(const bb_body *b);
+const double *bb_body_qvel(const bb_body *b);
+/* Angle (rad) of a named hinge joint; NAN if there is none of that name. */
+double bb_body_joint_angle(const bb_body *b, const char *joint);
+/* World position (m) of a named body's frame; returns -1 if there is none. */
+int bb_body_body_pos(const bb_body *b, const char *body, double pos[3]);
+/* Centre of mass of everything but the world (m). */
+void bb_body_com(const bb_body *b, double pos[3]);
+double bb_body_total_mass(const bb_body *b);
+double bb_body_kinetic_energy(const bb_body *b); /* J */
+
+/* ---- task objects ------------------------------------------------------- */
+
+typedef struct bb_task_state {
+    double lever_angle;     /* rad, 0 at rest, positive pressed */
+    uint32_t lever_presses; /* presses counted since load */
+    double last_press_s;    /* time of the last press, or -1 */
+    double target_distance; /* m, from the closest paw pad to the target centre, or -1 */
+    double belt_speed;      /* m/s */
+} bb_task_state;
+
+void bb_body_task(const bb_body *b, bb_task_state *out);
+
+/* The feedback the coupler sends today: n_taxels Merkel rates and
+ * n_muscles * BB_PROPRIO_PER_MUSCLE raw muscle channels. */
 void bb_body_sense(const bb_body *b, float *taxels, float *proprio);
 
 #ifdef __cplusplus

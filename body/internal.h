@@ -1,0 +1,62 @@
+/* What the body/ files share: the body's constant model and changing state.
+ * Not installed. */
+#ifndef BB_BODY_INTERNAL_H
+#define BB_BODY_INTERNAL_H
+
+#include <mujoco/mujoco.h>
+
+#include "brainbody/body.h"
+
+typedef struct bb_touch_grid {
+    int site;           /* the *_touch site: frame and half-sizes of the pad */
+    double taxel_area;  /* m^2 */
+} bb_touch_grid;
+
+typedef struct bb_touch {
+    uint32_t nx, ny, ngrids;
+    bb_touch_grid *grids;
+    int *geom_grid;         /* per geom: the grid whose paw it belongs to, or -1 */
+    float *force;           /* ngrids * nx * ny, N, this step */
+    double *fast, *slow;    /* Merkel adaptation filters, Pa */
+    float *rate;            /* Hz */
+} bb_touch;
+
+typedef struct bb_world_state {
+    int belt_joint, belt_qpos, belt_dof; /* -1 when there is no treadmill */
+    double belt_speed, belt_wrap;
+    int lever_joint;                     /* -1 when there is no lever */
+    double lever_threshold;
+    int lever_armed;
+    uint32_t lever_presses;
+    double last_press_s;
+    int target_site;                     /* -1 when there is no target */
+} bb_world_state;
+
+struct bb_body {
+    mjModel *m;
+    mjData *d;
+    uint32_t n_muscles;
+    int *muscle_actuator; /* muscle index -> actuator id */
+    double *scratch;      /* nv */
+    bb_touch touch;
+    bb_world_state world;
+    double energy_limit;  /* J: more kinetic energy than this is a blow-up */
+    int warnings[mjNWARNING];
+};
+
+/* world.c */
+char *bb_world_compose(const char *model_text, const bb_world_spec *w, char *err, size_t errcap);
+void bb_world_bind(bb_body *b, const bb_world_spec *w);
+void bb_world_before_step(bb_body *b);
+void bb_world_after_step(bb_body *b);
+
+/* touch.c */
+int bb_touch_init(bb_body *b, uint32_t nx, uint32_t ny);
+void bb_touch_free(bb_touch *t);
+void bb_touch_update(bb_body *b);
+
+/* health.c: 0, or -1 with "t = ... s: cause" in err */
+int bb_health_check(bb_body *b, char *err, size_t errcap);
+void bb_health_init(bb_body *b);
+
+#endif

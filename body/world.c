@@ -1,0 +1,172 @@
+/* Task objects: MJCF text added to the model's worldbody at load time (MuJoCo
+ * 2.2.2 has no model-editing API), so the mouse file itself is never edited.
+ * World objects collide with the model's contact geoms (contype 1,
+ * conaffinity 2 here; the mouse's contact class is contype 2, conaffinity 1)
+ * and with plain geoms of other models, never with each other. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define OBJ "contype=\"1\" conaffinity=\"2\" solref=\"0.002 1\" friction=\"1 0.005 0.0001\""
+
+/* the belt is 1 m long and jumps back by BELT_WRAP when it has run that far:
+ * the surface under the mouse looks the same */
+#define BELT_HALF 0.5
+#define BELT_WRAP 0.25
+
+/* Appends printf-style text, growing the buffer. */
+__attribute__((format(printf, 4, 5))) static int append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(*buf + *len, *cap - *len, fmt, ap);
+        va_end(ap);
+        if (n < 0) return -1;
+        if ((size_t)n < *cap - *len) {
+            *len += (size_t)n;
+            return 0;
+        }
+        size_t ncap = 2 * *cap + (size_t)n;
+        char *nb = realloc(*buf, ncap);
+        if (!nb) return -1;
+        *buf = nb;
+        *cap = ncap;
+    }
+}
+
+char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size_t errcap)
+{
+    /* the last </worldbody> closes the model's world */
+    const char *end = NULL;
+    for (const char *p = strstr(text, "</worldbody>"); p; p = strstr(p + 1, "</worldbody>")) end = p;
+    if (!end) {
+        snprintf(err, errcap, "the body model has no <worldbody> to add task objects to");
+        return NULL;
+    }
+    size_t cap = strlen(text) + 4096, len = (size_t)(end - text);
+    char *out = malloc(cap);
+    if (!out) {
+        snprintf(err, errcap, "out of memory");
+        return NULL;
+    }
+    memcpy(out, text, len);
+    int rc = append(&out, &len, &cap, "\n<!-- task objects added by brainbody -->\n"
+                                      "<light name=\"bb_light\" pos=\"0 0 0.3\" dir=\"0 0 -1\" directional=\"true\"/>\n");
+    if (w->floor)
+        rc |= append(&out, &len, &cap, "<geom name=\"bb_floor\" type=\"plane\" size=\"2 2 0.01\" rgba=\"0.85 0.85 0.8 1\" " OBJ "/>\n");
+    if (w->treadmill)
+        rc |= append(&out, &len, &cap,
+                     "<body name=\"bb_treadmill\" pos=\"0 0 -0.001\"><joint name=\"bb_belt\" type=\"slide\" axis=\"1 0 0\"/>"
+                     "<geom name=\"bb_belt\" type=\"box\" size=\"%g 0.04 0.001\" mass=\"1\" rgba=\"0.2 0.2 0.2 1\" " OBJ
+                     "/></body>\n",
+                     BELT_HALF);
+    if (w->reach_target)
+        rc |= append(&out, &len, &cap,
+                     "<site name=\"bb_target\" type=\"sphere\" pos=\"%.6g %.6g %.6g\" size=\"%.6g\" rgba=\"0.1 0.8 0.1 0.4\"/>\n",
+                     w->target_pos[0], w->target_pos[1], w->target_pos[2], w->target_radius);
+    if (w->lever) {
+        double half = w->lever_length / 2;
+        rc |= append(&out, &len, &cap,
+                     "<body name=\"bb_lever\" pos=\"%.6g %.6g %.6g\">"
+                     "<joint name=\"bb_lever\" type=\"hinge\" axis=\"0 -1 0\" range=\"0 30\" limited=\"true\" "
+                     "stiffness=\"%.6g\" damping=\"1e-5\" armature=\"1e-8\"/>"
+                     "<geom name=\"bb_lever\" type=\"box\" pos=\"%.6g 0 0\" size=\"%.6g 0.002 0.0005\" mass=\"0.0002\" "
+                     "rgba=\"0.8 0.7 0.1 1\" " OBJ "/></body>\n",
+                     w->lever_pos[0], w->lever_pos[1], w->lever_pos[2], w->lever_stiffness, -half, half);
+    }
+    rc |= append(&out, &len, &cap, "%s", end);
+    if (rc) {
+        free(out);
+        snprintf(err, errcap, "out of memory");
+        return NULL;
+    }
+    if (w->head_fixed) {
+        /* an equality weld of the head to the world, at its pose in qpos0 */
+        char *close = NULL;
+        for (char *p = strstr(out, "</mujoco>"); p; p = strstr(p + 1, "</mujoco>")) close = p;
+        if (!close) {
+            free(out);
+            snprintf(err, errcap, "the body model has no </mujoco> closing tag");
+            return NULL;
+        }
+        size_t at = (size_t)(close - out);
+        char *tail = strdup(close);
+        len = at;
+        rc = !tail || append(&out, &len, &cap, "<equality><weld name=\"bb_head_fixed\" body1=\"%s\"/></equality>\n%s",
+                             w->head_body, tail);
+        free(tail);
+        if (rc) {
+            free(out);
+            snprintf(err, errcap, "out of memory");
+            return NULL;
+        }
+    }
+    return out;
+}
+
+void bb_world_bind(bb_body *b, const bb_world_spec *w)
+{
+    const mjModel *m = b->m;
+    bb_world_state *s = &b->world;
+    memset(s, 0, sizeof *s);
+    s->belt_joint = mj_name2id(m, mjOBJ_JOINT, "bb_belt");
+    if (s->belt_joint >= 0) {
+        s->belt_qpos = m->jnt_qposadr[s->belt_joint];
+        s->belt_dof = m->jnt_dofadr[s->belt_joint];
+        s->belt_speed = w->treadmill_speed;
+    }
+    s->lever_joint = mj_name2id(m, mjOBJ_JOINT, "bb_lever");
+    s->lever_threshold = w->lever_threshold;
+    s->lever_armed = 1;
+    s->last_press_s = -1;
+    s->target_site = mj_name2id(m, mjOBJ_SITE, "bb_target");
+}
+
+/* The belt is driven kinematically: its velocity is set before each step
+ * (a 1 kg belt under a 25 g mouse barely notices the feet). */
+void bb_world_before_step(bb_body *b)
+{
+    bb_world_state *s = &b->world;
+    if (s->belt_joint < 0) return;
+    b->d->qvel[s->belt_dof] = -s->belt_speed;
+    if (b->d->qpos[s->belt_qpos] < -BELT_WRAP) b->d->qpos[s->belt_qpos] += BELT_WRAP;
+}
+
+/* Presses: counted when the angle passes the threshold, re-armed below half
+ * of it (hysteresis, so that jitter at the threshold is one press). */
+void bb_world_after_step(bb_body *b)
+{
+    bb_world_state *s = &b->world;
+    if (s->lever_joint < 0) return;
+    double a = b->d->qpos[b->m->jnt_qposadr[s->lever_joint]];
+    if (s->lever_armed && a >= s->lever_threshold) {
+        s->lever_presses++;
+        s->last_press_s = b->d->time;
+        s->lever_armed = 0;
+    } else if (!s->lever_armed && a < s->lever_threshold / 2) {
+        s->lever_armed = 1;
+    }
+}
+
+void bb_body_task(const bb_body *b, bb_task_state *out)
+{
+    const bb_world_state *s = &b->world;
+    memset(out, 0, sizeof *out);
+    out->last_press_s = s->last_press_s;
+    out->lever_presses = s->lever_presses;
+    out->target_distance = -1;
+    if (s->lever_joint >= 0) out->lever_angle = b->d->qpos[b->m->jnt_qposadr[s->lever_joint]];
+    if (s->belt_joint >= 0) out->belt_speed = s->belt_speed;
+    if (s->target_site >= 0) {
+        const double *tp = b->d->site_xpos + 3 * s->target_site;
+        for (uint32_t g = 0; g < b->touch.ngrids; g++) {
+            double dist = mju_dist3(tp, b->d->site_xpos + 3 * b->touch.grids[g].site);
+            if (out->target_distance < 0 || dist < out->target_distance) out->target_distance = dist;
+        }
+    }
+}
