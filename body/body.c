@@ -67,6 +67,22 @@ static mjModel *compile_text(const char *path, const char *text, char *err, size
     return m;
 }
 
+/* Region names: the words of the custom text element "bb_regions". */
+static void read_regions(bb_body *b)
+{
+    const mjModel *m = b->m;
+    int t = mj_name2id(m, mjOBJ_TEXT, "bb_regions");
+    if (t < 0) return;
+    const char *s = m->text_data + m->text_adr[t];
+    while (*s && b->nregions < 16) {
+        s += strspn(s, " ");
+        size_t n = strcspn(s, " ");
+        if (!n) break;
+        snprintf(b->regions[b->nregions++], sizeof b->regions[0], "%.*s", (int)(n < 31 ? n : 31), s);
+        s += n;
+    }
+}
+
 static bb_body *make_body(mjModel *m, const char *path, const bb_world_spec *w, char *err, size_t errcap)
 {
     bb_body *b = calloc(1, sizeof *b);
@@ -88,6 +104,7 @@ static bb_body *make_body(mjModel *m, const char *path, const bb_world_spec *w, 
     b->d = d;
     b->muscle_actuator = map;
     b->scratch = scratch;
+    read_regions(b);
     mj_forward(m, d);
     if (bb_touch_init(b, w->taxels_x, w->taxels_y)) {
         snprintf(err, errcap, "%s: out of memory for the touch grids", path);
@@ -151,6 +168,35 @@ const char *bb_body_muscle_name(const bb_body *b, uint32_t i)
 {
     const char *n = mj_id2name(b->m, mjOBJ_ACTUATOR, b->muscle_actuator[i]);
     return n ? n : "(unnamed)";
+}
+
+const char *bb_body_muscle_region(const bb_body *b, uint32_t i)
+{
+    const mjModel *m = b->m;
+    if (m->nuser_actuator < 1) return "unassigned";
+    int r = (int)m->actuator_user[b->muscle_actuator[i] * m->nuser_actuator];
+    return r >= 0 && r < b->nregions ? b->regions[r] : "unassigned";
+}
+
+void bb_body_count(const bb_body *b, bb_body_counts *out)
+{
+    const mjModel *m = b->m;
+    memset(out, 0, sizeof *out);
+    out->bodies = (uint32_t)m->nbody - 1;
+    out->joints = (uint32_t)m->njnt;
+    out->dof = (uint32_t)m->nv;
+    for (int j = 0; j < m->njnt; j++) {
+        int t = m->jnt_type[j];
+        out->free_joints += t == mjJNT_FREE;
+        out->ball_joints += t == mjJNT_BALL;
+        out->slide_joints += t == mjJNT_SLIDE;
+        out->hinge_joints += t == mjJNT_HINGE;
+    }
+    out->tendons = (uint32_t)m->ntendon;
+    out->actuators = (uint32_t)m->nu;
+    out->muscles = b->n_muscles;
+    out->touch_grids = b->touch.ngrids;
+    out->taxels = bb_body_n_taxels(b);
 }
 
 long bb_body_muscle_index(const bb_body *b, const char *name)

@@ -38,6 +38,8 @@ struct bb_body {
     uint32_t n_muscles;
     int *muscle_actuator; /* muscle index -> actuator id */
     double *scratch;      /* nv */
+    char regions[16][32]; /* words of the custom text "bb_regions" */
+    int nregions;
     bb_touch touch;
     bb_world_state world;
     double energy_limit;  /* J: more kinetic energy than this is a blow-up */

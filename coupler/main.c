@@ -8,6 +8,7 @@
 #include "brainbody/proto.h"
 #include "config.h"
 #include "loop.h"
+#include "model_info.h"
 #include "output.h"
 #include "plan.h"
 #include "status.h"
@@ -24,6 +25,8 @@ static void usage(FILE *f)
             "      and ranks 1..N-1 the brain\n"
             "  brainbody check EXPERIMENT.yaml [--set key.path=value]... [--ranks N]\n"
             "      validate the experiment and print the resolved plan for N ranks (default 1)\n"
+            "  brainbody model-info MODEL.xml\n"
+            "      print a body model's bodies, joints, muscles per region, touch grids and mass\n"
             "  brainbody version\n"
             "exit status: 0 ok, 2 bad input (nothing run or written), 3 exchange fault,\n"
             "             4 out of memory, 5 brain or body failure, 6 output failure\n");
@@ -72,8 +75,9 @@ static int parse_args(int argc, char **argv, args *a, char *err, size_t cap)
             return -1;
         }
     }
-    if ((strcmp(a->cmd, "run") == 0 || strcmp(a->cmd, "check") == 0) && !a->file) {
-        snprintf(err, cap, "%s: no experiment file given", a->cmd);
+    if ((strcmp(a->cmd, "run") == 0 || strcmp(a->cmd, "check") == 0 || strcmp(a->cmd, "model-info") == 0) &&
+        !a->file) {
+        snprintf(err, cap, "%s: no %s file given", a->cmd, strcmp(a->cmd, "model-info") ? "experiment" : "model");
         return -1;
     }
     return 0;
@@ -165,6 +169,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(a.cmd, "run") == 0) return cmd_run(&a);
     if (strcmp(a.cmd, "check") == 0) return cmd_check(&a);
+    if (strcmp(a.cmd, "model-info") == 0) return bb_model_info(a.file, stdout);
     if (strcmp(a.cmd, "version") == 0) {
         printf("brainbody %s (wire protocol %u)\n", BRAINBODY_VERSION, BB_PROTO_VERSION);
         return 0;

@@ -53,6 +53,17 @@ double bb_body_timestep_ms(const bb_body *b);
 /* Overrides the model file's timestep (the experiment's body_dt_ms wins). */
 void bb_body_set_timestep_ms(bb_body *b, double ms);
 const char *bb_body_muscle_name(const bb_body *b, uint32_t i);
+/* The muscle's body region, from the model's actuator user data (user[0]
+ * indexes the words of the custom text "bb_regions"), or "unassigned". */
+const char *bb_body_muscle_region(const bb_body *b, uint32_t i);
+
+typedef struct bb_body_counts {
+    uint32_t bodies;            /* not counting the world */
+    uint32_t joints, dof, free_joints, hinge_joints, slide_joints, ball_joints;
+    uint32_t tendons, actuators, muscles, touch_grids, taxels;
+} bb_body_counts;
+void bb_body_count(const bb_body *b, bb_body_counts *out);
+
 /* Index of a muscle by name, or -1. */
 long bb_body_muscle_index(const bb_body *b, const char *name);
 double bb_body_time_s(const bb_body *b);

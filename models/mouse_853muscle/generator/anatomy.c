@@ -172,6 +172,18 @@ int gen_resolve_point(const gen_model *m, const char *spec, gen_point *out, char
     bone[bn] = 0;
     strcpy(lm, colon + 1);
     memset(out, 0, sizeof *out);
+    out->wrap = -1;
+    if (!strcmp(bone, "wrap")) {
+        for (int i = 0; i < m->nwraps; i++)
+            if (!strcmp(m->wraps[i].name, lm)) {
+                out->wrap = i;
+                out->bone = m->wraps[i].bone;
+                snprintf(out->site, sizeof out->site, "%s", lm);
+                return 0;
+            }
+        snprintf(why, cap, "no wrap '%s' (wraps.tsv)", lm);
+        return -1;
+    }
     if (level_index(bone) >= 0 && strcmp(bone, "pelvis")) {
         int b;
         double xc;

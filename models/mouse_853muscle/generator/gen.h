@@ -31,8 +31,15 @@ typedef struct gen_landmark {
     double p[3]; /* body frame, mm, left side */
 } gen_landmark;
 
+typedef struct gen_wrap {
+    char name[GEN_NAME];
+    int bone;
+    double radius, centre[3], axis[3], side[3]; /* mm, body frame, left side */
+} gen_wrap;
+
 typedef struct gen_point {
     int bone;          /* index into bones */
+    int wrap;          /* index into wraps, or -1 for a site */
     char site[2 * GEN_NAME]; /* landmark key, unique per bone */
     double p[3];       /* left side, body frame, mm */
 } gen_point;
@@ -52,6 +59,8 @@ typedef struct gen_model {
     int njoints;
     gen_landmark *landmarks;
     int nlandmarks;
+    gen_wrap *wraps;
+    int nwraps;
     gen_muscle *muscles; /* expanded over levels, left side only for bilateral */
     int nmuscles;
 } gen_model;

@@ -36,7 +36,8 @@ int main(int argc, char **argv)
     if (rc) return 1;
     for (int i = 0; i < n; i++)
         if (!(t.lr1[i] > t.lr0[i])) {
-            fprintf(stderr, "%s/muscles.tsv: muscle %d never changes length: it crosses no joint\n", argv[1], i);
+            fprintf(stderr, "%s/muscles.tsv: muscle %d (XML order) never changes length: it crosses no joint\n",
+                    argv[1], i);
             return 2;
         }
     /* write next to the target, then rename: a failed run leaves the old file */

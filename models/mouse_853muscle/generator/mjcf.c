@@ -70,7 +70,7 @@ static void write_sites(const writer *w, int bone, int side, const unit *us, int
         if (w->m->bones[bone].bilateral && s != side) continue;
         for (int i = 0; i < us[k].mu->npath; i++) {
             const gen_point *p = &us[k].mu->path[i];
-            if (p->bone != bone) continue;
+            if (p->bone != bone || p->wrap >= 0) continue;
             char name[2 * GEN_NAME + 8];
             site_name(p, s, name, sizeof name);
             int dup = 0;
@@ -190,6 +190,28 @@ static void write_geoms(const writer *w, int bone, int side)
     }
 }
 
+/* Wrapping cylinders on this bone: 3 mm long, never colliding, and a side
+ * site that tells MuJoCo on which side the tendon passes. */
+static void write_wraps(const writer *w, int bone, int side)
+{
+    for (int i = 0; i < w->m->nwraps; i++) {
+        const gen_wrap *g = &w->m->wraps[i];
+        if (g->bone != bone) continue;
+        double c[3], a[3], s[3];
+        for (int k = 0; k < 3; k++) {
+            c[k] = mirror(side, k, g->centre[k]) * 1e-3;
+            s[k] = mirror(side, k, g->side[k]) * 1e-3;
+            a[k] = mirror(side, k, g->axis[k]) * 1.5e-3;
+        }
+        fprintf(w->f, "<geom name=\"%s%s\" type=\"cylinder\" fromto=\"%.6g %.6g %.6g %.6g %.6g %.6g\" "
+                      "size=\"%.6g\" group=\"3\" rgba=\"0.5 0.5 0.9 0.3\"/>",
+                side_prefix[side], g->name, c[0] - a[0], c[1] - a[1], c[2] - a[2], c[0] + a[0], c[1] + a[1],
+                c[2] + a[2], g->radius * 1e-3);
+        fprintf(w->f, "<site name=\"%s%s_side\" pos=\"%.6g %.6g %.6g\"/>", side_prefix[side], g->name, s[0], s[1],
+                s[2]);
+    }
+}
+
 static void write_body(const writer *w, int bone, int side, const unit *us, int nu, int depth)
 {
     const gen_bone *b = &w->m->bones[bone];
@@ -207,6 +229,7 @@ static void write_body(const writer *w, int bone, int side, const unit *us, int 
             com[0], com[1], com[2], b->mass_g * 1e-3, I[0], I[1], I[2], I[3], I[4], I[5]);
     write_joints(w, bone, side);
     write_geoms(w, bone, side);
+    write_wraps(w, bone, side);
     if (!strcmp(b->name, "skull")) fprintf(w->f, "<site name=\"vestibular\" pos=\"0.002 0 0.001\" group=\"4\"/>");
     write_sites(w, bone, side, us, nu);
     for (int c = 0; c < w->m->nbones; c++) {
@@ -251,8 +274,15 @@ int gen_write_mjcf(const gen_model *m, const gen_tuning *t, FILE *f)
     for (int k = 0; k < nu; k++) {
         fprintf(f, "<spatial name=\"%s%s\">", side_prefix[us[k].side], us[k].mu->name);
         for (int i = 0; i < us[k].mu->npath; i++) {
+            const gen_point *p = &us[k].mu->path[i];
+            if (p->wrap >= 0) {
+                const char *wn = m->wraps[p->wrap].name;
+                fprintf(f, "<geom geom=\"%s%s\" sidesite=\"%s%s_side\"/>", side_prefix[us[k].side], wn,
+                        side_prefix[us[k].side], wn);
+                continue;
+            }
             char sn[2 * GEN_NAME + 8];
-            site_name(&us[k].mu->path[i], us[k].side, sn, sizeof sn);
+            site_name(p, us[k].side, sn, sizeof sn);
             fprintf(f, "<site site=\"%s\"/>", sn);
         }
         fprintf(f, "</spatial>\n");

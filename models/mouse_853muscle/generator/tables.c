@@ -216,6 +216,28 @@ static int landmark_row(const row *r, gen_model *m)
     return 0;
 }
 
+static int wrap_row(const row *r, gen_model *m)
+{
+    m->wraps = grow(m->wraps, m->nwraps, sizeof *m->wraps);
+    gen_wrap *w = &m->wraps[m->nwraps];
+    w->bone = gen_bone_index(m, r->tok[0]);
+    if (w->bone < 0) return fail(r, "bone", "unknown bone");
+    if (name(r, 1, "name", w->name)) return -1;
+    static const char *f[] = {"radius", "px", "py", "pz", "ax", "ay", "az", "sx", "sy", "sz"};
+    double v[10];
+    for (int i = 0; i < 10; i++)
+        if (number(r, 2 + i, f[i], &v[i])) return -1;
+    if (v[0] <= 0) return fail(r, "radius", "must be positive");
+    w->radius = v[0];
+    memcpy(w->centre, v + 1, sizeof w->centre);
+    memcpy(w->axis, v + 4, sizeof w->axis);
+    memcpy(w->side, v + 7, sizeof w->side);
+    for (int i = 0; i < m->nwraps; i++)
+        if (!strcmp(m->wraps[i].name, w->name)) return fail(r, "name", "defined twice");
+    m->nwraps++;
+    return 0;
+}
+
 /* Replaces {v}, {v+k}, {v-k} in src by the level k steps away. */
 static int substitute(const row *r, const char *field, const char *src, const char *level, char *out, size_t cap)
 {
@@ -269,6 +291,9 @@ static int add_muscle(const row *r, gen_model *m, const char *level, double pcsa
         u->npath++;
     }
     if (u->npath < 2) return fail(r, "path", "needs an origin and an insertion");
+    for (int i = 0; i < u->npath; i++)
+        if (u->path[i].wrap >= 0 && (i == 0 || i == u->npath - 1 || u->path[i - 1].wrap >= 0))
+            return fail(r, "path", "a wrap must stand between two sites");
     for (int i = 0; i < m->nmuscles; i++)
         if (!strcmp(m->muscles[i].name, u->name)) return fail(r, "name", "muscle defined twice");
     m->nmuscles++;
@@ -302,6 +327,7 @@ int gen_read_tables(const char *dir, gen_model *m)
     if (read_table(dir, "joints.tsv", 8, joint_row, m)) return -1;
     if (read_table(dir, "contacts.tsv", 8, contact_row, m)) return -1;
     if (read_table(dir, "landmarks.tsv", 6, landmark_row, m)) return -1;
+    if (read_table(dir, "wraps.tsv", 12, wrap_row, m)) return -1;
     if (read_table(dir, "muscles.tsv", 7, muscle_row, m)) return -1;
     return 0;
 }
@@ -312,5 +338,6 @@ void gen_free(gen_model *m)
     free(m->joints);
     free(m->landmarks);
     free(m->muscles);
+    free(m->wraps);
     memset(m, 0, sizeof *m);
 }

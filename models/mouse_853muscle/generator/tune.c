@@ -53,7 +53,14 @@ int gen_tune(const char *xml_path, int nmuscles, gen_tuning *t)
     }
     mju_copy(d->qpos, m->qpos0, m->nq);
     lengths(m, d);
-    for (int i = 0; i < nmuscles; i++) t->stand[i] = t->lr0[i] = t->lr1[i] = d->ten_length[i];
+    for (int i = 0; i < nmuscles; i++) {
+        t->stand[i] = t->lr0[i] = t->lr1[i] = d->ten_length[i];
+        if (!(d->ten_length[i] > 1e-4)) {
+            fprintf(stderr, "muscles.tsv: %s: origin and insertion are %.3g mm apart in the standing posture\n",
+                    mj_id2name(m, mjOBJ_TENDON, i), d->ten_length[i] * 1e3);
+            return -1;
+        }
+    }
     uint64_t seed = 853;
     for (int s = 0; s < SAMPLES; s++) {
         mju_copy(d->qpos, m->qpos0, m->nq);
