@@ -267,6 +267,14 @@ double bb_body_kinetic_energy(const bb_body *b)
     return 0.5 * mju_dot(b->scratch, b->d->qvel, b->m->nv);
 }
 
+double bb_body_max_penetration(const bb_body *b)
+{
+    double deepest = 0;
+    for (int c = 0; c < b->d->ncon; c++)
+        if (-b->d->contact[c].dist > deepest) deepest = -b->d->contact[c].dist;
+    return deepest;
+}
+
 void bb_body_sense(const bb_body *b, float *taxels, float *proprio)
 {
     if (taxels) bb_body_merkel_rates(b, taxels);

@@ -41,9 +41,11 @@ __attribute__((format(printf, 4, 5))) static int append(char **buf, size_t *len,
 
 char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size_t errcap)
 {
-    /* the last </worldbody> closes the model's world */
-    const char *end = NULL;
+    /* the last </worldbody> closes the model's world; an empty <worldbody/>
+     * is opened up */
+    const char *end = NULL, *close = "";
     for (const char *p = strstr(text, "</worldbody>"); p; p = strstr(p + 1, "</worldbody>")) end = p;
+    if (!end && (end = strstr(text, "<worldbody/>"))) close = "<worldbody>";
     if (!end) {
         snprintf(err, errcap, "the body model has no <worldbody> to add task objects to");
         return NULL;
@@ -55,8 +57,9 @@ char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size
         return NULL;
     }
     memcpy(out, text, len);
-    int rc = append(&out, &len, &cap, "\n<!-- task objects added by brainbody -->\n"
-                                      "<light name=\"bb_light\" pos=\"0 0 0.3\" dir=\"0 0 -1\" directional=\"true\"/>\n");
+    int rc = append(&out, &len, &cap, "%s\n<!-- task objects added by brainbody -->\n"
+                                      "<light name=\"bb_light\" pos=\"0 0 0.3\" dir=\"0 0 -1\" directional=\"true\"/>\n",
+                    close);
     if (w->floor)
         rc |= append(&out, &len, &cap, "<geom name=\"bb_floor\" type=\"plane\" size=\"2 2 0.01\" rgba=\"0.85 0.85 0.8 1\" " OBJ "/>\n");
     if (w->treadmill)
@@ -74,12 +77,12 @@ char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size
         rc |= append(&out, &len, &cap,
                      "<body name=\"bb_lever\" pos=\"%.6g %.6g %.6g\">"
                      "<joint name=\"bb_lever\" type=\"hinge\" axis=\"0 -1 0\" range=\"0 30\" limited=\"true\" "
-                     "stiffness=\"%.6g\" damping=\"1e-5\" armature=\"1e-8\"/>"
+                     "stiffness=\"%.6g\" damping=\"1e-5\" armature=\"1e-8\" solreflimit=\"0.002 1\"/>"
                      "<geom name=\"bb_lever\" type=\"box\" pos=\"%.6g 0 0\" size=\"%.6g 0.002 0.0005\" mass=\"0.0002\" "
                      "rgba=\"0.8 0.7 0.1 1\" " OBJ "/></body>\n",
                      w->lever_pos[0], w->lever_pos[1], w->lever_pos[2], w->lever_stiffness, -half, half);
     }
-    rc |= append(&out, &len, &cap, "%s", end);
+    rc |= append(&out, &len, &cap, "%s%s", *close ? "</worldbody>" : "", *close ? end + strlen("<worldbody/>") : end);
     if (rc) {
         free(out);
         snprintf(err, errcap, "out of memory");
@@ -97,7 +100,7 @@ char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size
         size_t at = (size_t)(close - out);
         char *tail = strdup(close);
         len = at;
-        rc = !tail || append(&out, &len, &cap, "<equality><weld name=\"bb_head_fixed\" body1=\"%s\"/></equality>\n%s",
+        rc = !tail || append(&out, &len, &cap, "<equality><weld name=\"bb_head_fixed\" body1=\"%s\" solref=\"0.002 1\"/></equality>\n%s",
                              w->head_body, tail);
         free(tail);
         if (rc) {

@@ -119,6 +119,8 @@ int bb_body_body_pos(const bb_body *b, const char *body, double pos[3]);
 void bb_body_com(const bb_body *b, double pos[3]);
 double bb_body_total_mass(const bb_body *b);
 double bb_body_kinetic_energy(const bb_body *b); /* J */
+/* Deepest penetration among the current contacts (m, 0 when none overlap). */
+double bb_body_max_penetration(const bb_body *b);
 
 /* ---- task objects ------------------------------------------------------- */
 

@@ -1,0 +1,274 @@
+/* body/: task objects, touch grids and Merkel rates, proprioceptors, physics
+ * health, on small purpose-built models and on the mouse. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "brainbody/body.h"
+
+#define MOUSE BB_SOURCE_DIR "/models/mouse_853muscle/mouse.xml"
+#define FORELIMB BB_SOURCE_DIR "/models/forelimb_demo/forelimb.xml"
+
+static const char *write_model(const char *name, const char *xml)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "/tmp/bb_test_%d_%s.xml", (int)getpid(), name);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs(xml, f);
+    fclose(f);
+    return path;
+}
+
+static bb_body *open_world(const char *path, const bb_world_spec *w)
+{
+    char err[2048];
+    bb_body *b = bb_body_open_world(path, w, err, sizeof err);
+    cr_assert(b, "%s", err);
+    return b;
+}
+
+static void run(bb_body *b, double seconds)
+{
+    char err[512];
+    uint32_t steps = (uint32_t)lround(seconds / (bb_body_timestep_ms(b) * 1e-3));
+    float *none = calloc(bb_body_n_muscles(b) + 1, sizeof *none);
+    cr_assert_eq(bb_body_step(b, none, steps, err, sizeof err), 0, "%s", err);
+    free(none);
+}
+
+/* A 10 g pad on a vertical slide, tilted so that its (+x, -y) corner is
+ * lowest: all its weight rests on that corner. The touch site is turned
+ * upside down (z out of the sole), so body -y is site +y: the corner is
+ * taxel (x = 7, y = 7) of an 8 x 8 grid. */
+static const char *tilted_pad =
+    "<mujoco><option timestep=\"0.0005\"/><worldbody>"
+    "<body name=\"paw\" pos=\"0 0 0.01\" euler=\"3 5 0\"><joint name=\"drop\" type=\"slide\" axis=\"0 0 1\"/>"
+    "<geom name=\"pad\" type=\"box\" size=\"0.004 0.004 0.0005\" mass=\"0.01\" contype=\"2\" conaffinity=\"1\"/>"
+    "<site name=\"paw_touch\" type=\"box\" pos=\"0 0 -0.0005\" quat=\"0 1 0 0\" size=\"0.004 0.004 0.00001\"/>"
+    "</body></worldbody></mujoco>";
+
+Test(touch, force_lands_in_the_taxel_under_the_contact)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    bb_body *b = open_world(write_model("pad", tilted_pad), &w);
+    cr_assert_eq(bb_body_n_touch_grids(b), 1);
+    cr_assert_eq(bb_body_n_taxels(b), 64);
+    cr_assert_str_eq(bb_body_touch_grid_name(b, 0), "paw_touch");
+    run(b, 0.5);
+    float f[64];
+    bb_body_taxel_forces(b, f);
+    double total = 0;
+    for (int i = 0; i < 64; i++) total += f[i];
+    cr_assert_float_eq(total, 0.01 * 9.81, 0.01 * 9.81 * 0.02, "weight on the pad: %g N", total);
+    cr_assert_gt(f[7 * 8 + 7], 0.98 * total, "corner taxel %g of %g N", f[63], total);
+    uint8_t touching;
+    bb_body_paw_contacts(b, &touching);
+    cr_assert_eq(touching, 1);
+    bb_body_close(b);
+}
+
+/* Merkel afferents adapt slowly: the onset of pressure fires faster than the
+ * same pressure held for a second, which fires at the sustained rate of a
+ * saturated taxel (50 Hz at 10 kPa and above, body/touch.c). */
+Test(touch, merkel_rate_adapts_to_sustained_pressure)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    bb_body *b = open_world(write_model("pad", tilted_pad), &w);
+    float rate[64], peak = 0;
+    for (int k = 0; k < 400; k++) { /* 0.2 s in 0.5 ms steps: the drop and the first contact */
+        run(b, 0.0005);
+        bb_body_merkel_rates(b, rate);
+        peak = fmaxf(peak, rate[63]);
+    }
+    run(b, 1.0);
+    bb_body_merkel_rates(b, rate);
+    cr_assert_gt(rate[63], 45.f, "sustained %g Hz", rate[63]);
+    cr_assert_lt(rate[63], 55.f, "sustained %g Hz", rate[63]);
+    cr_assert_gt(peak, 1.5f * rate[63], "onset %g Hz vs sustained %g Hz", peak, rate[63]);
+    for (int i = 0; i < 63; i++) cr_assert_eq(rate[i], 0.f, "taxel %d without pressure fires %g Hz", i, rate[i]);
+    bb_body_close(b);
+}
+
+Test(treadmill, belt_carries_a_block_backwards)
+{
+    const char *xml = "<mujoco><option timestep=\"0.0005\"/><worldbody>"
+                      "<body name=\"block\" pos=\"0 0 0.003\"><freejoint/>"
+                      "<geom type=\"box\" size=\"0.005 0.005 0.002\" mass=\"0.01\" contype=\"2\" conaffinity=\"1\"/>"
+                      "</body></worldbody></mujoco>";
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.floor = 0;
+    w.treadmill = 1;
+    w.treadmill_speed = 0.2;
+    bb_body *b = open_world(write_model("block", xml), &w);
+    run(b, 0.5);
+    double vx = bb_body_qvel(b)[0];
+    cr_assert_float_eq(vx, -0.2, 0.01, "block moves at %g m/s", vx);
+    bb_task_state t;
+    bb_body_task(b, &t);
+    cr_assert_float_eq(t.belt_speed, 0.2, 1e-12);
+    bb_body_close(b);
+}
+
+static const char *block_over_lever =
+    "<mujoco><option timestep=\"0.0005\"/><worldbody>"
+    "<body name=\"block\" pos=\"-0.008 0 0.013\"><freejoint/>"
+    "<geom type=\"box\" size=\"0.0015 0.0015 0.0015\" mass=\"0.005\" contype=\"2\" conaffinity=\"1\"/></body>"
+    "</worldbody></mujoco>";
+
+Test(lever, a_falling_block_presses_it_once)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.floor = 0;
+    w.lever = 1;
+    w.lever_pos[2] = 0.01;
+    bb_body *b = open_world(write_model("block", block_over_lever), &w);
+    bb_task_state t;
+    bb_body_task(b, &t);
+    cr_assert_eq(t.lever_presses, 0);
+    cr_assert_eq(t.last_press_s, -1);
+    run(b, 0.4);
+    bb_body_task(b, &t);
+    /* the block presses the lever down, slides off its end, and the spring
+     * brings it back: one press, however much the lever bounced */
+    cr_assert_eq(t.lever_presses, 1, "%u presses", t.lever_presses);
+    cr_assert(t.last_press_s > 0.01 && t.last_press_s < 0.1, "pressed at %g s", t.last_press_s);
+    cr_assert_lt(t.lever_angle, w.lever_threshold / 2, "angle %g rad", t.lever_angle);
+    bb_body_close(b);
+}
+
+Test(lever, the_spring_holds_it_up_without_a_weight)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.floor = 0;
+    w.lever = 1;
+    w.lever_pos[2] = 0.01;
+    bb_body *b = open_world(write_model("nothing", "<mujoco><worldbody/></mujoco>"), &w);
+    run(b, 0.4);
+    bb_task_state t;
+    bb_body_task(b, &t);
+    cr_assert_eq(t.lever_presses, 0);
+    cr_assert_lt(t.lever_angle, w.lever_threshold / 2);
+    bb_body_close(b);
+}
+
+Test(reach_target, distance_is_from_the_nearest_paw_pad)
+{
+    char err[512];
+    bb_body *plain = bb_body_open(MOUSE, err, sizeof err);
+    cr_assert(plain, "%s", err);
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.reach_target = 1;
+    cr_assert_eq(bb_body_body_pos(plain, "L_manus", w.target_pos), 0);
+    bb_body_close(plain);
+    bb_body *b = open_world(MOUSE, &w);
+    bb_task_state t;
+    bb_body_task(b, &t);
+    /* the left palm's touch site is (2.5, 0, -1.0) mm from the wrist (tables/contacts.tsv) */
+    cr_assert_float_eq(t.target_distance, 1e-3 * sqrt(2.5 * 2.5 + 1.0), 1e-9, "%g m", t.target_distance);
+    bb_body_close(b);
+}
+
+Test(head_fixed, the_skull_stays_where_it_was)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.head_fixed = 1;
+    bb_body *b = open_world(MOUSE, &w);
+    double before[3], after[3];
+    bb_body_body_pos(b, "skull", before);
+    run(b, 0.5);
+    bb_body_body_pos(b, "skull", after);
+    for (int k = 0; k < 3; k++) cr_assert_lt(fabs(after[k] - before[k]), 1e-4, "axis %d moved %g m", k, after[k] - before[k]);
+    bb_body_close(b);
+    w.head_fixed = 0;
+    b = open_world(MOUSE, &w);
+    run(b, 0.5);
+    bb_body_body_pos(b, "skull", after);
+    cr_assert_gt(before[2] - after[2], 2e-3, "a free mouse's head sinks: it dropped %g m", before[2] - after[2]);
+    bb_body_close(b);
+}
+
+Test(muscles, mouse_fibres_are_optimal_standing)
+{
+    char err[512];
+    bb_body *b = bb_body_open(MOUSE, err, sizeof err);
+    cr_assert(b, "%s", err);
+    uint32_t n = bb_body_n_muscles(b);
+    bb_muscle_state *s = calloc(n, sizeof *s);
+    bb_body_muscles(b, s);
+    for (uint32_t i = 0; i < n; i++)
+        cr_assert_float_eq(s[i].fibre_length, 1.f, 1e-4f, "%s: %g optimal lengths", bb_body_muscle_name(b, i),
+                           s[i].fibre_length);
+    free(s);
+    bb_body_close(b);
+}
+
+/* Excite the demo forelimb's elbow flexor: the flexor pulls (tendon organ
+ * Ib up) and shortens, the extensor is stretched (spindle Ia up). */
+Test(muscles, proprioceptors_see_the_movement)
+{
+    char err[512];
+    bb_body *b = bb_body_open(FORELIMB, err, sizeof err);
+    cr_assert(b, "%s", err);
+    float rest[4] = {0}, ex[4] = {0, 0, 1, 0}, r0[12], r[12];
+    cr_assert_eq(bb_body_step(b, rest, 400, err, sizeof err), 0, "%s", err);
+    bb_body_proprio_rates(b, r0);
+    cr_assert_eq(bb_body_step(b, ex, 60, err, sizeof err), 0, "%s", err);
+    bb_body_proprio_rates(b, r);
+    enum { IA, II, IB };
+    int flexor = 2, extensor = 3;
+    cr_assert_gt(r[3 * flexor + IB], r0[3 * flexor + IB] + 10, "flexor Ib %g -> %g Hz", r0[3 * flexor + IB],
+                 r[3 * flexor + IB]);
+    cr_assert_gt(r[3 * extensor + IA], r0[3 * extensor + IA] + 5, "extensor Ia %g -> %g Hz", r0[3 * extensor + IA],
+                 r[3 * extensor + IA]);
+    for (int i = 0; i < 12; i++) cr_assert(r[i] >= 0 && r[i] <= 500, "rate %d: %g", i, r[i]);
+    bb_body_close(b);
+}
+
+Test(health, a_blow_up_is_reported_with_time_and_cause)
+{
+    const char *xml = "<mujoco><option timestep=\"0.0005\"/><worldbody>"
+                      "<site name=\"a\" pos=\"-0.01 0 0.001\"/>"
+                      "<body name=\"arm\"><joint name=\"j\" type=\"hinge\" axis=\"0 1 0\"/>"
+                      "<geom type=\"capsule\" fromto=\"0 0 0 0.01 0 0\" size=\"0.001\" mass=\"1e-6\"/>"
+                      "<site name=\"b\" pos=\"0.005 0 0.001\"/></body></worldbody>"
+                      "<tendon><spatial name=\"t\"><site site=\"a\"/><site site=\"b\"/></spatial></tendon>"
+                      "<actuator><muscle name=\"m\" tendon=\"t\" force=\"1000\" lengthrange=\"0.005 0.03\" "
+                      "ctrllimited=\"true\" ctrlrange=\"0 1\"/></actuator></mujoco>";
+    char err[512] = "";
+    bb_body *b = bb_body_open(write_model("blowup", xml), err, sizeof err);
+    cr_assert(b, "%s", err);
+    float one = 1;
+    cr_assert_eq(bb_body_step(b, &one, 2000, err, sizeof err), -1, "no blow-up detected");
+    cr_assert(strstr(err, "physics unstable") && !strncmp(err, "t = ", 4), "%s", err);
+    cr_assert_lt(bb_body_time_s(b), 1.0, "found late, at %g s", bb_body_time_s(b));
+    bb_body_close(b);
+}
+
+Test(world, bad_inputs_are_named)
+{
+    char err[2048];
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    cr_assert_null(bb_body_open_world(write_model("noworld", "<mujoco/>"), &w, err, sizeof err));
+    cr_assert(strstr(err, "no <worldbody>"), "%s", err);
+    w.taxels_x = 0;
+    cr_assert_null(bb_body_open_world(MOUSE, &w, err, sizeof err));
+    cr_assert(strstr(err, "touch grids must be 1..64"), "%s", err);
+    bb_world_defaults(&w);
+    w.head_fixed = 1;
+    snprintf(w.head_body, sizeof w.head_body, "no_such_head");
+    cr_assert_null(bb_body_open_world(MOUSE, &w, err, sizeof err));
+    cr_assert(strstr(err, MOUSE) && strstr(err, "no_such_head"), "%s", err);
+    cr_assert_null(bb_body_open_world("/nonexistent/mouse.xml", &w, err, sizeof err));
+    cr_assert(strstr(err, "/nonexistent/mouse.xml"), "%s", err);
+}
