@@ -1,5 +1,6 @@
 /* Loading, stepping and reading a MuJoCo body. Muscles are the actuators
  * whose dynamics type is mjDYN_MUSCLE, in model order. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,14 +25,14 @@ static char *read_text(const char *path, char *err, size_t errcap)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, errcap, "%s: cannot open body model", path);
+        snprintf(err, errcap, "%s: cannot load body model: %s", path, strerror(errno));
         return NULL;
     }
     char *text = NULL;
     long n = -1;
     if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) text = malloc((size_t)n + 1);
     if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) {
-        snprintf(err, errcap, "%s: cannot read body model", path);
+        snprintf(err, errcap, "%s: cannot load body model: cannot read it", path);
         free(text);
         fclose(f);
         return NULL;

@@ -11,7 +11,7 @@
 
 #define BB_PATH_MAX 1024
 #define BB_NAME_MAX 128
-#define BB_CFG_MAX_KEYS 64
+#define BB_CFG_MAX_KEYS 80
 #define BB_CFG_ERR_MAX 1024
 
 typedef struct bb_config {
@@ -38,6 +38,14 @@ typedef struct bb_config {
     } cortex;
 
     char body_model[BB_PATH_MAX]; /* resolved against the experiment file's folder */
+    struct bb_config_world { /* body.*: task objects added to the model's world (body/world.c) */
+        int floor, treadmill, reach_target, lever, head_fixed;
+        double treadmill_speed_m_per_s;
+        double target_mm[3], target_radius_mm;
+        double lever_mm[3], lever_length_mm, lever_stiffness_mNm_per_rad, lever_threshold_deg;
+        char head_body[BB_NAME_MAX];
+        uint32_t taxels_x, taxels_y;
+    } world;
 
     int coupling_enabled;
     double gain_spikes;

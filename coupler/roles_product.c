@@ -79,7 +79,27 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
         snprintf(err, cap, "out of memory");
         return -1;
     }
-    m->b = bb_body_open(cfg->body_model, err, cap);
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    const struct bb_config_world *cw = &cfg->world;
+    w.floor = cw->floor;
+    w.treadmill = cw->treadmill;
+    w.treadmill_speed = cw->treadmill_speed_m_per_s;
+    w.reach_target = cw->reach_target;
+    w.target_radius = cw->target_radius_mm * 1e-3;
+    w.lever = cw->lever;
+    w.lever_length = cw->lever_length_mm * 1e-3;
+    w.lever_stiffness = cw->lever_stiffness_mNm_per_rad * 1e-3;
+    w.lever_threshold = cw->lever_threshold_deg * 3.14159265358979323846 / 180;
+    for (int k = 0; k < 3; k++) {
+        w.target_pos[k] = cw->target_mm[k] * 1e-3;
+        w.lever_pos[k] = cw->lever_mm[k] * 1e-3;
+    }
+    w.head_fixed = cw->head_fixed;
+    snprintf(w.head_body, sizeof w.head_body, "%s", cw->head_body);
+    w.taxels_x = cw->taxels_x;
+    w.taxels_y = cw->taxels_y;
+    m->b = bb_body_open_world(cfg->body_model, &w, err, cap);
     if (!m->b) {
         free(m);
         return -1;

@@ -33,7 +33,7 @@ typedef struct bb_world_spec {
     double lever_stiffness;   /* N m/rad, return spring */
     double lever_threshold;   /* rad: a press is counted when the angle passes it */
     int head_fixed;           /* weld the skull (head_body) to the world, as a head-fixed task does */
-    char head_body[64];
+    char head_body[128];
     uint32_t taxels_x, taxels_y; /* touch-grid resolution on every paw pad */
 } bb_world_spec;
 
