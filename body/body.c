@@ -268,6 +268,9 @@ double bb_body_kinetic_energy(const bb_body *b)
     return 0.5 * mju_dot(b->scratch, b->d->qvel, b->m->nv);
 }
 
+const struct mjModel_ *bb_body_mj_model(const bb_body *b) { return b->m; }
+struct mjData_ *bb_body_mj_data(bb_body *b) { return b->d; }
+
 double bb_body_max_penetration(const bb_body *b)
 {
     double deepest = 0;

@@ -134,6 +134,15 @@ typedef struct bb_task_state {
 
 void bb_body_task(const bb_body *b, bb_task_state *out);
 
+/* ---- MuJoCo itself, for benchmarks and advanced use -------------------- */
+
+struct mjModel_;
+struct mjData_;
+/* The compiled model (task objects included) and its state. Changing them
+ * bypasses the library's checks; stepping them directly skips its sensing. */
+const struct mjModel_ *bb_body_mj_model(const bb_body *b);
+struct mjData_ *bb_body_mj_data(bb_body *b);
+
 /* The feedback the coupler sends today: n_taxels Merkel rates and
  * n_muscles * BB_PROPRIO_PER_MUSCLE raw muscle channels. */
 void bb_body_sense(const bb_body *b, float *taxels, float *proprio);
