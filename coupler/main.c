@@ -12,6 +12,7 @@
 #include "output.h"
 #include "plan.h"
 #include "status.h"
+#include "transport.h"
 #include "version.h"
 
 #define MAX_OVERRIDES 64
@@ -99,10 +100,14 @@ static int cmd_check(const args *a)
     return 0;
 }
 
+static void fail_output(void *ctx, const char *why) { bb_output_fail(ctx, why); }
+
 static int prepare_output(void *ctx, const bb_body_role *body, char *err, size_t cap)
 {
     (void)body;
-    return bb_output_prepare(ctx, err, cap);
+    if (bb_output_prepare(ctx, err, cap)) return -1;
+    bb_fatal_set_cleanup(fail_output, ctx);
+    return 0;
 }
 
 static int observe_output(void *ctx, const bb_exchange_record *r, char *err, size_t cap)
@@ -131,6 +136,7 @@ static int cmd_run(const args *a)
     bb_run_hooks hooks = {.ctx = &out, .prepare = prepare_output, .observe = observe_output};
     bb_run_result res;
     rc = bb_coupler_run(&cfg, &plan, &bb_product_roles, &hooks, &res, err, sizeof err);
+    bb_fatal_set_cleanup(NULL, NULL);
     if (rc) {
         if (err[0]) fprintf(stderr, "brainbody: rank %d: %s\n", rank, err);
     } else if (plan.role == BB_ROLE_BODY) {

@@ -61,6 +61,7 @@ int bb_output_prepare(bb_output *o, char *err, size_t cap)
 
 int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size_t cap)
 {
+    o->exchanges = r->interval->exchange + 1;
     if (!o->spikes) return 0;
     if (bb_spike_file_add(o->spikes, r->interval, r->spikes, r->n_spikes, err, cap)) return -1;
     int64_t end_ns = (int64_t)(r->interval->exchange + 1) * o->cfg->exchange_ns;
@@ -77,6 +78,15 @@ int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t c
     o->spikes = NULL;
     if (rc) return rc;
     return bb_output_write_run_yaml(o, "complete", res, err, cap);
+}
+
+void bb_output_fail(bb_output *o, const char *why)
+{
+    char err[512];
+    o->failure = why;
+    if (bb_spike_file_close(o->spikes, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
+    o->spikes = NULL;
+    if (bb_output_write_run_yaml(o, "failed", NULL, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
 }
 
 int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_run_result *res, char *err, size_t cap)
@@ -96,6 +106,12 @@ int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_ru
     fprintf(f, "config:\n");
     bb_config_write_yaml(o->cfg, f, 2);
     bb_plan_print(o->plan, o->cfg, f);
+    if (o->failure) {
+        fprintf(f, "failure:\n  exchanges_recorded: %llu\n  simulated_s: %.6f\n  reason: '",
+                (unsigned long long)o->exchanges, (double)o->exchanges * o->cfg->exchange_ms * 1e-3);
+        for (const char *p = o->failure; *p; p++) fputs(*p == '\'' ? "''" : (char[2]){*p, 0}, f);
+        fprintf(f, "'\n");
+    }
     if (res) {
         double sim_s = (double)res->exchanges * o->cfg->exchange_ms * 1e-3;
         fprintf(f, "result:\n");

@@ -17,6 +17,8 @@ typedef struct bb_output {
     bb_spike_file *spikes;
     int64_t flush_ns;      /* recording.flush_s */
     int64_t next_flush_ns; /* simulated time of the next flush */
+    uint64_t exchanges;    /* recorded so far */
+    const char *failure;   /* why the run stopped, written to run.yaml; NULL: it did not */
 } bb_output;
 
 /* Creates the folder, run.yaml and the recording files (coupler rank). */
@@ -25,6 +27,9 @@ int bb_output_prepare(bb_output *o, char *err, size_t cap);
 int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size_t cap);
 /* Closes the recording files and writes the final run.yaml. */
 int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t cap);
+/* After a fatal error: closes the recording files (flushing what they hold)
+ * and writes run.yaml with status failed and the reason. */
+void bb_output_fail(bb_output *o, const char *why);
 int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_run_result *res, char *err,
                              size_t cap);
 

@@ -77,6 +77,15 @@ long bb_recv_any_size(int src, int tag, MPI_Comm comm, unsigned char **buf, size
     return count;
 }
 
+static void (*fatal_cleanup)(void *, const char *);
+static void *fatal_ctx;
+
+void bb_fatal_set_cleanup(void (*cleanup)(void *ctx, const char *message), void *ctx)
+{
+    fatal_cleanup = cleanup;
+    fatal_ctx = ctx;
+}
+
 void bb_fatal(int code, const char *fmt, ...)
 {
     char where[128], msg[1024];
@@ -86,6 +95,11 @@ void bb_fatal(int code, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "brainbody: %s: %s\n", bb_status_where(where, sizeof where), msg);
     fflush(stderr);
+    if (fatal_cleanup) {
+        void (*cleanup)(void *, const char *) = fatal_cleanup;
+        fatal_cleanup = NULL; /* once, even if the cleanup fails fatally itself */
+        cleanup(fatal_ctx, msg);
+    }
     MPI_Abort(MPI_COMM_WORLD, code);
     exit(code); /* not reached */
 }

@@ -18,5 +18,9 @@ long bb_recv_any_size(int src, int tag, MPI_Comm comm, unsigned char **buf, size
 
 /* Prints "brainbody: <where>: <message>" to stderr and aborts every rank. */
 _Noreturn void bb_fatal(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Called once by bb_fatal, before it aborts, with the message: the coupler
+ * rank closes its output files there so that a failed run keeps what it
+ * recorded. NULL: nothing to do. */
+void bb_fatal_set_cleanup(void (*cleanup)(void *ctx, const char *message), void *ctx);
 
 #endif

@@ -296,3 +296,53 @@ Test(cli, cortex_config_errors_name_the_key)
     char *poisson_without_cells[] = {BRAINBODY, "run", DEMO, "--set", setdir, "--set", "brain.output_cells=0", NULL};
     expect_input_error(poisson_without_cells, "brain.model poisson needs the number of output cells");
 }
+
+/* A body whose physics blows up: exit 5 with the simulated time and the
+ * cause, and the output folder keeps a readable spikes.h5 and a run.yaml that
+ * says the run failed, where and why. */
+Test(cli, physics_blow_up_stops_the_run_and_keeps_the_record, .timeout = 60)
+{
+    run_with_model("blowup",
+                   "<mujoco><option timestep='0.0005'/><worldbody><site name='a' pos='-0.01 0 0.001'/>"
+                   "<body name='arm'><joint name='j' type='hinge' axis='0 1 0'/>"
+                   "<geom type='capsule' fromto='0 0 0 0.01 0 0' size='0.001' mass='1e-6'/>"
+                   "<site name='b' pos='0.005 0 0.001'/></body></worldbody>"
+                   "<tendon><spatial name='t'><site site='a'/><site site='b'/></spatial></tendon>"
+                   "<actuator><muscle name='m' tendon='t' force='1000' lengthrange='0.005 0.03'/></actuator>"
+                   "</mujoco>\n");
+    cr_assert_eq(r.status, 5, "%s", r.out);
+    cr_assert(strstr(r.out, "body: t = ") && strstr(r.out, "physics unstable"), "%s", r.out);
+    char path[256];
+    snprintf(path, sizeof path, "%s/run.yaml", outdir);
+    char *y = slurp(path, NULL);
+    cr_assert(y, "no run.yaml");
+    cr_assert(strstr(y, "status: failed") && strstr(y, "reason: 'body: t = ") && strstr(y, "exchanges_recorded: "),
+              "%s", y);
+    free(y);
+    double *t;
+    uint64_t *id;
+    size_t n = read_spikes(&t, &id); /* asserts that the file opens and reads */
+    for (size_t i = 0; i < n; i++) cr_assert_lt(t[i], 10.0, "spike at %g ms, after the failure", t[i]);
+    free(t);
+    free(id);
+}
+
+Test(cli, model_info_describes_the_mouse)
+{
+    char *argv[] = {BRAINBODY, "model-info", BB_SOURCE_DIR "/models/mouse_853muscle/mouse.xml", NULL};
+    spawn_run(argv, 60, &r);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    const char *want[] = {"of which muscles 853", "forelimb     132", "hindlimb     128", "tail         144",
+                          "touch grids    4 (8 x 8 taxels each)", "DoF            108", "total mass     24.89 g",
+                          "compile time   "};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        cr_assert(strstr(r.out, want[i]), "no \"%s\" in:\n%s", want[i], r.out);
+    char *bad[] = {BRAINBODY, "model-info", "/nonexistent/mouse.xml", NULL};
+    spawn_run(bad, 30, &r);
+    cr_assert_eq(r.status, 2, "%s", r.out);
+    cr_assert(strstr(r.out, "/nonexistent/mouse.xml: cannot load body model"), "%s", r.out);
+    char *none[] = {BRAINBODY, "model-info", NULL};
+    spawn_run(none, 30, &r);
+    cr_assert_eq(r.status, 2, "%s", r.out);
+    cr_assert(strstr(r.out, "model-info: no model file given"), "%s", r.out);
+}
