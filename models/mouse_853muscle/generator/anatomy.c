@@ -41,7 +41,7 @@ static void level_name(int index, char *out, size_t cap)
     index %= 1000; /* levels are few; bounds the text for the compiler */
     for (int r = 0; r < NREG; r++) {
         if (index < regions[r].count) {
-            snprintf(out, cap, "%s%d", regions[r].letter, index + 1);
+            snprintf(out, cap, "%.2s%d", regions[r].letter, (index + 1) % 100);
             return;
         }
         index -= regions[r].count;

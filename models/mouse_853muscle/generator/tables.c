@@ -323,12 +323,12 @@ static int muscle_row(const row *r, gen_model *m)
 int gen_read_tables(const char *dir, gen_model *m)
 {
     memset(m, 0, sizeof *m);
-    if (read_table(dir, "bones.tsv", 11, bone_row, m)) return -1;
-    if (read_table(dir, "joints.tsv", 8, joint_row, m)) return -1;
-    if (read_table(dir, "contacts.tsv", 8, contact_row, m)) return -1;
-    if (read_table(dir, "landmarks.tsv", 6, landmark_row, m)) return -1;
-    if (read_table(dir, "wraps.tsv", 12, wrap_row, m)) return -1;
-    if (read_table(dir, "muscles.tsv", 7, muscle_row, m)) return -1;
+    if (read_table(dir, "bones.tsv", 11, bone_row, m) || read_table(dir, "joints.tsv", 8, joint_row, m) ||
+        read_table(dir, "contacts.tsv", 8, contact_row, m) || read_table(dir, "landmarks.tsv", 6, landmark_row, m) ||
+        read_table(dir, "wraps.tsv", 12, wrap_row, m) || read_table(dir, "muscles.tsv", 7, muscle_row, m)) {
+        gen_free(m);
+        return -1;
+    }
     return 0;
 }
 

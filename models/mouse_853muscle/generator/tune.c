@@ -30,27 +30,9 @@ static void lengths(const mjModel *m, mjData *d)
     mj_tendon(m, d);
 }
 
-int gen_tune(const char *xml_path, int nmuscles, gen_tuning *t)
+/* Fills t from the compiled model; 0 or -1 with a message. */
+static int measure(const mjModel *m, mjData *d, int nmuscles, gen_tuning *t)
 {
-    char err[1000] = "";
-    mjModel *m = mj_loadXML(xml_path, NULL, err, sizeof err);
-    if (!m) {
-        fprintf(stderr, "%s: MuJoCo cannot compile the first pass: %s\n", xml_path, err);
-        return -1;
-    }
-    if (m->ntendon != nmuscles) {
-        fprintf(stderr, "%s: %d tendons, expected %d\n", xml_path, m->ntendon, nmuscles);
-        mj_deleteModel(m);
-        return -1;
-    }
-    mjData *d = mj_makeData(m);
-    t->lr0 = malloc(sizeof(double) * (size_t)nmuscles);
-    t->lr1 = malloc(sizeof(double) * (size_t)nmuscles);
-    t->stand = malloc(sizeof(double) * (size_t)nmuscles);
-    if (!d || !t->lr0 || !t->lr1 || !t->stand) {
-        fprintf(stderr, "mouse_gen: out of memory\n");
-        return -1;
-    }
     mju_copy(d->qpos, m->qpos0, m->nq);
     lengths(m, d);
     for (int i = 0; i < nmuscles; i++) {
@@ -76,7 +58,30 @@ int gen_tune(const char *xml_path, int nmuscles, gen_tuning *t)
             if (l > t->lr1[i]) t->lr1[i] = l;
         }
     }
-    mj_deleteData(d);
-    mj_deleteModel(m);
     return 0;
+}
+
+int gen_tune(const char *xml_path, int nmuscles, gen_tuning *t)
+{
+    char err[1000] = "";
+    mjModel *m = mj_loadXML(xml_path, NULL, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "%s: MuJoCo cannot compile the first pass: %s\n", xml_path, err);
+        return -1;
+    }
+    if (m->ntendon != nmuscles) {
+        fprintf(stderr, "%s: %d tendons, expected %d\n", xml_path, m->ntendon, nmuscles);
+        mj_deleteModel(m);
+        return -1;
+    }
+    mjData *d = mj_makeData(m);
+    t->lr0 = malloc(sizeof(double) * (size_t)nmuscles);
+    t->lr1 = malloc(sizeof(double) * (size_t)nmuscles);
+    t->stand = malloc(sizeof(double) * (size_t)nmuscles);
+    int rc = -1;
+    if (!d || !t->lr0 || !t->lr1 || !t->stand) fprintf(stderr, "mouse_gen: out of memory\n");
+    else rc = measure(m, d, nmuscles, t);
+    if (d) mj_deleteData(d);
+    mj_deleteModel(m);
+    return rc;
 }
