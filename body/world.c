@@ -39,29 +39,37 @@ __attribute__((format(printf, 4, 5))) static int append(char **buf, size_t *len,
     }
 }
 
+static const char *last(const char *text, const char *what)
+{
+    const char *found = NULL;
+    for (const char *p = strstr(text, what); p; p = strstr(p + 1, what)) found = p;
+    return found;
+}
+
+/* The model text with the task objects before the end of its worldbody (an
+ * empty <worldbody/> is opened up) and the head weld before </mujoco>. */
 char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size_t errcap)
 {
-    /* the last </worldbody> closes the model's world; an empty <worldbody/>
-     * is opened up */
-    const char *end = NULL, *close = "";
-    for (const char *p = strstr(text, "</worldbody>"); p; p = strstr(p + 1, "</worldbody>")) end = p;
-    if (!end && (end = strstr(text, "<worldbody/>"))) close = "<worldbody>";
-    if (!end) {
+    const char *wend = last(text, "</worldbody>"), *skip = wend;
+    int empty = !wend && (wend = strstr(text, "<worldbody/>"));
+    if (empty) skip = wend + strlen("<worldbody/>");
+    const char *mend = last(text, "</mujoco>");
+    if (!wend || !mend || mend < wend) {
         snprintf(err, errcap, "the body model has no <worldbody> to add task objects to");
         return NULL;
     }
-    size_t cap = strlen(text) + 4096, len = (size_t)(end - text);
+    size_t cap = strlen(text) + 4096, len = 0;
     char *out = malloc(cap);
     if (!out) {
         snprintf(err, errcap, "out of memory");
         return NULL;
     }
-    memcpy(out, text, len);
-    int rc = append(&out, &len, &cap, "%s\n<!-- task objects added by brainbody -->\n"
-                                      "<light name=\"bb_light\" pos=\"0 0 0.3\" dir=\"0 0 -1\" directional=\"true\"/>\n",
-                    close);
+    int rc = append(&out, &len, &cap, "%.*s%s", (int)(wend - text), text, empty ? "<worldbody>" : "");
+    rc |= append(&out, &len, &cap, "\n<!-- task objects added by brainbody -->\n"
+                                   "<light name=\"bb_light\" pos=\"0 0 0.3\" dir=\"0 0 -1\" directional=\"true\"/>\n");
     if (w->floor)
-        rc |= append(&out, &len, &cap, "<geom name=\"bb_floor\" type=\"plane\" size=\"2 2 0.01\" rgba=\"0.85 0.85 0.8 1\" " OBJ "/>\n");
+        rc |= append(&out, &len, &cap,
+                     "<geom name=\"bb_floor\" type=\"plane\" size=\"2 2 0.01\" rgba=\"0.85 0.85 0.8 1\" " OBJ "/>\n");
     if (w->treadmill)
         rc |= append(&out, &len, &cap,
                      "<body name=\"bb_treadmill\" pos=\"0 0 -0.001\"><joint name=\"bb_belt\" type=\"slide\" axis=\"1 0 0\"/>"
@@ -82,32 +90,16 @@ char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size
                      "rgba=\"0.8 0.7 0.1 1\" " OBJ "/></body>\n",
                      w->lever_pos[0], w->lever_pos[1], w->lever_pos[2], w->lever_stiffness, -half, half);
     }
-    rc |= append(&out, &len, &cap, "%s%s", *close ? "</worldbody>" : "", *close ? end + strlen("<worldbody/>") : end);
+    rc |= append(&out, &len, &cap, "%s%.*s", empty ? "</worldbody>" : "", (int)(mend - skip), skip);
+    if (w->head_fixed) /* a stiff weld of the head to the world, at its pose in qpos0 */
+        rc |= append(&out, &len, &cap,
+                     "<equality><weld name=\"bb_head_fixed\" body1=\"%s\" solref=\"0.002 1\"/></equality>\n",
+                     w->head_body);
+    rc |= append(&out, &len, &cap, "%s", mend);
     if (rc) {
         free(out);
         snprintf(err, errcap, "out of memory");
         return NULL;
-    }
-    if (w->head_fixed) {
-        /* an equality weld of the head to the world, at its pose in qpos0 */
-        char *close = NULL;
-        for (char *p = strstr(out, "</mujoco>"); p; p = strstr(p + 1, "</mujoco>")) close = p;
-        if (!close) {
-            free(out);
-            snprintf(err, errcap, "the body model has no </mujoco> closing tag");
-            return NULL;
-        }
-        size_t at = (size_t)(close - out);
-        char *tail = strdup(close);
-        len = at;
-        rc = !tail || append(&out, &len, &cap, "<equality><weld name=\"bb_head_fixed\" body1=\"%s\" solref=\"0.002 1\"/></equality>\n%s",
-                             w->head_body, tail);
-        free(tail);
-        if (rc) {
-            free(out);
-            snprintf(err, errcap, "out of memory");
-            return NULL;
-        }
     }
     return out;
 }

@@ -121,14 +121,20 @@ static const char *block_over_lever =
     "<geom type=\"box\" size=\"0.0015 0.0015 0.0015\" mass=\"0.005\" contype=\"2\" conaffinity=\"1\"/></body>"
     "</worldbody></mujoco>";
 
+/* A lever hinged 10 mm above the origin, no floor, around the given model. */
+static bb_body *with_lever(const char *tag, const char *xml, bb_world_spec *w)
+{
+    bb_world_defaults(w);
+    w->floor = 0;
+    w->lever = 1;
+    w->lever_pos[2] = 0.01;
+    return open_world(write_model(tag, xml), w);
+}
+
 Test(lever, a_falling_block_presses_it_once)
 {
     bb_world_spec w;
-    bb_world_defaults(&w);
-    w.floor = 0;
-    w.lever = 1;
-    w.lever_pos[2] = 0.01;
-    bb_body *b = open_world(write_model("block", block_over_lever), &w);
+    bb_body *b = with_lever("block", block_over_lever, &w);
     bb_task_state t;
     bb_body_task(b, &t);
     cr_assert_eq(t.lever_presses, 0);
@@ -146,11 +152,7 @@ Test(lever, a_falling_block_presses_it_once)
 Test(lever, the_spring_holds_it_up_without_a_weight)
 {
     bb_world_spec w;
-    bb_world_defaults(&w);
-    w.floor = 0;
-    w.lever = 1;
-    w.lever_pos[2] = 0.01;
-    bb_body *b = open_world(write_model("nothing", "<mujoco><worldbody/></mujoco>"), &w);
+    bb_body *b = with_lever("nothing", "<mujoco><worldbody/></mujoco>", &w);
     run(b, 0.4);
     bb_task_state t;
     bb_body_task(b, &t);
