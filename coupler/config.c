@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "config_schema.h"
+#include "suggest.h"
 
 typedef struct ctx {
     const char *file;
@@ -69,29 +70,13 @@ static int is_section(const char *path)
     return 0;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return 99;
-    size_t d[64][64];
-    for (size_t i = 0; i <= la; i++) d[i][0] = i;
-    for (size_t j = 0; j <= lb; j++) d[0][j] = j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-            d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-        }
-    return d[la][lb];
-}
-
 /* " (did you mean 'time.exchange_ms'?)" or "" */
 static const char *suggest(const char *path, char *buf, size_t cap)
 {
     const char *best = NULL;
     size_t bestd = (size_t)-1;
     for (size_t i = 0; i < bb_config_schema_len; i++) {
-        size_t d = edit_distance(path, bb_config_schema[i].key);
+        size_t d = bb_edit_distance(path, bb_config_schema[i].key);
         if (d < bestd) bestd = d, best = bb_config_schema[i].key;
     }
     size_t limit = strlen(path) / 3 > 2 ? strlen(path) / 3 : 2;
@@ -115,7 +100,7 @@ static void set_path(ctx *c, const bb_key_spec *k, const char *v, char *dst)
 {
     int n;
     const char *slash = strrchr(c->file, '/');
-    if (k->type == BB_KEY_PATH_IN && v[0] != '/' && slash)
+    if ((k->type == BB_KEY_PATH_IN || k->type == BB_KEY_MAP) && v[0] != '/' && slash)
         n = snprintf(dst, k->size, "%.*s/%s", (int)(slash - c->file), c->file, v);
     else
         n = snprintf(dst, k->size, "%s", v);
@@ -132,9 +117,10 @@ static void set_value(ctx *c, int idx, const char *v, int plain, int line, int c
     case BB_KEY_STR:
     case BB_KEY_PATH_IN:
     case BB_KEY_PATH_OUT:
+    case BB_KEY_MAP:
         if (!*v) { add_err(c, line, col, key, "must not be empty"); return; }
         if (strlen(v) >= k->size) { add_err(c, line, col, key, "longer than %zu characters", k->size - 1); return; }
-        if (k->type == BB_KEY_STR) memcpy(field, v, strlen(v) + 1);
+        if (k->type == BB_KEY_STR || (k->type == BB_KEY_MAP && !strcmp(v, "uniform"))) memcpy(field, v, strlen(v) + 1);
         else set_path(c, k, v, field);
         if (!*field) add_err(c, line, col, key, "path too long");
         return;
@@ -451,7 +437,7 @@ static void write_value(const bb_key_spec *k, const bb_config *cfg, FILE *f)
 {
     const char *field = (const char *)cfg + k->off;
     switch (k->type) {
-    case BB_KEY_STR: case BB_KEY_ENUM: case BB_KEY_PATH_IN: case BB_KEY_PATH_OUT:
+    case BB_KEY_STR: case BB_KEY_ENUM: case BB_KEY_PATH_IN: case BB_KEY_PATH_OUT: case BB_KEY_MAP:
         fputc('"', f);
         for (const char *s = field; *s; s++) {
             if (*s == '"' || *s == '\\') fputc('\\', f);

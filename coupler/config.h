@@ -49,6 +49,8 @@ typedef struct bb_config {
 
     int coupling_enabled;
     double gain_spikes;
+    char coupling_map[BB_PATH_MAX]; /* "uniform", or a map file resolved against the experiment's folder */
+    char coupling_lesion[BB_PATH_MAX]; /* "none", or comma-separated pool names */
     int feedback_enabled;
 
     char task[BB_NAME_MAX];

@@ -49,6 +49,8 @@ const bb_key_spec bb_config_schema[] = {
     {"body.lever.threshold_deg", BB_KEY_FLOAT, 0, "10", 0, 30, 1, NULL, FIELD(world.lever_threshold_deg)},
     {"coupling.enabled", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(coupling_enabled)},
     {"coupling.gain_spikes", BB_KEY_FLOAT, 0, "10", 0, 1e9, 1, NULL, FIELD(gain_spikes)},
+    {"coupling.map", BB_KEY_MAP, 0, "uniform", 0, 0, 0, NULL, FIELD(coupling_map)},
+    {"coupling.lesion", BB_KEY_STR, 0, "none", 0, 0, 0, NULL, FIELD(coupling_lesion)},
     {"feedback.enabled", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(feedback_enabled)},
     {"task.kind", BB_KEY_ENUM, 0, "none", 0, 0, 0, "none", FIELD(task)},
     {"recording.spikes", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(record_spikes)},

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "coupling.h"
 #include "efferent.h"
 #include "status.h"
 #include "transport.h"
@@ -18,7 +19,8 @@ typedef struct coupler {
     const bb_plan *plan;
     bb_body_role *body;
     const bb_run_hooks *hooks;
-    bb_efferent eff;
+    bb_efferent eff;    /* the uniform map, when the experiment names no coupling map */
+    bb_coupling *map;   /* the coupling map, or NULL */
     bb_spike *merged, *arrived; /* arrived: spikes as received, rank by rank */
     size_t merged_n, merged_cap;
     uint32_t *bucket;           /* scratch of bb_spikes_order */
@@ -65,9 +67,25 @@ static void *xcalloc(size_t n, size_t size)
 
 /* ---- setup: build roles on every rank, agree on sizes, all-or-nothing */
 
+/* The brain's output pools reach the coupler rank from the first brain
+ * rank; the coupler rank reads the coupling map against them and the body's
+ * muscles. Returns 1 if this rank is fine. */
+static int setup_map(const bb_config *cfg, const bb_plan *plan, const bb_body_role *body,
+                     const bb_brain_role *brain, bb_coupling *map, int *have_map, char *err, size_t cap)
+{
+    bb_pools pools = {0};
+    if (plan->role == BB_ROLE_BRAIN || plan->single_process) pools = brain->pools;
+    MPI_Bcast(&pools, (int)sizeof pools, MPI_BYTE, bb_brain_world_rank(plan, 0), MPI_COMM_WORLD);
+    if (plan->role != BB_ROLE_BODY || !strcmp(cfg->coupling_map, "uniform")) return 1;
+    const char *lesion = strcmp(cfg->coupling_lesion, "none") ? cfg->coupling_lesion : "";
+    if (bb_coupling_load(map, cfg->coupling_map, &pools, cfg->output_cells, body, lesion, err, cap)) return 0;
+    *have_map = 1;
+    return 1;
+}
+
 static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factory *f, const bb_run_hooks *h,
                  bb_body_role *body, bb_brain_role *brain, int *have_body, int *have_brain, bb_body_sizes *sizes,
-                 char *err, size_t cap)
+                 bb_coupling *map, int *have_map, char *err, size_t cap)
 {
     MPI_Comm brain_comm;
     MPI_Comm_split(MPI_COMM_WORLD, plan->role == BB_ROLE_BRAIN ? 1 : 0, plan->world_rank, &brain_comm);
@@ -85,9 +103,13 @@ static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factor
         ok = f->make_brain(cfg, plan, brain_comm, sizes, brain, err, cap) == 0;
         *have_brain = ok;
     }
-    if (ok && msg[0] && plan->role == BB_ROLE_BODY && h && h->prepare) ok = h->prepare(h->ctx, body, err, cap) == 0;
     int all = 0;
     MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (all) {
+        ok = setup_map(cfg, plan, body, brain, map, have_map, err, cap);
+        if (ok && plan->role == BB_ROLE_BODY && h && h->prepare) ok = h->prepare(h->ctx, body, err, cap) == 0;
+        MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    }
     MPI_Comm_free(&brain_comm);
     return all ? 0 : 2;
 }
@@ -95,9 +117,9 @@ static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factor
 /* ---- coupler rank */
 
 static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, bb_body_role *body,
-                         const bb_run_hooks *hooks)
+                         const bb_run_hooks *hooks, bb_coupling *map)
 {
-    *c = (coupler){.cfg = cfg, .plan = plan, .body = body, .hooks = hooks};
+    *c = (coupler){.cfg = cfg, .plan = plan, .body = body, .hooks = hooks, .map = map};
     const bb_body_sizes *s = &body->sizes;
     if (bb_efferent_init(&c->eff, cfg->output_cells, s->n_muscles, cfg->gain_spikes, cfg->coupling_enabled))
         bb_fatal(4, "out of memory");
@@ -184,7 +206,12 @@ static void coupler_finish(coupler *c, const bb_interval *iv, int slot)
 {
     const bb_body_sizes *s = &c->body->sizes;
     bb_spikes_order(c->arrived, c->merged_n, c->plan->brain_steps_per_exchange, c->bucket, c->merged);
-    bb_efferent_apply(&c->eff, c->merged, (uint32_t)c->merged_n, c->next_excitation);
+    if (!c->map) {
+        bb_efferent_apply(&c->eff, c->merged, (uint32_t)c->merged_n, c->next_excitation);
+    } else {
+        bb_coupling_apply(c->map, c->merged, (uint32_t)c->merged_n, c->next_excitation);
+        if (!c->cfg->coupling_enabled) memset(c->next_excitation, 0, s->n_muscles * sizeof(float));
+    }
 
     size_t need = bb_spikes_packet_size((uint32_t)c->merged_n);
     unsigned char *p = scratch(c, need);
@@ -364,13 +391,16 @@ int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_fact
     err[0] = '\0';
     bb_status_init(plan->world_rank, plan->single_process ? "brain+body" : plan->role == BB_ROLE_BODY ? "body+coupler" : "brain");
     bb_body_sizes sizes;
-    int rc = setup(cfg, plan, roles, hooks, &body, &brain, &have_body, &have_brain, &sizes, err, cap);
+    bb_coupling map;
+    int have_map = 0;
+    int rc = setup(cfg, plan, roles, hooks, &body, &brain, &have_body, &have_brain, &sizes, &map, &have_map, err,
+                   cap);
     memset(res, 0, sizeof *res);
     if (rc == 0) {
         double t0 = now_s();
         coupler c;
         brain_side b;
-        if (have_body) coupler_init(&c, cfg, plan, &body, hooks);
+        if (have_body) coupler_init(&c, cfg, plan, &body, hooks, have_map ? &map : NULL);
         if (have_brain) brain_init(&b, cfg, plan, &brain, &sizes);
         if (plan->single_process) run_single_process(&c, &b);
         else if (have_body) run_coupler_rank(&c);
@@ -384,6 +414,7 @@ int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_fact
         }
         if (have_brain) brain_free(&b);
     }
+    if (have_map) bb_coupling_free(&map);
     if (have_brain && brain.destroy) brain.destroy(brain.ctx);
     if (have_body && body.destroy) body.destroy(body.ctx);
     return rc;

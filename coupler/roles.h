@@ -20,6 +20,19 @@ typedef struct bb_feedback {
     uint32_t n_proprio;
 } bb_feedback;
 
+/* Somatotopic pools of the output cells: contiguous id ranges with names
+ * (cortex: M1L_tail ... M1R_head_neck, docs/coupling.md). */
+#define BB_MAX_POOLS 32
+#define BB_POOL_NAME 32
+typedef struct bb_pool {
+    char name[BB_POOL_NAME];
+    uint32_t first, count;
+} bb_pool;
+typedef struct bb_pools {
+    uint32_t n;
+    bb_pool pool[BB_MAX_POOLS];
+} bb_pools;
+
 typedef struct bb_brain_role {
     void *ctx;
     /* Most spikes this rank can emit in one interval (sizes buffers). */
@@ -31,6 +44,7 @@ typedef struct bb_brain_role {
     long (*step)(void *ctx, const bb_interval *iv, const bb_feedback *fb, bb_spike *out, size_t cap,
                  char *err, size_t errcap);
     void (*destroy)(void *ctx);
+    bb_pools pools; /* the same on every brain rank */
 } bb_brain_role;
 
 typedef struct bb_body_sizes {
@@ -44,6 +58,9 @@ typedef struct bb_body_role {
     int (*step)(void *ctx, uint64_t exchange, const float *excitation, float *taxels, float *proprio,
                 char *err, size_t errcap);
     void (*destroy)(void *ctx);
+    /* Names and body regions of the muscles, for the coupling map; NULL if unknown. */
+    const char *(*muscle_name)(void *ctx, uint32_t i);
+    const char *(*muscle_region)(void *ctx, uint32_t i);
 } bb_body_role;
 
 /* Builds the roles of this rank. brain_comm spans the brain ranks only. */

@@ -152,6 +152,18 @@ int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm bra
                           : b->local.first + b->local.count;
         if (hi > lo) mine += hi - lo;
     }
-    *out = (bb_brain_role){b, (size_t)mine * b->steps + 1, cortex_step, cortex_destroy};
+    *out = (bb_brain_role){b, (size_t)mine * b->steps + 1, cortex_step, cortex_destroy, {0}};
+    /* output ids run hemisphere by hemisphere; each hemisphere's pools are
+     * contiguous within it: M1L_tail .. M1L_head_neck, M1R_tail .. */
+    uint32_t base = 0;
+    for (int h = 0; h < spec.hemispheres; h++) {
+        for (int a = 0; a < BB_N_BODY_AREAS; a++) {
+            bb_pool *p = &out->pools.pool[out->pools.n++];
+            snprintf(p->name, sizeof p->name, "M1%c_%s", h == BB_LEFT ? 'L' : 'R', bb_body_area_name(a));
+            p->first = base + b->c.pool_first[h][a] - b->out_first[h];
+            p->count = b->c.pool_count[h][a];
+        }
+        base += b->out_count[h];
+    }
     return 0;
 }

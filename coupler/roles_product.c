@@ -44,7 +44,9 @@ static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_
         .rate_hz = cfg->rate_hz,
         .dt_ms = cfg->brain_dt_ms,
     };
-    *out = (bb_brain_role){p, (size_t)p->pop.local.count * p->steps + 1, poisson_step, free};
+    *out = (bb_brain_role){p, (size_t)p->pop.local.count * p->steps + 1, poisson_step, free, {0}};
+    out->pools.n = 1; /* one pool of every output cell */
+    out->pools.pool[0] = (bb_pool){"all", 0, cfg->output_cells};
     return 0;
 }
 
@@ -63,6 +65,12 @@ static int body_step(void *ctx, uint64_t exchange, const float *excitation, floa
     if (bb_body_step(m->b, excitation, m->steps, err, errcap)) return -1;
     bb_body_sense(m->b, taxels, proprio);
     return 0;
+}
+
+static const char *body_muscle_name(void *ctx, uint32_t i) { return bb_body_muscle_name(((mujoco_body *)ctx)->b, i); }
+static const char *body_muscle_region(void *ctx, uint32_t i)
+{
+    return bb_body_muscle_region(((mujoco_body *)ctx)->b, i);
 }
 
 static void body_destroy(void *ctx)
@@ -114,7 +122,9 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
         body_destroy(m);
         return -1;
     }
-    *out = (bb_body_role){m, {nm, bb_body_n_taxels(m->b), nm * BB_PROPRIO_PER_MUSCLE}, body_step, body_destroy};
+    *out = (bb_body_role){m,           {nm, bb_body_n_taxels(m->b), nm * BB_PROPRIO_PER_MUSCLE},
+                          body_step,   body_destroy,
+                          body_muscle_name, body_muscle_region};
     return 0;
 }
 

@@ -1,0 +1,105 @@
+/* coupler/coupling.c: the efferent coupling map read from YAML, checked
+ * against a body's muscles, and applied to spike counts. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "coupling.h"
+
+static const char *names[] = {"L_biceps", "L_triceps", "R_biceps", "R_triceps", "diaphragma"};
+static const char *regions[] = {"forelimb", "forelimb", "forelimb", "forelimb", "trunk"};
+static const char *name_of(void *ctx, uint32_t i) { (void)ctx; return names[i]; }
+static const char *region_of(void *ctx, uint32_t i) { (void)ctx; return regions[i]; }
+static const bb_body_role body = {NULL, {5, 0, 15}, NULL, NULL, name_of, region_of};
+/* 20 output cells: pool A = cells 0..9, pool B = cells 10..19 */
+static const bb_pools pools = {2, {{"A", 0, 10}, {"B", 10, 10}}};
+
+static const char *write_map(const char *text)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "/tmp/bb_coupling_%d.yaml", (int)getpid());
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+/* n spikes from each of the given cells */
+static uint32_t spikes_of(bb_spike *s, const uint32_t *cells, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) s[i] = (bb_spike){cells[i], 0};
+    return n;
+}
+
+Test(coupling, pools_drive_their_muscles_with_weights_gains_and_delays)
+{
+    const char *map = "gain_spikes: 4\n"
+                      "pathways:\n"
+                      "  - {pool: A, muscles: [\"R_*\"], regions: [forelimb]}\n"
+                      "  - {pool: A, muscles: [diaphragma], weight: 0.5}\n"
+                      "  - {pool: B, muscles: [L_triceps], gain_spikes: 2, delay_intervals: 2}\n";
+    bb_coupling c;
+    char err[512];
+    cr_assert_eq(bb_coupling_load(&c, write_map(map), &pools, 20, &body, "", err, sizeof err), 0, "%s", err);
+    bb_spike s[16];
+    float ex[5];
+    uint32_t cells[] = {1, 2, 12}; /* two A spikes, one B spike */
+    bb_coupling_apply(&c, s, spikes_of(s, cells, 3), ex);
+    cr_assert_float_eq(ex[2], 0.5f, 1e-6); /* 2 spikes / gain 4 */
+    cr_assert_float_eq(ex[3], 0.5f, 1e-6);
+    cr_assert_float_eq(ex[4], 0.25f, 1e-6); /* weight 0.5 */
+    cr_assert_eq(ex[0], 0.f);
+    cr_assert_eq(ex[1], 0.f, "B -> L_triceps is delayed by 2 intervals");
+    bb_coupling_apply(&c, s, 0, ex);
+    cr_assert_eq(ex[1], 0.f);
+    cr_assert_eq(ex[2], 0.f, "no spikes, no excitation");
+    bb_coupling_apply(&c, s, 0, ex);
+    cr_assert_float_eq(ex[1], 0.5f, 1e-6, "the B spike arrives two intervals late: 1 / gain 2");
+    uint32_t many[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    bb_coupling_apply(&c, s, spikes_of(s, many, 10), ex);
+    cr_assert_eq(ex[2], 1.f, "saturates at 1");
+    bb_coupling_free(&c);
+}
+
+Test(coupling, a_lesion_cuts_a_pools_pathways)
+{
+    const char *map = "pathways:\n  - {pool: A, muscles: [R_biceps]}\n  - {pool: B, muscles: [L_biceps]}\n";
+    bb_coupling c;
+    char err[512];
+    cr_assert_eq(bb_coupling_load(&c, write_map(map), &pools, 20, &body, "A", err, sizeof err), 0, "%s", err);
+    bb_spike s[4];
+    float ex[5];
+    uint32_t cells[] = {1, 11};
+    bb_coupling_apply(&c, s, spikes_of(s, cells, 2), ex);
+    cr_assert_eq(ex[2], 0.f);
+    cr_assert_float_eq(ex[0], 0.1f, 1e-6);
+    bb_coupling_free(&c);
+    cr_assert_eq(bb_coupling_load(&c, write_map(map), &pools, 20, &body, "A,C", err, sizeof err), -1);
+    cr_assert(strstr(err, "coupling.lesion: the brain has no pool 'C'"), "%s", err);
+}
+
+static void expect_error(const char *map, const char *message)
+{
+    bb_coupling c;
+    char err[512];
+    const char *path = write_map(map);
+    cr_assert_eq(bb_coupling_load(&c, path, &pools, 20, &body, "", err, sizeof err), -1, "accepted:\n%s", map);
+    cr_assert(strstr(err, path) && strstr(err, message), "expected \"%s\" in: %s", message, err);
+}
+
+Test(coupling, bad_maps_name_file_line_column_and_field)
+{
+    expect_error("pathways:\n  - {pool: A, muscles: [R_bicep]}\n",
+                 ":2:25: pathways[0]: 'R_bicep' matches no muscle of the body (nearest: R_biceps, L_biceps, R_triceps)");
+    expect_error("pathways:\n  - {pool: A, muscles: [\"X_*\"]}\n", "pathways[0]: 'X_*' matches no muscle");
+    expect_error("pathways:\n  - {pool: A, muscles: [L_biceps], regions: [hindlimb]}\n",
+                 "'L_biceps' matches no muscle of the body in these regions");
+    expect_error("pathways:\n  - {pool: Z, muscles: [L_biceps]}\n", ":2:12: pathways[0]: the brain has no pool 'Z' (its pools: A, B)");
+    expect_error("pathways:\n  - {pool: A, muscles: [L_biceps], wieght: 2}\n", "pathways[0]: unknown key 'wieght'");
+    expect_error("pathways:\n  - {pool: A, muscles: [L_biceps], delay_intervals: 1.5}\n",
+                 "delay_intervals: a whole number");
+    expect_error("gain_spikes: -1\npathways: []\n", ":1:14: gain_spikes: '-1' is not a number");
+    expect_error("pathways: [\n", "YAML syntax error");
+    expect_error("- just a list\n", "map: expected a mapping");
+}
