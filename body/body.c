@@ -90,8 +90,10 @@ static bb_body *make_body(mjModel *m, const char *path, const bb_world_spec *w, 
     mjData *d = mj_makeData(m);
     int *map = calloc((size_t)m->nu + 1, sizeof *map);
     double *scratch = calloc((size_t)m->nv + 1, sizeof *scratch);
-    if (!b || !d || !map || !scratch) {
+    int *hinge = calloc((size_t)m->njnt + 1, sizeof *hinge);
+    if (!b || !d || !map || !scratch || !hinge) {
         free(scratch);
+        free(hinge);
         snprintf(err, errcap, "%s: out of memory", path);
         free(b);
         free(map);
@@ -105,6 +107,9 @@ static bb_body *make_body(mjModel *m, const char *path, const bb_world_spec *w, 
     b->d = d;
     b->muscle_actuator = map;
     b->scratch = scratch;
+    b->hinge = hinge;
+    for (int j = 0; j < m->njnt; j++)
+        if (m->jnt_type[j] == mjJNT_HINGE) hinge[b->n_hinges++] = j;
     read_regions(b);
     mj_forward(m, d);
     if (bb_touch_init(b, w->taxels_x, w->taxels_y)) {
@@ -157,6 +162,7 @@ void bb_body_close(bb_body *b)
     mj_deleteModel(b->m);
     free(b->muscle_actuator);
     free(b->scratch);
+    free(b->hinge);
     free(b);
 }
 
@@ -227,6 +233,23 @@ uint32_t bb_body_nq(const bb_body *b) { return (uint32_t)b->m->nq; }
 uint32_t bb_body_nv(const bb_body *b) { return (uint32_t)b->m->nv; }
 const double *bb_body_qpos(const bb_body *b) { return b->d->qpos; }
 const double *bb_body_qvel(const bb_body *b) { return b->d->qvel; }
+
+uint32_t bb_body_n_hinges(const bb_body *b) { return b->n_hinges; }
+
+const char *bb_body_hinge_name(const bb_body *b, uint32_t i)
+{
+    const char *n = mj_id2name(b->m, mjOBJ_JOINT, b->hinge[i]);
+    return n ? n : "(unnamed)";
+}
+
+void bb_body_hinges(const bb_body *b, double *angle, double *velocity)
+{
+    for (uint32_t i = 0; i < b->n_hinges; i++) {
+        int j = b->hinge[i];
+        if (angle) angle[i] = b->d->qpos[b->m->jnt_qposadr[j]];
+        if (velocity) velocity[i] = b->d->qvel[b->m->jnt_dofadr[j]];
+    }
+}
 
 double bb_body_joint_angle(const bb_body *b, const char *joint)
 {

@@ -38,6 +38,8 @@ struct bb_body {
     uint32_t n_muscles;
     int *muscle_actuator; /* muscle index -> actuator id */
     double *scratch;      /* nv */
+    int *hinge;           /* hinge index -> joint id */
+    uint32_t n_hinges;
     char regions[16][32]; /* words of the custom text "bb_regions" */
     int nregions;
     bb_touch touch;

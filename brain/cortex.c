@@ -100,6 +100,14 @@ static int sort_by_x(bb_network *net, int pop)
     return rc;
 }
 
+void bb_cortex_body_area_strip(const bb_cortex_spec *spec, bb_body_area a, double *x0_um, double *x1_um)
+{
+    double width = spec->m1_nx * VOXEL_UM, edge = 0;
+    for (int k = 0; k < (int)a; k++) edge += bb_body_area_share[k] * width;
+    *x0_um = edge;
+    *x1_um = a == BB_N_BODY_AREAS - 1 ? width : edge + bb_body_area_share[a] * width;
+}
+
 static void make_pools(bb_cortex *c, int h, double width_um)
 {
     int pop = c->pop[h][BB_M1][BB_L5B][BB_EXC];

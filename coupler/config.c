@@ -339,7 +339,16 @@ static void check_brain(ctx *c)
 {
     bb_config *g = c->cfg;
     char w[BB_PATH_MAX + 64];
+    if (g->stimulus.enabled && g->stimulus.stop_s <= g->stimulus.start_s) {
+        bb_config_where(g, "brain.stimulus.stop_s", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: the stimulus stops (%g s) before it starts (%g s)", w, g->stimulus.stop_s,
+                g->stimulus.start_s);
+    }
     if (strcmp(g->brain_model, "poisson") == 0) {
+        if (g->stimulus.enabled) {
+            bb_config_where(g, "brain.stimulus.enabled", w, sizeof w);
+            add_err(c, 0, 0, NULL, "%s: brain.model poisson has no cortex to stimulate", w);
+        }
         if (g->output_cells == 0) {
             bb_config_where(g, "brain.output_cells", w, sizeof w);
             add_err(c, 0, 0, NULL, "%s: brain.model poisson needs the number of output cells (at least 1)", w);

@@ -36,6 +36,11 @@ typedef struct bb_config {
         uint32_t m1_nx, m1_ny, s1_nx, s1_ny, afferent_channels;
         double density_scale, background_hz;
     } cortex;
+    struct bb_config_stimulus { /* brain.stimulus: a DC step on part of M1 (cortex only) */
+        int enabled;
+        char hemisphere[16], body_area[16], layers[16];
+        double amplitude_pA, start_s, stop_s;
+    } stimulus;
 
     char body_model[BB_PATH_MAX]; /* resolved against the experiment file's folder */
     struct bb_config_world { /* body.*: task objects added to the model's world (body/world.c) */
@@ -55,7 +60,7 @@ typedef struct bb_config {
 
     char task[BB_NAME_MAX];
 
-    int record_spikes;
+    int record_spikes, record_body;
     double flush_s;
 
     char output_dir[BB_PATH_MAX]; /* relative to the working directory */

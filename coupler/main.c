@@ -104,8 +104,7 @@ static void fail_output(void *ctx, const char *why) { bb_output_fail(ctx, why); 
 
 static int prepare_output(void *ctx, const bb_body_role *body, char *err, size_t cap)
 {
-    (void)body;
-    if (bb_output_prepare(ctx, err, cap)) return -1;
+    if (bb_output_prepare(ctx, body, err, cap)) return -1;
     bb_fatal_set_cleanup(fail_output, ctx);
     return 0;
 }
@@ -155,8 +154,9 @@ static int cmd_run(const args *a)
                    plan.n_brain > 1 ? "s" : "");
         printf("brainbody: %llu output-cell spikes from %u cells drove the body's muscles; digest %08x\n",
                (unsigned long long)res.spikes, cfg.output_cells, (unsigned)res.digest);
-        printf("brainbody: run record in %s/run.yaml%s%s\n", cfg.output_dir,
+        printf("brainbody: run record in %s/run.yaml%s%s%s\n", cfg.output_dir,
                cfg.record_spikes ? ", output-cell spikes in spikes.h5 (SONATA)" : "",
+               cfg.record_body ? ", the body in body.h5" : "",
                cfg.record_spikes && strcmp(cfg.brain_model, "cortex") == 0 ? ", every cortex spike in cortex_spikes.h5"
                                                                            : "");
     }

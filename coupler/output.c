@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -27,7 +28,7 @@ static int make_dirs(const char *path, char *err, size_t cap)
     }
 }
 
-int bb_output_prepare(bb_output *o, char *err, size_t cap)
+int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t cap)
 {
     struct stat st;
     char w[BB_PATH_MAX + 64];
@@ -56,27 +57,60 @@ int bb_output_prepare(bb_output *o, char *err, size_t cap)
         o->spikes = bb_spike_file_create(path, "output_cells", o->cfg->brain_dt_ms, err, cap);
         if (!o->spikes) return -1;
     }
+    if (o->cfg->record_body && body->body) {
+        char path[BB_PATH_MAX + 16];
+        snprintf(path, sizeof path, "%s/body.h5", dir);
+        remove(path);
+        o->body = body->body;
+        o->n_muscles = body->sizes.n_muscles;
+        o->drove = calloc(o->n_muscles + 1, sizeof *o->drove);
+        o->body_file = o->drove ? bb_body_file_create(path, o->body, err, cap) : NULL;
+        if (!o->body_file) {
+            if (!o->drove) snprintf(err, cap, "out of memory");
+            return -1;
+        }
+    }
     return 0;
 }
 
 int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size_t cap)
 {
     o->exchanges = r->interval->exchange + 1;
-    if (!o->spikes) return 0;
-    if (bb_spike_file_add(o->spikes, r->interval, r->spikes, r->n_spikes, err, cap)) return -1;
+    if (o->spikes && bb_spike_file_add(o->spikes, r->interval, r->spikes, r->n_spikes, err, cap)) return -1;
+    if (o->body_file) {
+        /* the body at the end of this interval, and what drove it through it;
+         * the record's excitation drives the next interval */
+        if (bb_body_file_add(o->body_file, o->body, o->drove, err, cap)) return -1;
+        memcpy(o->drove, r->excitation, o->n_muscles * sizeof *o->drove);
+    }
     int64_t end_ns = (int64_t)(r->interval->exchange + 1) * o->cfg->exchange_ns;
     if (end_ns >= o->next_flush_ns) {
         o->next_flush_ns += o->flush_ns;
-        return bb_spike_file_flush(o->spikes, err, cap);
+        if (o->spikes && bb_spike_file_flush(o->spikes, err, cap)) return -1;
+        if (o->body_file && bb_body_file_flush(o->body_file, err, cap)) return -1;
     }
     return 0;
 }
 
-int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t cap)
+/* Closes the recording files, flushing what they hold; 0 or -1 (first error in err). */
+static int close_files(bb_output *o, char *err, size_t cap)
 {
     int rc = bb_spike_file_close(o->spikes, err, cap);
     o->spikes = NULL;
-    if (rc) return rc;
+    char err2[512];
+    if (bb_body_file_close(o->body_file, err2, sizeof err2) && !rc) {
+        snprintf(err, cap, "%s", err2);
+        rc = -1;
+    }
+    o->body_file = NULL;
+    free(o->drove);
+    o->drove = NULL;
+    return rc;
+}
+
+int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t cap)
+{
+    if (close_files(o, err, cap)) return -1;
     return bb_output_write_run_yaml(o, "complete", res, err, cap);
 }
 
@@ -84,8 +118,7 @@ void bb_output_fail(bb_output *o, const char *why)
 {
     char err[512];
     o->failure = why;
-    if (bb_spike_file_close(o->spikes, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
-    o->spikes = NULL;
+    if (close_files(o, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
     if (bb_output_write_run_yaml(o, "failed", NULL, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
 }
 
@@ -118,7 +151,8 @@ int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_ru
         fprintf(f, "  exchanges: %llu\n", (unsigned long long)res->exchanges);
         fprintf(f, "  simulated_s: %.6f\n", sim_s);
         fprintf(f, "  output_spikes: %llu\n", (unsigned long long)res->spikes);
-        fprintf(f, "  files: [run.yaml%s]\n", o->cfg->record_spikes ? ", spikes.h5" : "");
+        fprintf(f, "  files: [run.yaml%s%s]\n", o->cfg->record_spikes ? ", spikes.h5" : "",
+                o->cfg->record_body && o->body ? ", body.h5" : "");
         fprintf(f, "  exchange_digest: \"%08x\"\n", (unsigned)res->digest);
         fprintf(f, "  wall_s: %.3f\n", res->wall_s);
         fprintf(f, "  realtime_factor: %.4f\n", res->wall_s > 0 ? sim_s / res->wall_s : 0.0);

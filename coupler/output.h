@@ -8,6 +8,7 @@
 #include "config.h"
 #include "loop.h"
 #include "plan.h"
+#include "record_body.h"
 #include "record_spikes.h"
 
 typedef struct bb_output {
@@ -15,14 +16,19 @@ typedef struct bb_output {
     const bb_plan *plan;
     int force;
     bb_spike_file *spikes;
+    bb_body_file *body_file;   /* body.h5, when the body is a MuJoCo body */
+    const struct bb_body *body;
+    float *drove;              /* the excitation that drove the body in the interval being recorded */
+    uint32_t n_muscles;
     int64_t flush_ns;      /* recording.flush_s */
     int64_t next_flush_ns; /* simulated time of the next flush */
     uint64_t exchanges;    /* recorded so far */
     const char *failure;   /* why the run stopped, written to run.yaml; NULL: it did not */
 } bb_output;
 
-/* Creates the folder, run.yaml and the recording files (coupler rank). */
-int bb_output_prepare(bb_output *o, char *err, size_t cap);
+/* Creates the folder, run.yaml and the recording files (coupler rank);
+ * body: the run's body role (its MuJoCo body is recorded in body.h5). */
+int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t cap);
 /* Records one exchange; flushes when a flush interval has passed. */
 int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size_t cap);
 /* Closes the recording files and writes the final run.yaml. */

@@ -61,6 +61,7 @@ typedef struct bb_body_role {
     /* Names and body regions of the muscles, for the coupling map; NULL if unknown. */
     const char *(*muscle_name)(void *ctx, uint32_t i);
     const char *(*muscle_region)(void *ctx, uint32_t i);
+    struct bb_body *body; /* the MuJoCo body, for recording; NULL for synthetic bodies */
 } bb_body_role;
 
 /* Builds the roles of this rank. brain_comm spans the brain ranks only. */

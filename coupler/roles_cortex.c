@@ -108,6 +108,30 @@ static void cortex_destroy(void *ctx)
     free(b);
 }
 
+/* brain.stimulus: a DC step on every cell type of the chosen layers in one
+ * body area's strip of one hemisphere's M1. */
+static int add_stimulus(const bb_config *cfg, const bb_cortex_spec *spec, bb_cortex *c, char *err, size_t cap)
+{
+    const struct bb_config_stimulus *st = &cfg->stimulus;
+    int h = !strcmp(st->hemisphere, "right") ? BB_RIGHT : BB_LEFT;
+    if (h >= spec->hemispheres) {
+        snprintf(err, cap, "brain.stimulus.hemisphere: right, but the cortex has one hemisphere");
+        return -1;
+    }
+    int area = 0;
+    while (area < BB_N_BODY_AREAS && strcmp(bb_body_area_name(area), st->body_area)) area++;
+    bb_region strip = {0, 0, 0, 1e9};
+    bb_cortex_body_area_strip(spec, area, &strip.x0, &strip.x1);
+    double t[2] = {st->start_s * 1e3, st->stop_s * 1e3}, v[2] = {st->amplitude_pA, 0};
+    int layers[2] = {BB_L5B, BB_L23}, nl = !strcmp(st->layers, "L23_L5B") ? 2 : 1;
+    if (!strcmp(st->layers, "L23")) layers[0] = BB_L23;
+    for (int l = 0; l < nl; l++)
+        for (int type = 0; type < BB_N_TYPES; type++)
+            if (bb_network_add_step_current(c->net, c->pop[h][BB_M1][layers[l]][type], &strip, 2, t, v, err, cap) < 0)
+                return -1;
+    return 0;
+}
+
 int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_comm, bb_brain_role *out,
                          char *err, size_t cap)
 {
@@ -118,6 +142,11 @@ int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm bra
     }
     bb_cortex_spec spec = bb_config_cortex_spec(cfg);
     if (bb_cortex_build(&spec, &b->c, err, cap)) {
+        free(b);
+        return -1;
+    }
+    if (cfg->stimulus.enabled && add_stimulus(cfg, &spec, &b->c, err, cap)) {
+        bb_cortex_free(&b->c);
         free(b);
         return -1;
     }

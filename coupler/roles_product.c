@@ -124,7 +124,7 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
     }
     *out = (bb_body_role){m,           {nm, bb_body_n_taxels(m->b), nm * BB_PROPRIO_PER_MUSCLE},
                           body_step,   body_destroy,
-                          body_muscle_name, body_muscle_region};
+                          body_muscle_name, body_muscle_region, m->b};
     return 0;
 }
 

@@ -111,6 +111,11 @@ uint32_t bb_body_nq(const bb_body *b);
 uint32_t bb_body_nv(const bb_body *b);
 const double *bb_body_qpos(const bb_body *b);
 const double *bb_body_qvel(const bb_body *b);
+/* Hinge joints in model order (every joint angle the body has, besides the
+ * free root and slides such as a treadmill belt). */
+uint32_t bb_body_n_hinges(const bb_body *b);
+const char *bb_body_hinge_name(const bb_body *b, uint32_t i);
+void bb_body_hinges(const bb_body *b, double *angle, double *velocity); /* rad, rad/s; either may be NULL */
 /* Angle (rad) of a named hinge joint; NAN if there is none of that name. */
 double bb_body_joint_angle(const bb_body *b, const char *joint);
 /* World position (m) of a named body's frame; returns -1 if there is none. */

@@ -56,6 +56,10 @@ uint32_t bb_cortex_population_size(const bb_cortex_spec *spec, bb_area a, bb_lay
 /* 0 if the spec is valid, else -1 with a message naming the field. */
 int bb_cortex_check(const bb_cortex_spec *spec, char *err, size_t cap);
 
+/* The medio-lateral strip of M1 (um, 0 at the sheet's medial edge) whose L5B
+ * cells form a body area's pool; the strip spans the sheet's whole length. */
+void bb_cortex_body_area_strip(const bb_cortex_spec *spec, bb_body_area a, double *x0_um, double *x1_um);
+
 const char *bb_layer_name(bb_layer l);         /* "L23", "L4", ... */
 const char *bb_cell_type_name(bb_cell_type t); /* "exc", "fs", "lts" */
 const char *bb_area_name(bb_area a);           /* "M1", "S1" */

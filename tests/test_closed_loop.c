@@ -1,0 +1,146 @@
+/* The closed loop on the whole-body mouse, through the command line as
+ * users run it: cortex stimulation moves the contralateral forelimb through
+ * the coupling map, a lesion stops it, and the recorded body is the same on
+ * any number of ranks. */
+#include <criterion/criterion.h>
+#include <hdf5.h>
+#include <math.h>
+#include <string.h>
+
+#include "spawn.h"
+
+#define BRAINBODY BB_BINARY_DIR "/coupler/brainbody"
+#define EXPERIMENT BB_SOURCE_DIR "/run/experiments/stimulate_forelimb.yaml"
+
+static spawn_result r;
+
+static void run_experiment(const char *ranks, const char *tag, const char *extra)
+{
+    char out[256], cmd[1024];
+    snprintf(out, sizeof out, "output.dir=/tmp/bb_loop_%d_%s", (int)getpid(), tag);
+    snprintf(cmd, sizeof cmd, "rm -rf /tmp/bb_loop_%d_%s", (int)getpid(), tag);
+    cr_assert_eq(system(cmd), 0);
+    mpi_test_env();
+    char *one[] = {BRAINBODY, "run", EXPERIMENT, "--set", out, "--set", (char *)extra, NULL};
+    char *many[] = {BB_MPIEXEC, "-np", (char *)ranks, BRAINBODY, "run", EXPERIMENT, "--set", out, "--set",
+                    (char *)extra, NULL};
+    spawn_run(strcmp(ranks, "1") ? many : one, 240, &r);
+    cr_assert(r.exited && r.status == 0, "exit %d:\n%s", r.status, r.out);
+}
+
+/* Reads a 2-D float dataset of a run's body.h5; rows x cols. */
+static float *read_2d(const char *tag, const char *name, hsize_t *rows, hsize_t *cols)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/bb_loop_%d_%s/body.h5", (int)getpid(), tag);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert(f >= 0, "cannot open %s", path);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT), s = H5Dget_space(d);
+    hsize_t dims[2];
+    H5Sget_simple_extent_dims(s, dims, NULL);
+    float *v = malloc(dims[0] * dims[1] * sizeof *v);
+    cr_assert(H5Dread(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Sclose(s), H5Dclose(d), H5Fclose(f);
+    *rows = dims[0], *cols = dims[1];
+    return v;
+}
+
+static void free_names(char **v, hsize_t n)
+{
+    for (hsize_t i = 0; i < n; i++) free(v[i]); /* HDF5's default allocator is malloc */
+    free(v);
+}
+
+static char **read_names(const char *tag, const char *name, hsize_t *n)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/bb_loop_%d_%s/body.h5", (int)getpid(), tag);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), d = H5Dopen2(f, name, H5P_DEFAULT), s = H5Dget_space(d);
+    H5Sget_simple_extent_dims(s, n, NULL);
+    char **v = malloc(*n * sizeof *v);
+    hid_t str = H5Tcopy(H5T_C_S1);
+    H5Tset_size(str, H5T_VARIABLE);
+    cr_assert(H5Dread(d, str, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Tclose(str), H5Sclose(s), H5Dclose(d), H5Fclose(f);
+    return v;
+}
+
+/* Mean excitation over rows and over the forelimb muscles of one side. */
+static double forelimb_drive(const char *tag, char side)
+{
+    hsize_t rows, cols, n;
+    float *e = read_2d(tag, "/muscles/excitation", &rows, &cols);
+    char **names = read_names(tag, "/muscles/names", &n), **regions = read_names(tag, "/muscles/regions", &n);
+    double sum = 0;
+    long count = 0;
+    for (hsize_t m = 0; m < cols; m++) {
+        if (names[m][0] != side || strcmp(regions[m], "forelimb")) continue;
+        for (hsize_t k = 0; k < rows; k++) sum += e[k * cols + m];
+        count += (long)rows;
+    }
+    free(e);
+    free_names(names, n);
+    free_names(regions, n);
+    return count ? sum / (double)count : 0;
+}
+
+/* Largest change of a joint's angle from its first recorded value, degrees. */
+static double excursion(const char *tag, const char *joint)
+{
+    hsize_t rows, cols, n;
+    float *a = read_2d(tag, "/joints/angle", &rows, &cols);
+    char **names = read_names(tag, "/joints/names", &n);
+    hsize_t j = 0;
+    while (j < n && strcmp(names[j], joint)) j++;
+    cr_assert(j < n, "no joint %s", joint);
+    double most = 0;
+    for (hsize_t k = 0; k < rows; k++) most = fmax(most, fabs(a[k * cols + j] - a[j]));
+    free(a);
+    free_names(names, n);
+    return most * 180 / 3.14159265358979323846;
+}
+
+/* DC on the left M1 forelimb strip: the right forelimb's muscles are driven
+ * and its elbow swings; cut the pathway from that pool and the muscles get
+ * nothing and the elbow only settles under gravity (head fixed, so the
+ * settling is small). 20 degrees is a fifth of the elbow's 27-120 degree
+ * range, three times the settling. */
+Test(closed_loop, m1_stimulation_moves_the_contralateral_forelimb, .timeout = 600)
+{
+    run_experiment("3", "stim", "coupling.lesion=none");
+    run_experiment("3", "lesion", "coupling.lesion=M1L_forelimb");
+    double right = forelimb_drive("stim", 'R'), left = forelimb_drive("stim", 'L');
+    cr_assert_gt(right, 0.02, "right forelimb excitation %g", right);
+    cr_assert_lt(left, right / 5, "left forelimb %g vs right %g: the drive is contralateral", left, right);
+    cr_assert_eq(forelimb_drive("lesion", 'R'), 0.0, "a lesioned pathway drives nothing");
+    double moved = excursion("stim", "R_elbow"), settled = excursion("lesion", "R_elbow");
+    cr_assert_gt(moved, 20, "right elbow moved %.1f deg under stimulation", moved);
+    cr_assert_lt(settled, 10, "right elbow moved %.1f deg with the pathway cut", settled);
+    cr_assert_gt(moved, settled + 20);
+}
+
+static unsigned char *file_bytes(const char *tag, const char *name, size_t *n)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/bb_loop_%d_%s/%s", (int)getpid(), tag, name);
+    unsigned char *b = (unsigned char *)slurp(path, n);
+    cr_assert(b, "no %s", path);
+    return b;
+}
+
+Test(closed_loop, spikes_and_body_are_bit_identical_on_1_2_and_3_ranks, .timeout = 900)
+{
+    const char *ranks[] = {"1", "2", "3"};
+    for (int i = 0; i < 3; i++) run_experiment(ranks[i], ranks[i], "experiment.duration_s=0.2");
+    const char *files[] = {"spikes.h5", "body.h5"};
+    for (int f = 0; f < 2; f++) {
+        size_t n1, n;
+        unsigned char *one = file_bytes("1", files[f], &n1);
+        for (int i = 1; i < 3; i++) {
+            unsigned char *other = file_bytes(ranks[i], files[f], &n);
+            cr_assert(n == n1 && memcmp(one, other, n) == 0, "%s differs between 1 and %s ranks", files[f], ranks[i]);
+            free(other);
+        }
+        free(one);
+    }
+}
