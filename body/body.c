@@ -185,6 +185,17 @@ const char *bb_body_muscle_region(const bb_body *b, uint32_t i)
     return r >= 0 && r < b->nregions ? b->regions[r] : "unassigned";
 }
 
+char bb_body_muscle_side(const bb_body *b, uint32_t i)
+{
+    const mjModel *m = b->m;
+    if (m->nuser_actuator >= 2) {
+        int s = (int)m->actuator_user[b->muscle_actuator[i] * m->nuser_actuator + 1];
+        if (s >= 0 && s <= 2) return "LRM"[s];
+    }
+    const char *n = bb_body_muscle_name(b, i);
+    return n[0] && n[1] == '_' && (n[0] == 'L' || n[0] == 'R') ? n[0] : 'M';
+}
+
 void bb_body_count(const bb_body *b, bb_body_counts *out)
 {
     const mjModel *m = b->m;
@@ -305,10 +316,5 @@ double bb_body_max_penetration(const bb_body *b)
 void bb_body_sense(const bb_body *b, float *taxels, float *proprio)
 {
     if (taxels) bb_body_merkel_rates(b, taxels);
-    for (uint32_t i = 0; i < b->n_muscles; i++) {
-        int a = b->muscle_actuator[i];
-        proprio[3 * i + 0] = (float)b->d->actuator_length[a];
-        proprio[3 * i + 1] = (float)b->d->actuator_velocity[a];
-        proprio[3 * i + 2] = (float)-b->d->actuator_force[a]; /* MuJoCo muscle force is negative */
-    }
+    bb_body_proprio_rates(b, proprio);
 }

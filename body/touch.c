@@ -154,6 +154,40 @@ void bb_body_merkel_rates(const bb_body *b, float *out)
     memcpy(out, b->touch.rate, sizeof *out * bb_body_n_taxels(b));
 }
 
+/* Does muscle i have a path site on body or a body below it? */
+static int attached_to(const bb_body *b, uint32_t i, int body)
+{
+    const mjModel *m = b->m;
+    int a = b->muscle_actuator[i];
+    if (m->actuator_trntype[a] != mjTRN_TENDON) return 0;
+    int t = m->actuator_trnid[2 * a];
+    for (int w = m->tendon_adr[t]; w < m->tendon_adr[t] + m->tendon_num[t]; w++)
+        if (m->wrap_type[w] == mjWRAP_SITE && is_below(m, m->site_bodyid[m->wrap_objid[w]], body)) return 1;
+    return 0;
+}
+
+const char *bb_body_touch_grid_region(const bb_body *b, uint32_t g)
+{
+    int pad = b->m->site_bodyid[b->touch.grids[g].site];
+    const char *region[16];
+    uint32_t count[16] = {0}, n = 0, best = 0;
+    for (uint32_t i = 0; i < b->n_muscles; i++) {
+        if (!attached_to(b, i, pad)) continue;
+        const char *r = bb_body_muscle_region(b, i);
+        uint32_t k = 0;
+        while (k < n && strcmp(region[k], r)) k++;
+        if (k == n && n < 16) region[n++] = r;
+        if (k < n && ++count[k] > count[best]) best = k;
+    }
+    return n ? region[best] : "unassigned";
+}
+
+char bb_body_touch_grid_side(const bb_body *b, uint32_t g)
+{
+    const char *n = bb_body_touch_grid_name(b, g);
+    return n[0] && n[1] == '_' && (n[0] == 'L' || n[0] == 'R') ? n[0] : 'M';
+}
+
 void bb_body_paw_contacts(const bb_body *b, uint8_t *out)
 {
     uint32_t per = b->touch.nx * b->touch.ny;

@@ -373,11 +373,6 @@ static void check_brain(ctx *c)
         add_err(c, 0, 0, NULL, "%s: brain.model cortex exchanges spikes between brain ranks every 0.5 ms (its "
                 "shortest delay); %g ms is not a multiple", w, g->exchange_ms);
     }
-    if (g->feedback_enabled) {
-        bb_config_where(g, "feedback.enabled", w, sizeof w);
-        add_err(c, 0, 0, NULL, "%s: brain.model cortex does not read body feedback yet (its thalamic afferent "
-                "ports exist; the coupler fills them in a later release); set feedback.enabled: false", w);
-    }
 }
 
 int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config *cfg, char *err, size_t errcap)

@@ -57,6 +57,8 @@ typedef struct bb_config {
     char coupling_map[BB_PATH_MAX]; /* "uniform", or a map file resolved against the experiment's folder */
     char coupling_lesion[BB_PATH_MAX]; /* "none", or comma-separated pool names */
     int feedback_enabled;
+    char feedback_lesion[BB_PATH_MAX]; /* "none", or touch, proprio, body areas */
+    double feedback_convergence;       /* afferent fibres per thalamic relay cell */
 
     char task[BB_NAME_MAX];
 

@@ -83,9 +83,27 @@ static int setup_map(const bb_config *cfg, const bb_plan *plan, const bb_body_ro
     return 1;
 }
 
+/* The body's feedback layout, from the body rank to every rank (*layout:
+ * area then side arrays, freed by the caller). */
+static void share_layout(const bb_plan *plan, const bb_body_role *body, bb_body_sizes *sizes, uint8_t **layout)
+{
+    uint32_t n = sizes->n_taxels + sizes->n_muscles, known = 0;
+    if (plan->role == BB_ROLE_BODY) known = body->sizes.area && body->sizes.side;
+    MPI_Bcast(&known, 1, MPI_UINT32_T, BB_BODY_RANK, MPI_COMM_WORLD);
+    if (!known) return;
+    *layout = xcalloc(2 * (size_t)n, 1);
+    if (plan->role == BB_ROLE_BODY) {
+        memcpy(*layout, body->sizes.area, n);
+        memcpy(*layout + n, body->sizes.side, n);
+    }
+    MPI_Bcast(*layout, (int)(2 * n), MPI_UINT8_T, BB_BODY_RANK, MPI_COMM_WORLD);
+    sizes->area = *layout;
+    sizes->side = *layout + n;
+}
+
 static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factory *f, const bb_run_hooks *h,
                  bb_body_role *body, bb_brain_role *brain, int *have_body, int *have_brain, bb_body_sizes *sizes,
-                 bb_coupling *map, int *have_map, char *err, size_t cap)
+                 uint8_t **layout, bb_coupling *map, int *have_map, char *err, size_t cap)
 {
     MPI_Comm brain_comm;
     MPI_Comm_split(MPI_COMM_WORLD, plan->role == BB_ROLE_BRAIN ? 1 : 0, plan->world_rank, &brain_comm);
@@ -98,7 +116,8 @@ static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factor
         if (ok) msg[1] = body->sizes.n_muscles, msg[2] = body->sizes.n_taxels, msg[3] = body->sizes.n_proprio;
     }
     MPI_Bcast(msg, 4, MPI_UINT32_T, BB_BODY_RANK, MPI_COMM_WORLD);
-    *sizes = (bb_body_sizes){msg[1], msg[2], msg[3]};
+    *sizes = (bb_body_sizes){msg[1], msg[2], msg[3], NULL, NULL};
+    if (msg[0]) share_layout(plan, body, sizes, layout);
     if (msg[0] && (plan->role == BB_ROLE_BRAIN || plan->single_process)) {
         ok = f->make_brain(cfg, plan, brain_comm, sizes, brain, err, cap) == 0;
         *have_brain = ok;
@@ -393,8 +412,9 @@ int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_fact
     bb_body_sizes sizes;
     bb_coupling map;
     int have_map = 0;
-    int rc = setup(cfg, plan, roles, hooks, &body, &brain, &have_body, &have_brain, &sizes, &map, &have_map, err,
-                   cap);
+    uint8_t *layout = NULL;
+    int rc = setup(cfg, plan, roles, hooks, &body, &brain, &have_body, &have_brain, &sizes, &layout, &map, &have_map,
+                   err, cap);
     memset(res, 0, sizeof *res);
     if (rc == 0) {
         double t0 = now_s();
@@ -415,6 +435,7 @@ int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_fact
         if (have_brain) brain_free(&b);
     }
     if (have_map) bb_coupling_free(&map);
+    free(layout);
     if (have_brain && brain.destroy) brain.destroy(brain.ctx);
     if (have_body && body.destroy) body.destroy(body.ctx);
     return rc;

@@ -49,7 +49,13 @@ typedef struct bb_brain_role {
 
 typedef struct bb_body_sizes {
     uint32_t n_muscles, n_taxels, n_proprio;
+    /* Where each feedback entry comes from, for afferent maps: n_taxels
+     * entries, then one per muscle (its BB_PROPRIO_PER_MUSCLE channels share
+     * it). area: a cortex body area (bb_body_area), or BB_NO_AREA; side: 'L',
+     * 'R' or 'M'. NULL when the body does not say. */
+    const uint8_t *area, *side;
 } bb_body_sizes;
+#define BB_NO_AREA 255
 
 typedef struct bb_body_role {
     void *ctx;
@@ -74,7 +80,7 @@ typedef struct bb_role_factory {
 extern const bb_role_factory bb_product_roles;
 
 /* brain.model = cortex (roles_cortex.c). */
-int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_comm, bb_brain_role *out,
-                         char *err, size_t cap);
+int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_comm, const bb_body_sizes *body,
+                         bb_brain_role *out, char *err, size_t cap);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "afferent.h"
 #include "brainbody/cortex.h"
 #include "record_spikes.h"
 #include "roles.h"
@@ -30,6 +31,9 @@ typedef struct cortex_brain {
     int rec_failed;
     char rec_err[256];
     uint64_t flush_every, since_flush;
+    /* body feedback into the thalamic afferent ports */
+    bb_afferent_map aff;
+    double *aff_values;
 } cortex_brain;
 
 static void on_spikes(void *ctx, const bb_spike *s, uint32_t n, uint64_t block_start)
@@ -78,7 +82,14 @@ static long cortex_step(void *ctx, const bb_interval *iv, const bb_feedback *fb,
                         char *err, size_t errcap)
 {
     cortex_brain *b = ctx;
-    (void)fb; /* feedback.enabled is refused for this model until the afferent mapping exists */
+    for (int h = 0; h < BB_N_HEMISPHERES; h++) {
+        if (b->c.afferent_port[h] < 0) continue;
+        bb_afferent_map_rates(&b->aff, h, fb, b->aff_values);
+        if (bb_sim_set_afferent(b->sim, b->c.afferent_port[h], b->aff_values, b->aff.n_channels)) {
+            snprintf(err, errcap, "cannot set the thalamic afferent port");
+            return -1;
+        }
+    }
     if (b->record && !b->file && !b->rec_failed && open_recording(b, err, errcap)) return -1;
     b->iv_start = iv->start_step;
     b->out = out, b->n_out = 0, b->cap_out = cap, b->overflow = 0;
@@ -105,6 +116,8 @@ static void cortex_destroy(void *ctx)
     if (bb_spike_file_close(b->file, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
     bb_sim_free(b->sim);
     bb_cortex_free(&b->c);
+    bb_afferent_map_free(&b->aff);
+    free(b->aff_values);
     free(b);
 }
 
@@ -132,8 +145,8 @@ static int add_stimulus(const bb_config *cfg, const bb_cortex_spec *spec, bb_cor
     return 0;
 }
 
-int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_comm, bb_brain_role *out,
-                         char *err, size_t cap)
+int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_comm, const bb_body_sizes *body,
+                         bb_brain_role *out, char *err, size_t cap)
 {
     cortex_brain *b = calloc(1, sizeof *b);
     if (!b) {
@@ -166,6 +179,15 @@ int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm bra
         int pop = b->c.pop[h][BB_M1][BB_L5B][BB_EXC];
         b->out_first[h] = bb_network_population_first(b->c.net, pop);
         b->out_count[h] = bb_network_population_size(b->c.net, pop);
+    }
+    /* feedback off: the map stays empty and the ports silent */
+    bb_body_sizes none = {0};
+    if (bb_afferent_map_build(&b->aff, cfg->feedback_enabled ? body : &none, spec.afferent_channels,
+                              cfg->feedback_lesion, cfg->feedback_convergence, err, cap) ||
+        !(b->aff_values = calloc(spec.afferent_channels + 1, sizeof *b->aff_values))) {
+        if (!b->aff_values && !err[0]) snprintf(err, cap, "out of memory");
+        cortex_destroy(b);
+        return -1;
     }
     b->local = bb_sim_local_block(b->sim);
     b->record = cfg->record_spikes && plan->brain_index == 0;

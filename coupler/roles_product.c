@@ -7,6 +7,7 @@
 
 #include "brainbody/body.h"
 #include "brainbody/brain.h"
+#include "brainbody/cortex.h"
 #include "roles.h"
 
 /* ---- brain: brain.model = poisson (output cells firing as Poisson processes) */
@@ -29,8 +30,7 @@ static long poisson_step(void *ctx, const bb_interval *iv, const bb_feedback *fb
 static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_comm, const bb_body_sizes *body,
                       bb_brain_role *out, char *err, size_t cap)
 {
-    (void)body;
-    if (strcmp(cfg->brain_model, "cortex") == 0) return bb_make_cortex_brain(cfg, plan, brain_comm, out, err, cap);
+    if (strcmp(cfg->brain_model, "cortex") == 0) return bb_make_cortex_brain(cfg, plan, brain_comm, body, out, err, cap);
     poisson_brain *p = calloc(1, sizeof *p);
     if (!p) {
         snprintf(err, cap, "out of memory");
@@ -55,7 +55,37 @@ static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_
 typedef struct mujoco_body {
     bb_body *b;
     uint32_t steps;
+    uint8_t *area, *side; /* feedback layout (bb_body_sizes) */
 } mujoco_body;
+
+/* The body's regions in the cortex's somatotopic areas (spine muscles count
+ * as trunk). */
+static uint8_t area_of_region(const char *region)
+{
+    if (!strcmp(region, "spine")) return BB_TRUNK;
+    for (int a = 0; a < BB_N_BODY_AREAS; a++)
+        if (!strcmp(region, bb_body_area_name(a))) return (uint8_t)a;
+    return BB_NO_AREA;
+}
+
+static int make_layout(mujoco_body *m)
+{
+    uint32_t nt = bb_body_n_taxels(m->b), nm = bb_body_n_muscles(m->b), ng = bb_body_n_touch_grids(m->b);
+    m->area = malloc(nt + nm + 1);
+    m->side = malloc(nt + nm + 1);
+    if (!m->area || !m->side) return -1;
+    uint32_t per = ng ? nt / ng : 0, k = 0;
+    for (uint32_t g = 0; g < ng; g++)
+        for (uint32_t i = 0; i < per; i++, k++) {
+            m->area[k] = area_of_region(bb_body_touch_grid_region(m->b, g));
+            m->side[k] = (uint8_t)bb_body_touch_grid_side(m->b, g);
+        }
+    for (uint32_t i = 0; i < nm; i++, k++) {
+        m->area[k] = area_of_region(bb_body_muscle_region(m->b, i));
+        m->side[k] = (uint8_t)bb_body_muscle_side(m->b, i);
+    }
+    return 0;
+}
 
 static int body_step(void *ctx, uint64_t exchange, const float *excitation, float *taxels, float *proprio, char *err,
                      size_t errcap)
@@ -77,6 +107,8 @@ static void body_destroy(void *ctx)
 {
     mujoco_body *m = ctx;
     bb_body_close(m->b);
+    free(m->area);
+    free(m->side);
     free(m);
 }
 
@@ -122,7 +154,12 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
         body_destroy(m);
         return -1;
     }
-    *out = (bb_body_role){m,           {nm, bb_body_n_taxels(m->b), nm * BB_PROPRIO_PER_MUSCLE},
+    if (make_layout(m)) {
+        snprintf(err, cap, "out of memory");
+        body_destroy(m);
+        return -1;
+    }
+    *out = (bb_body_role){m,           {nm, bb_body_n_taxels(m->b), nm * BB_PROPRIO_PER_MUSCLE, m->area, m->side},
                           body_step,   body_destroy,
                           body_muscle_name, body_muscle_region, m->b};
     return 0;

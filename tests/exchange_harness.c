@@ -128,7 +128,7 @@ static int syn_body_step(void *ctx, uint64_t k, const float *exc, float *taxels,
 static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *out, char *err, size_t cap)
 {
     (void)cfg, (void)plan, (void)err, (void)cap;
-    *out = (bb_body_role){NULL, {N_MUSCLES, N_TAXELS, 3 * N_MUSCLES}, syn_body_step, NULL, NULL, NULL, NULL};
+    *out = (bb_body_role){NULL, {N_MUSCLES, N_TAXELS, 3 * N_MUSCLES, NULL, NULL}, syn_body_step, NULL, NULL, NULL, NULL};
     return 0;
 }
 

@@ -288,8 +288,14 @@ Test(cli, cortex_config_errors_name_the_key)
     fresh_outdir("cortexbad");
     char *wrong_count[] = {BRAINBODY, "run", CORTEX, "--set", setdir, "--set", "brain.output_cells=5", NULL};
     expect_input_error(wrong_count, "--set brain.output_cells: the cortex model has 756 L5B output cells");
-    char *feedback[] = {BRAINBODY, "run", CORTEX, "--set", setdir, "--set", "feedback.enabled=true", NULL};
-    expect_input_error(feedback, "--set feedback.enabled: brain.model cortex does not read body feedback yet");
+    char *lesion[] = {BRAINBODY, "run", CORTEX, "--set", setdir, "--set", "feedback.enabled=true", "--set",
+                      "feedback.lesion=touch,elbow", NULL};
+    expect_input_error(lesion, "feedback.lesion: 'elbow' is not touch, proprio, tail");
+    char *stimulus[] = {BRAINBODY, "run", CORTEX, "--set", setdir, "--set", "brain.stimulus.enabled=true", "--set",
+                        "brain.stimulus.start_s=1", "--set", "brain.stimulus.stop_s=0.5", NULL};
+    expect_input_error(stimulus, "--set brain.stimulus.stop_s: the stimulus stops (0.5 s) before it starts (1 s)");
+    char *poisson_stimulus[] = {BRAINBODY, "run", DEMO, "--set", setdir, "--set", "brain.stimulus.enabled=true", NULL};
+    expect_input_error(poisson_stimulus, "--set brain.stimulus.enabled: brain.model poisson has no cortex to stimulate");
     char *bad_exchange[] = {BRAINBODY, "run", CORTEX, "--set", setdir, "--set", "time.body_dt_ms=0.1",
                             "--set", "time.exchange_ms=0.3", "--set", "experiment.duration_s=0.3", NULL};
     expect_input_error(bad_exchange, "--set time.exchange_ms: brain.model cortex exchanges spikes");

@@ -11,21 +11,27 @@
 
 #define BRAINBODY BB_BINARY_DIR "/coupler/brainbody"
 #define EXPERIMENT BB_SOURCE_DIR "/run/experiments/stimulate_forelimb.yaml"
+#define ON_FLOOR BB_SOURCE_DIR "/run/experiments/mouse_on_floor.yaml"
 
 static spawn_result r;
 
-static void run_experiment(const char *ranks, const char *tag, const char *extra)
+static void run_file(const char *file, const char *ranks, const char *tag, const char *extra)
 {
     char out[256], cmd[1024];
     snprintf(out, sizeof out, "output.dir=/tmp/bb_loop_%d_%s", (int)getpid(), tag);
     snprintf(cmd, sizeof cmd, "rm -rf /tmp/bb_loop_%d_%s", (int)getpid(), tag);
     cr_assert_eq(system(cmd), 0);
     mpi_test_env();
-    char *one[] = {BRAINBODY, "run", EXPERIMENT, "--set", out, "--set", (char *)extra, NULL};
-    char *many[] = {BB_MPIEXEC, "-np", (char *)ranks, BRAINBODY, "run", EXPERIMENT, "--set", out, "--set",
+    char *one[] = {BRAINBODY, "run", (char *)file, "--set", out, "--set", (char *)extra, NULL};
+    char *many[] = {BB_MPIEXEC, "-np", (char *)ranks, BRAINBODY, "run", (char *)file, "--set", out, "--set",
                     (char *)extra, NULL};
     spawn_run(strcmp(ranks, "1") ? many : one, 240, &r);
     cr_assert(r.exited && r.status == 0, "exit %d:\n%s", r.status, r.out);
+}
+
+static void run_experiment(const char *ranks, const char *tag, const char *extra)
+{
+    run_file(EXPERIMENT, ranks, tag, extra);
 }
 
 /* Reads a 2-D float dataset of a run's body.h5; rows x cols. */
@@ -143,4 +149,54 @@ Test(closed_loop, spikes_and_body_are_bit_identical_on_1_2_and_3_ranks, .timeout
         }
         free(one);
     }
+}
+
+/* Spikes of one population of a run's cortex_spikes.h5. */
+static hsize_t cortex_spikes(const char *tag, const char *population)
+{
+    char path[256], name[128];
+    snprintf(path, sizeof path, "/tmp/bb_loop_%d_%s/cortex_spikes.h5", (int)getpid(), tag);
+    snprintf(name, sizeof name, "/spikes/%s/timestamps", population);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert(f >= 0, "cannot open %s", path);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT), s = H5Dget_space(d);
+    cr_assert(d >= 0, "no %s in %s", name, path);
+    hsize_t n;
+    H5Sget_simple_extent_dims(s, &n, NULL);
+    H5Sclose(s), H5Dclose(d), H5Fclose(f);
+    return n;
+}
+
+static double max_merkel(const char *tag)
+{
+    hsize_t rows, cols;
+    float *m = read_2d(tag, "/touch/merkel", &rows, &cols), most = 0;
+    for (hsize_t i = 0; i < rows * cols; i++) most = fmaxf(most, m[i]);
+    free(m);
+    return most;
+}
+
+/* The mouse on the floor: its paws touch, the touch grids fire, and through
+ * the afferent map the thalamic relay cells and S1's layer 4 answer; cut
+ * the feedback and the relay cells fall silent and S1 layer 4 returns to its
+ * own activity; cut touch alone and the relay cells fire less. */
+Test(closed_loop, paw_contact_reaches_s1_and_deafferentation_removes_it, .timeout = 600)
+{
+    run_file(ON_FLOOR, "3", "fb_on", "feedback.lesion=none");
+    run_file(ON_FLOOR, "3", "fb_off", "feedback.enabled=false");
+    run_file(ON_FLOOR, "3", "fb_notouch", "feedback.lesion=touch");
+    cr_assert_gt(max_merkel("fb_on"), 20, "paw contact fires Merkel afferents");
+    cr_assert_gt(max_merkel("fb_off"), 20, "the body feels the floor whether or not the brain hears it");
+    hsize_t thal_on = cortex_spikes("fb_on", "thalamus_left") + cortex_spikes("fb_on", "thalamus_right");
+    hsize_t thal_off = cortex_spikes("fb_off", "thalamus_left") + cortex_spikes("fb_off", "thalamus_right");
+    hsize_t thal_notouch =
+        cortex_spikes("fb_notouch", "thalamus_left") + cortex_spikes("fb_notouch", "thalamus_right");
+    cr_assert_gt(thal_on, 100, "%llu relay spikes with feedback", (unsigned long long)thal_on);
+    cr_assert_eq(thal_off, 0, "%llu relay spikes deafferented", (unsigned long long)thal_off);
+    cr_assert_lt(thal_notouch, thal_on, "touch cut: %llu vs %llu relay spikes", (unsigned long long)thal_notouch,
+                 (unsigned long long)thal_on);
+    hsize_t l4_on = cortex_spikes("fb_on", "S1_left_L4_exc") + cortex_spikes("fb_on", "S1_right_L4_exc");
+    hsize_t l4_off = cortex_spikes("fb_off", "S1_left_L4_exc") + cortex_spikes("fb_off", "S1_right_L4_exc");
+    cr_assert_gt((double)l4_on, 1.2 * (double)l4_off, "S1 L4 exc: %llu spikes with feedback, %llu without",
+                 (unsigned long long)l4_on, (unsigned long long)l4_off);
 }

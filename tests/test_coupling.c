@@ -11,7 +11,7 @@ static const char *names[] = {"L_biceps", "L_triceps", "R_biceps", "R_triceps", 
 static const char *regions[] = {"forelimb", "forelimb", "forelimb", "forelimb", "trunk"};
 static const char *name_of(void *ctx, uint32_t i) { (void)ctx; return names[i]; }
 static const char *region_of(void *ctx, uint32_t i) { (void)ctx; return regions[i]; }
-static const bb_body_role body = {NULL, {5, 0, 15}, NULL, NULL, name_of, region_of, NULL};
+static const bb_body_role body = {NULL, {5, 0, 15, NULL, NULL}, NULL, NULL, name_of, region_of, NULL};
 /* 20 output cells: pool A = cells 0..9, pool B = cells 10..19 */
 static const bb_pools pools = {2, {{"A", 0, 10}, {"B", 10, 10}}};
 
@@ -102,4 +102,48 @@ Test(coupling, bad_maps_name_file_line_column_and_field)
     expect_error("gain_spikes: -1\npathways: []\n", ":1:14: gain_spikes: '-1' is not a number");
     expect_error("pathways: [\n", "YAML syntax error");
     expect_error("- just a list\n", "map: expected a mapping");
+}
+
+/* ---- the afferent map */
+
+#include "afferent.h"
+#include "brainbody/cortex.h"
+
+/* 4 taxels on the right forepaw, then muscles: L hindlimb, R hindlimb,
+ * midline trunk; 10 channels: two per body area. */
+static const uint8_t area[] = {BB_FORELIMB, BB_FORELIMB, BB_FORELIMB, BB_FORELIMB, BB_HINDLIMB, BB_HINDLIMB, BB_TRUNK};
+static const uint8_t side[] = {'R', 'R', 'R', 'R', 'L', 'R', 'M'};
+static const bb_body_sizes layout = {3, 4, 9, area, side};
+
+Test(afferent, crossed_somatotopic_channels)
+{
+    bb_afferent_map m;
+    char err[256];
+    cr_assert_eq(bb_afferent_map_build(&m, &layout, 10, "none", 2, err, sizeof err), 0, "%s", err);
+    /* left hemisphere: the right forepaw's taxels in the forelimb block's
+     * touch channel (6), the right hindlimb muscle's three rates in the
+     * hindlimb block (2, 3), the midline muscle in the trunk block (4, 5) */
+    for (int t = 0; t < 4; t++) cr_assert_eq(m.channel[BB_LEFT][t], 6, "taxel %d -> %d", t, m.channel[BB_LEFT][t]);
+    for (int j = 0; j < 3; j++) cr_assert_eq(m.channel[BB_LEFT][4 + j], -1, "the left hindlimb is not heard on the left");
+    for (int j = 0; j < 3; j++) cr_assert(m.channel[BB_LEFT][7 + j] == 2 || m.channel[BB_LEFT][7 + j] == 3);
+    for (int j = 0; j < 3; j++) cr_assert(m.channel[BB_LEFT][10 + j] == 4 || m.channel[BB_LEFT][10 + j] == 5);
+    for (int t = 0; t < 4; t++) cr_assert_eq(m.channel[BB_RIGHT][t], -1, "the right paw is not heard on the right");
+    for (int j = 0; j < 3; j++) cr_assert(m.channel[BB_RIGHT][10 + j] >= 4, "the midline reaches both sides");
+    /* values: mean rate of a channel's entries x convergence 2 */
+    float taxels[4] = {10, 20, 30, 40}, proprio[9] = {0};
+    bb_feedback fb = {0, taxels, 4, proprio, 9};
+    double v[10];
+    bb_afferent_map_rates(&m, BB_LEFT, &fb, v);
+    cr_assert_float_eq(v[6], 2 * 25.0, 1e-9);
+    bb_afferent_map_rates(&m, BB_LEFT, NULL, v);
+    for (int c = 0; c < 10; c++) cr_assert_eq(v[c], 0.0, "no feedback, silent channels");
+    bb_afferent_map_free(&m);
+    cr_assert_eq(bb_afferent_map_build(&m, &layout, 10, "touch", 2, err, sizeof err), 0, "%s", err);
+    for (int t = 0; t < 4; t++) cr_assert_eq(m.channel[BB_LEFT][t], -1, "touch cut");
+    bb_afferent_map_free(&m);
+    cr_assert_eq(bb_afferent_map_build(&m, &layout, 10, "trunk", 2, err, sizeof err), 0, "%s", err);
+    for (int j = 0; j < 3; j++) cr_assert_eq(m.channel[BB_LEFT][10 + j], -1, "trunk cut");
+    bb_afferent_map_free(&m);
+    cr_assert_eq(bb_afferent_map_build(&m, &layout, 10, "toes", 2, err, sizeof err), -1);
+    cr_assert(strstr(err, "feedback.lesion: 'toes'"), "%s", err);
 }

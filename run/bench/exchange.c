@@ -63,7 +63,7 @@ static int bench_body_step(void *ctx, uint64_t k, const float *exc, float *taxel
 static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *out, char *err, size_t cap)
 {
     (void)cfg, (void)plan, (void)err, (void)cap;
-    *out = (bb_body_role){NULL, {N_MUSCLES, N_TAXELS, N_PROPRIO}, bench_body_step, NULL, NULL, NULL, NULL};
+    *out = (bb_body_role){NULL, {N_MUSCLES, N_TAXELS, N_PROPRIO, NULL, NULL}, bench_body_step, NULL, NULL, NULL, NULL};
     return 0;
 }
 

@@ -16,7 +16,7 @@ extern "C" {
 typedef struct bb_body bb_body;
 
 /* Proprioceptive channels per muscle, in this order, in bb_body_sense output. */
-#define BB_PROPRIO_PER_MUSCLE 3 /* length (m), velocity (m/s), force (N, tension positive) */
+#define BB_PROPRIO_PER_MUSCLE 3 /* spindle Ia, spindle II, tendon organ Ib rates (Hz) */
 
 /* ---- the world around the model: task objects added at load time -------- */
 
@@ -56,6 +56,10 @@ const char *bb_body_muscle_name(const bb_body *b, uint32_t i);
 /* The muscle's body region, from the model's actuator user data (user[0]
  * indexes the words of the custom text "bb_regions"), or "unassigned". */
 const char *bb_body_muscle_region(const bb_body *b, uint32_t i);
+
+/* 'L', 'R' or 'M' (midline): the actuator's user[1] (0, 1, 2) when the
+ * model has it, else the name's L_/R_ prefix. */
+char bb_body_muscle_side(const bb_body *b, uint32_t i);
 
 typedef struct bb_body_counts {
     uint32_t bodies;            /* not counting the world */
@@ -97,6 +101,11 @@ uint32_t bb_body_n_taxels(const bb_body *b);     /* all grids */
 uint32_t bb_body_n_touch_grids(const bb_body *b);
 const char *bb_body_touch_grid_name(const bb_body *b, uint32_t g); /* the site name */
 void bb_body_touch_grid_size(const bb_body *b, uint32_t *nx, uint32_t *ny);
+/* The grid's body region: that of most muscles attached to its paw (the pad's
+ * body and the bodies below it), or "unassigned"; its side from the site
+ * name's L_/R_ prefix ('M' without one). */
+const char *bb_body_touch_grid_region(const bb_body *b, uint32_t g);
+char bb_body_touch_grid_side(const bb_body *b, uint32_t g);
 /* Normal force per taxel (N), grid after grid, row-major (y rows of x). */
 void bb_body_taxel_forces(const bb_body *b, float *out);
 /* Merkel (SA1) afferent rate per taxel (Hz), same layout. */
@@ -148,8 +157,8 @@ struct mjData_;
 const struct mjModel_ *bb_body_mj_model(const bb_body *b);
 struct mjData_ *bb_body_mj_data(bb_body *b);
 
-/* The feedback the coupler sends today: n_taxels Merkel rates and
- * n_muscles * BB_PROPRIO_PER_MUSCLE raw muscle channels. */
+/* The feedback the coupler sends: n_taxels Merkel rates and
+ * n_muscles * BB_PROPRIO_PER_MUSCLE afferent rates (Ia, II, Ib), in Hz. */
 void bb_body_sense(const bb_body *b, float *taxels, float *proprio);
 
 #ifdef __cplusplus
