@@ -21,9 +21,9 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage:\n"
-            "  brainbody run EXPERIMENT.yaml [--set key.path=value]... [--force]\n"
+            "  brainbody run EXPERIMENT.yaml [--set key.path=value]... [--out DIR] [--force]\n"
             "      run the experiment; under mpirun -np N, rank 0 holds the body and the coupler\n"
-            "      and ranks 1..N-1 the brain\n"
+            "      and ranks 1..N-1 the brain; --out DIR is --set output.dir=DIR\n"
             "  brainbody check EXPERIMENT.yaml [--set key.path=value]... [--ranks N]\n"
             "      validate the experiment and print the resolved plan for N ranks (default 1)\n"
             "  brainbody model-info MODEL.xml\n"
@@ -35,6 +35,7 @@ static void usage(FILE *f)
 
 typedef struct args {
     const char *cmd, *file;
+    char out[4096]; /* --out DIR, as an override */
     bb_override ov[MAX_OVERRIDES];
     int n_ov, force, ranks;
 } args;
@@ -56,6 +57,13 @@ static int parse_args(int argc, char **argv, args *a, char *err, size_t cap)
                 return -1;
             }
             a->ov[a->n_ov++].text = s[5] == '=' ? s + 6 : argv[++i];
+        } else if (strcmp(s, "--out") == 0 && i + 1 < argc) {
+            if (a->n_ov == MAX_OVERRIDES || a->out[0]) {
+                snprintf(err, cap, a->out[0] ? "--out given twice" : "more than %d --set options", MAX_OVERRIDES);
+                return -1;
+            }
+            snprintf(a->out, sizeof a->out, "output.dir=%s", argv[++i]);
+            a->ov[a->n_ov++].text = a->out;
         } else if (strcmp(s, "--force") == 0) {
             a->force = 1;
         } else if (strcmp(s, "--ranks") == 0 && i + 1 < argc) {
@@ -154,6 +162,7 @@ static int cmd_run(const args *a)
                    plan.n_brain > 1 ? "s" : "");
         printf("brainbody: %llu output-cell spikes from %u cells drove the body's muscles; digest %08x\n",
                (unsigned long long)res.spikes, cfg.output_cells, (unsigned)res.digest);
+        if (bb_output_summary(&out)[0]) printf("brainbody: %s.\n", bb_output_summary(&out));
         printf("brainbody: run record in %s/run.yaml%s%s%s\n", cfg.output_dir,
                cfg.record_spikes ? ", output-cell spikes in spikes.h5 (SONATA)" : "",
                cfg.record_body ? ", the body in body.h5" : "",

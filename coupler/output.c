@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -64,14 +65,68 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
         o->body = body->body;
         o->n_muscles = body->sizes.n_muscles;
         o->drove = calloc(o->n_muscles + 1, sizeof *o->drove);
-        o->body_file = o->drove ? bb_body_file_create(path, o->body, err, cap) : NULL;
+        o->n_hinges = bb_body_n_hinges(o->body);
+        o->angle = calloc(3 * (size_t)o->n_hinges + 1, sizeof *o->angle);
+        o->peak = calloc(o->n_muscles + 1, sizeof *o->peak);
+        o->body_file = o->drove && o->angle && o->peak ? bb_body_file_create(path, o->body, err, cap) : NULL;
         if (!o->body_file) {
-            if (!o->drove) snprintf(err, cap, "out of memory");
+            if (!o->drove || !o->angle || !o->peak) snprintf(err, cap, "out of memory");
             return -1;
         }
+        o->lo = o->angle + o->n_hinges;
+        o->hi = o->lo + o->n_hinges;
+        bb_body_hinges(o->body, o->lo, NULL);
+        memcpy(o->hi, o->lo, o->n_hinges * sizeof *o->hi);
     }
+    bb_progress_start(&o->progress, o->cfg->duration_s);
     return 0;
 }
+
+/* the k largest of n values, by index, largest first */
+static void top(const double *v, uint32_t n, uint32_t *idx, int k)
+{
+    for (int j = 0; j < k; j++) {
+        idx[j] = UINT32_MAX;
+        for (uint32_t i = 0; i < n; i++) {
+            int taken = 0;
+            for (int q = 0; q < j; q++) taken |= idx[q] == i;
+            if (!taken && (idx[j] == UINT32_MAX || v[i] > v[idx[j]])) idx[j] = i;
+        }
+    }
+}
+
+/* The summary sentence, from the joint ranges and peak excitations so far. */
+static void summarise(bb_output *o)
+{
+    size_t n = o->n_hinges > o->n_muscles ? o->n_hinges : o->n_muscles;
+    double *v = calloc(n + 1, sizeof *v);
+    if (!v || !o->n_hinges) {
+        free(v);
+        return;
+    }
+    char *s = o->summary;
+    size_t cap = sizeof o->summary, len = 0;
+    uint32_t j[3], m[3];
+    for (uint32_t i = 0; i < o->n_hinges; i++) v[i] = (o->hi[i] - o->lo[i]) * 57.29577951308232;
+    top(v, o->n_hinges, j, 3);
+    len += (size_t)snprintf(s + len, cap - len, "what moved: %s turned through %.0f deg", bb_body_hinge_name(o->body, j[0]),
+                            v[j[0]]);
+    for (int k = 1; k < 3 && j[k] != UINT32_MAX && len < cap; k++)
+        len += (size_t)snprintf(s + len, cap - len, ", %s %.0f", bb_body_hinge_name(o->body, j[k]), v[j[k]]);
+    for (uint32_t i = 0; i < o->n_muscles; i++) v[i] = o->peak[i];
+    top(v, o->n_muscles, m, 3);
+    if (len < cap && o->n_muscles && o->peak[m[0]] > 0) {
+        len += (size_t)snprintf(s + len, cap - len, "; most excited: %s (peak %.2f)", bb_body_muscle_name(o->body, m[0]),
+                                o->peak[m[0]]);
+        for (int k = 1; k < 3 && m[k] != UINT32_MAX && o->peak[m[k]] > 0 && len < cap; k++)
+            len += (size_t)snprintf(s + len, cap - len, ", %s (%.2f)", bb_body_muscle_name(o->body, m[k]), o->peak[m[k]]);
+    } else if (len < cap) {
+        snprintf(s + len, cap - len, "; no muscle was excited");
+    }
+    free(v);
+}
+
+const char *bb_output_summary(const bb_output *o) { return o->summary; }
 
 int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size_t cap)
 {
@@ -82,7 +137,16 @@ int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size
          * the record's excitation drives the next interval */
         if (bb_body_file_add(o->body_file, o->body, o->drove, err, cap)) return -1;
         memcpy(o->drove, r->excitation, o->n_muscles * sizeof *o->drove);
+        bb_body_hinges(o->body, o->angle, NULL);
+        for (uint32_t i = 0; i < o->n_hinges; i++) {
+            if (o->angle[i] < o->lo[i]) o->lo[i] = o->angle[i];
+            if (o->angle[i] > o->hi[i]) o->hi[i] = o->angle[i];
+        }
+        for (uint32_t i = 0; i < o->n_muscles; i++)
+            if (r->excitation[i] > o->peak[i]) o->peak[i] = r->excitation[i];
+        if (r->interval->exchange + 1 == o->plan->n_exchanges) summarise(o);
     }
+    bb_progress_update(&o->progress, (double)(r->interval->exchange + 1) * o->cfg->exchange_ms * 1e-3);
     int64_t end_ns = (int64_t)(r->interval->exchange + 1) * o->cfg->exchange_ns;
     if (end_ns >= o->next_flush_ns) {
         o->next_flush_ns += o->flush_ns;
@@ -105,6 +169,7 @@ static int close_files(bb_output *o, char *err, size_t cap)
     o->body_file = NULL;
     free(o->drove);
     o->drove = NULL;
+    bb_progress_end(&o->progress);
     return rc;
 }
 

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "loop.h"
 #include "plan.h"
+#include "progress.h"
 #include "record_body.h"
 #include "record_spikes.h"
 
@@ -20,6 +21,12 @@ typedef struct bb_output {
     const struct bb_body *body;
     float *drove;              /* the excitation that drove the body in the interval being recorded */
     uint32_t n_muscles;
+    /* for the summary: each hinge's range over the run, each muscle's peak excitation */
+    uint32_t n_hinges;
+    double *angle, *lo, *hi;
+    float *peak;
+    char summary[1024];        /* written at the last exchange, while the body still exists */
+    bb_progress progress;
     int64_t flush_ns;      /* recording.flush_s */
     int64_t next_flush_ns; /* simulated time of the next flush */
     uint64_t exchanges;    /* recorded so far */
@@ -33,6 +40,9 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
 int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size_t cap);
 /* Closes the recording files and writes the final run.yaml. */
 int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t cap);
+/* A sentence on what moved: the joints that turned most and the muscles
+ * excited most ("" without a MuJoCo body, or before the last exchange). */
+const char *bb_output_summary(const bb_output *o);
 /* After a fatal error: closes the recording files (flushing what they hold)
  * and writes run.yaml with status failed and the reason. */
 void bb_output_fail(bb_output *o, const char *why);

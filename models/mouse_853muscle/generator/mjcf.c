@@ -261,7 +261,7 @@ int gen_write_mjcf(const gen_model *m, const gen_tuning *t, FILE *f)
     for (int i = 0; i < GEN_NREGIONS; i++) fprintf(f, "%s%s", i ? " " : "", gen_regions[i]);
     fprintf(f, "\"/><numeric name=\"bb_specific_tension_N_per_mm2\" data=\"%g\"/></custom>\n", SPECIFIC_TENSION);
     fprintf(f, "<default>\n"
-               "  <joint damping=\"2e-5\" armature=\"1e-8\"/>\n"
+               "  <joint damping=\"2e-5\" armature=\"1e-8\" solreflimit=\"0.004 1\"/>\n"
                "  <geom type=\"capsule\" contype=\"0\" conaffinity=\"0\" group=\"1\" rgba=\"0.85 0.8 0.7 1\"/>\n"
                "  <default class=\"contact\"><geom contype=\"2\" conaffinity=\"1\" group=\"0\" condim=\"3\" "
                "friction=\"1 0.005 0.0001\" solref=\"0.002 1\"/></default>\n"
