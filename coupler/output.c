@@ -168,7 +168,10 @@ static int close_files(bb_output *o, char *err, size_t cap)
     }
     o->body_file = NULL;
     free(o->drove);
-    o->drove = NULL;
+    free(o->angle);
+    free(o->peak);
+    o->drove = o->peak = NULL;
+    o->angle = o->lo = o->hi = NULL;
     bb_progress_end(&o->progress);
     return rc;
 }
