@@ -71,14 +71,15 @@ static void *xcalloc(size_t n, size_t size)
  * rank; the coupler rank reads the coupling map against them and the body's
  * muscles. Returns 1 if this rank is fine. */
 static int setup_map(const bb_config *cfg, const bb_plan *plan, const bb_body_role *body,
-                     const bb_brain_role *brain, bb_coupling *map, int *have_map, char *err, size_t cap)
+                     const bb_brain_role *brain, bb_pools *pools, bb_coupling *map, int *have_map, char *err,
+                     size_t cap)
 {
-    bb_pools pools = {0};
-    if (plan->role == BB_ROLE_BRAIN || plan->single_process) pools = brain->pools;
-    MPI_Bcast(&pools, (int)sizeof pools, MPI_BYTE, bb_brain_world_rank(plan, 0), MPI_COMM_WORLD);
+    memset(pools, 0, sizeof *pools);
+    if (plan->role == BB_ROLE_BRAIN || plan->single_process) *pools = brain->pools;
+    MPI_Bcast(pools, (int)sizeof *pools, MPI_BYTE, bb_brain_world_rank(plan, 0), MPI_COMM_WORLD);
     if (plan->role != BB_ROLE_BODY || !strcmp(cfg->coupling_map, "uniform")) return 1;
     const char *lesion = strcmp(cfg->coupling_lesion, "none") ? cfg->coupling_lesion : "";
-    if (bb_coupling_load(map, cfg->coupling_map, &pools, cfg->output_cells, body, lesion, err, cap)) return 0;
+    if (bb_coupling_load(map, cfg->coupling_map, pools, cfg->output_cells, body, lesion, err, cap)) return 0;
     *have_map = 1;
     return 1;
 }
@@ -125,8 +126,9 @@ static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factor
     int all = 0;
     MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     if (all) {
-        ok = setup_map(cfg, plan, body, brain, map, have_map, err, cap);
-        if (ok && plan->role == BB_ROLE_BODY && h && h->prepare) ok = h->prepare(h->ctx, body, err, cap) == 0;
+        bb_pools pools;
+        ok = setup_map(cfg, plan, body, brain, &pools, map, have_map, err, cap);
+        if (ok && plan->role == BB_ROLE_BODY && h && h->prepare) ok = h->prepare(h->ctx, body, &pools, err, cap) == 0;
         MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     }
     MPI_Comm_free(&brain_comm);

@@ -23,7 +23,7 @@ typedef struct bb_run_hooks {
     void *ctx;
     /* Coupler rank, after every role is built and before the first exchange;
      * a non-zero return stops every rank with exit status 2 (nothing run). */
-    int (*prepare)(void *ctx, const bb_body_role *body, char *err, size_t cap);
+    int (*prepare)(void *ctx, const bb_body_role *body, const bb_pools *pools, char *err, size_t cap);
     /* Coupler rank, after every exchange; a non-zero return (message in err)
      * stops every rank with exit status 6. */
     int (*observe)(void *ctx, const bb_exchange_record *r, char *err, size_t cap);

@@ -110,8 +110,9 @@ static int cmd_check(const args *a)
 
 static void fail_output(void *ctx, const char *why) { bb_output_fail(ctx, why); }
 
-static int prepare_output(void *ctx, const bb_body_role *body, char *err, size_t cap)
+static int prepare_output(void *ctx, const bb_body_role *body, const bb_pools *pools, char *err, size_t cap)
 {
+    ((bb_output *)ctx)->pools = *pools;
     if (bb_output_prepare(ctx, body, err, cap)) return -1;
     bb_fatal_set_cleanup(fail_output, ctx);
     return 0;

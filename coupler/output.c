@@ -207,6 +207,11 @@ int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_ru
     fprintf(f, "config:\n");
     bb_config_write_yaml(o->cfg, f, 2);
     bb_plan_print(o->plan, o->cfg, f);
+    if (o->pools.n) {
+        fprintf(f, "pools:  # output cells (spikes.h5 node_ids) of each pool: [first, count]\n");
+        for (uint32_t k = 0; k < o->pools.n; k++)
+            fprintf(f, "  %s: [%u, %u]\n", o->pools.pool[k].name, o->pools.pool[k].first, o->pools.pool[k].count);
+    }
     if (o->failure) {
         fprintf(f, "failure:\n  exchanges_recorded: %llu\n  simulated_s: %.6f\n  reason: '",
                 (unsigned long long)o->exchanges, (double)o->exchanges * o->cfg->exchange_ms * 1e-3);

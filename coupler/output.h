@@ -25,6 +25,7 @@ typedef struct bb_output {
     uint32_t n_hinges;
     double *angle, *lo, *hi;
     float *peak;
+    bb_pools pools;            /* the brain's output pools, recorded in run.yaml */
     char summary[1024];        /* written at the last exchange, while the body still exists */
     bb_progress progress;
     int64_t flush_ns;      /* recording.flush_s */

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Draws one brainbody run (run/plot OUTDIR [--out FILE.png]).
+
+Panels: the output cells' spikes by pool, and every cortex population's if
+cortex_spikes.h5 is there; M1 forelimb pool rates against the mean
+excitation of the forelimb muscles they drive (left M1 -> right body);
+joint angles; the mean Merkel rate of every taxel of each paw; paw contact
+over time (a gait diagram). Reads run.yaml, spikes.h5, cortex_spikes.h5 and
+body.h5 (docs/recording.md)."""
+import argparse
+import os
+import sys
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+
+
+def names(ds):
+    return [n.decode() if isinstance(n, bytes) else n for n in ds[:]]
+
+
+def load(outdir):
+    with open(os.path.join(outdir, "run.yaml")) as f:
+        run = yaml.safe_load(f)
+    exchange_s = run["config"]["time"]["exchange_ms"] * 1e-3
+    spikes = {}
+    with h5py.File(os.path.join(outdir, "spikes.h5")) as f:
+        spikes["t"] = f["/spikes/output_cells/timestamps"][:] * 1e-3
+        spikes["id"] = f["/spikes/output_cells/node_ids"][:]
+    cortex = None
+    path = os.path.join(outdir, "cortex_spikes.h5")
+    if os.path.exists(path):
+        cortex = {}
+        with h5py.File(path) as f:
+            for pop in f["/spikes"]:
+                cortex[pop] = f[f"/spikes/{pop}/timestamps"][:] * 1e-3
+    body = None
+    path = os.path.join(outdir, "body.h5")
+    if os.path.exists(path):
+        with h5py.File(path) as f:
+            body = {
+                "t": f["/time"][:],
+                "muscles": names(f["/muscles/names"]),
+                "regions": names(f["/muscles/regions"]),
+                "excitation": f["/muscles/excitation"][:],
+                "joints": names(f["/joints/names"]),
+                "angle": f["/joints/angle"][:],
+                "grids": names(f["/touch/grids"]),
+                "merkel": f["/touch/merkel"][:],
+                "contact": f["/touch/paw_contact"][:],
+            }
+    return run, exchange_s, spikes, cortex, body
+
+
+def raster_output(ax, run, spikes):
+    pools = run.get("pools") or {"all": [0, int(run["plan"]["output_cells"])]}
+    cmap = plt.get_cmap("tab10")
+    for k, (name, (first, count)) in enumerate(pools.items()):
+        sel = (spikes["id"] >= first) & (spikes["id"] < first + count)
+        ax.plot(spikes["t"][sel], spikes["id"][sel], "|", ms=2, color=cmap(k % 10), label=name)
+    ax.set_ylabel("output cell")
+    ax.set_title("output cells (L5B) by pool")
+    ax.legend(fontsize=5, ncol=2, loc="upper right", markerscale=4)
+
+
+def raster_cortex(ax, cortex, duration):
+    pops = sorted(cortex)
+    for k, pop in enumerate(pops):
+        t = cortex[pop]
+        if len(t) > 4000:  # keep the figure light: an even sample of the spikes
+            t = t[:: len(t) // 4000 + 1]
+        ax.plot(t, k + np.random.default_rng(k).uniform(0, 0.8, len(t)), ",", color="k")
+    ax.set_yticks(np.arange(len(pops)) + 0.4)
+    ax.set_yticklabels(pops, fontsize=3)
+    ax.set_xlim(0, duration)
+    ax.set_title("every cortex population (one band each)")
+
+
+def pools_vs_muscles(ax, run, spikes, body, exchange_s, duration):
+    pools = run.get("pools") or {}
+    bins = np.arange(0, duration + 1e-9, max(exchange_s, 0.025))
+    for name, side in (("M1L_forelimb", "R"), ("M1R_forelimb", "L")):
+        if name not in pools:
+            continue
+        first, count = pools[name]
+        sel = (spikes["id"] >= first) & (spikes["id"] < first + count)
+        rate = np.histogram(spikes["t"][sel], bins)[0] / (count * np.diff(bins))
+        ax.plot(bins[:-1], rate, label=f"{name} rate (Hz/cell)")
+        if body is not None:
+            cols = [i for i, (m, r) in enumerate(zip(body["muscles"], body["regions"]))
+                    if r == "forelimb" and m.startswith(side + "_")]
+            if cols:
+                ax2 = ax.twinx() if not hasattr(ax, "_twin") else ax._twin
+                ax._twin = ax2
+                ax2.plot(body["t"], body["excitation"][:, cols].mean(axis=1), "--",
+                         label=f"{side} forelimb excitation")
+                ax2.set_ylabel("mean excitation")
+                ax2.legend(fontsize=5, loc="upper left")
+    ax.set_ylabel("pool rate (Hz per cell)")
+    ax.legend(fontsize=5, loc="upper right")
+    ax.set_title("M1 forelimb pools and the muscles they drive")
+
+
+def joints(ax, body):
+    wanted = ["R_elbow", "L_elbow", "R_shoulder_flex", "R_wrist_flex", "R_knee", "R_ankle_flex"]
+    for j in wanted:
+        if j in body["joints"]:
+            ax.plot(body["t"], np.degrees(body["angle"][:, body["joints"].index(j)]), label=j)
+    ax.set_ylabel("angle (deg)")
+    ax.legend(fontsize=5, ncol=2)
+    ax.set_title("joint angles")
+
+
+def touch(fig, spec, body, run):
+    nx = run["config"]["body"]["taxels_x"]
+    ny = run["config"]["body"]["taxels_y"]
+    grids = body["grids"]
+    mean = body["merkel"].mean(axis=0)
+    sub = spec.subgridspec(1, max(len(grids), 1))
+    for g, name in enumerate(grids):
+        ax = fig.add_subplot(sub[0, g])
+        im = ax.imshow(mean[g * nx * ny:(g + 1) * nx * ny].reshape(ny, nx), cmap="magma", origin="lower")
+        ax.set_title(name.replace("_touch", ""), fontsize=6)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        fig.colorbar(im, ax=ax, fraction=0.046).ax.tick_params(labelsize=4)
+
+
+def gait(ax, body):
+    for g, name in enumerate(body["grids"]):
+        on = body["contact"][:, g].astype(bool)
+        ax.fill_between(body["t"], g, g + 0.8 * on, step="post", color="k")
+    ax.set_yticks(np.arange(len(body["grids"])) + 0.4)
+    ax.set_yticklabels([n.replace("_touch", "") for n in body["grids"]], fontsize=6)
+    ax.set_xlabel("time (s)")
+    ax.set_title("paw contact")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("outdir")
+    p.add_argument("--out", help="PNG to write (default OUTDIR/summary.png)")
+    a = p.parse_args()
+    try:
+        run, exchange_s, spikes, cortex, body = load(a.outdir)
+    except (OSError, KeyError) as e:
+        sys.exit(f"run/plot: {a.outdir}: not a complete brainbody output folder: {e}")
+    duration = run["config"]["experiment"]["duration_s"]
+    fig = plt.figure(figsize=(10, 12), dpi=120)
+    gs = fig.add_gridspec(6, 1, height_ratios=[1.2, 1.6, 1, 1, 0.8, 0.6], hspace=0.6)
+    raster_output(fig.add_subplot(gs[0]), run, spikes)
+    if cortex:
+        raster_cortex(fig.add_subplot(gs[1]), cortex, duration)
+    pools_vs_muscles(fig.add_subplot(gs[2]), run, spikes, body, exchange_s, duration)
+    if body is not None:
+        joints(fig.add_subplot(gs[3]), body)
+        touch(fig, gs[4], body, run)
+        gait(fig.add_subplot(gs[5]), body)
+    fig.suptitle(f"{run['config']['experiment']['name']}: {a.outdir}", fontsize=9)
+    out = a.out or os.path.join(a.outdir, "summary.png")
+    fig.savefig(out)
+    print(f"run/plot: {out}")
+
+
+if __name__ == "__main__":
+    main()
