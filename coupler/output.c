@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -78,8 +79,36 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
         bb_body_hinges(o->body, o->lo, NULL);
         memcpy(o->hi, o->lo, o->n_hinges * sizeof *o->hi);
     }
+    char epath[BB_PATH_MAX + 16];
+    snprintf(epath, sizeof epath, "%s/events.tsv", dir);
+    o->events = fopen(epath, "w");
+    if (!o->events) {
+        snprintf(err, cap, "cannot write '%s': %s", epath, strerror(errno));
+        return -1;
+    }
+    fprintf(o->events, "time_s\tevent\tdetail\n");
     bb_progress_start(&o->progress, o->cfg->duration_s);
     return 0;
+}
+
+/* Task events of the interval [t0, t1) (ns): the stimulus switching on or
+ * off, lever presses (docs/recording.md). */
+static void note_events(bb_output *o, int64_t t0, int64_t t1)
+{
+    const struct bb_config_stimulus *st = &o->cfg->stimulus;
+    int64_t on = llround(st->start_s * 1e9), off = llround(st->stop_s * 1e9);
+    if (st->enabled && on >= t0 && on < t1)
+        fprintf(o->events, "%.6f\tstimulus_on\t%s M1 %s %s %g pA\n", st->start_s, st->hemisphere, st->body_area,
+                st->layers, st->amplitude_pA);
+    if (st->enabled && off >= t0 && off < t1)
+        fprintf(o->events, "%.6f\tstimulus_off\t%s M1 %s\n", st->stop_s, st->hemisphere, st->body_area);
+    if (o->body) {
+        bb_task_state task;
+        bb_body_task(o->body, &task);
+        if (task.lever_presses != o->presses)
+            fprintf(o->events, "%.6f\tlever_press\tpress %u\n", task.last_press_s, task.lever_presses);
+        o->presses = task.lever_presses;
+    }
 }
 
 /* the k largest of n values, by index, largest first */
@@ -146,12 +175,18 @@ int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size
             if (r->excitation[i] > o->peak[i]) o->peak[i] = r->excitation[i];
         if (r->interval->exchange + 1 == o->plan->n_exchanges) summarise(o);
     }
-    bb_progress_update(&o->progress, (double)(r->interval->exchange + 1) * o->cfg->exchange_ms * 1e-3);
+    int64_t t0 = (int64_t)r->interval->exchange * o->cfg->exchange_ns;
+    if (o->events) note_events(o, t0, t0 + o->cfg->exchange_ns);
+    bb_progress_update(&o->progress, (double)(t0 + o->cfg->exchange_ns) * 1e-9);
     int64_t end_ns = (int64_t)(r->interval->exchange + 1) * o->cfg->exchange_ns;
     if (end_ns >= o->next_flush_ns) {
         o->next_flush_ns += o->flush_ns;
         if (o->spikes && bb_spike_file_flush(o->spikes, err, cap)) return -1;
         if (o->body_file && bb_body_file_flush(o->body_file, err, cap)) return -1;
+        if (o->events && fflush(o->events)) {
+            snprintf(err, cap, "%s/events.tsv: cannot write: %s", o->cfg->output_dir, strerror(errno));
+            return -1;
+        }
     }
     return 0;
 }
@@ -167,6 +202,11 @@ static int close_files(bb_output *o, char *err, size_t cap)
         rc = -1;
     }
     o->body_file = NULL;
+    if (o->events && fclose(o->events) && !rc) {
+        snprintf(err, cap, "%s/events.tsv: cannot write: %s", o->cfg->output_dir, strerror(errno));
+        rc = -1;
+    }
+    o->events = NULL;
     free(o->drove);
     free(o->angle);
     free(o->peak);
@@ -224,7 +264,7 @@ int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_ru
         fprintf(f, "  exchanges: %llu\n", (unsigned long long)res->exchanges);
         fprintf(f, "  simulated_s: %.6f\n", sim_s);
         fprintf(f, "  output_spikes: %llu\n", (unsigned long long)res->spikes);
-        fprintf(f, "  files: [run.yaml%s%s]\n", o->cfg->record_spikes ? ", spikes.h5" : "",
+        fprintf(f, "  files: [run.yaml, events.tsv%s%s]\n", o->cfg->record_spikes ? ", spikes.h5" : "",
                 o->cfg->record_body && o->body ? ", body.h5" : "");
         fprintf(f, "  exchange_digest: \"%08x\"\n", (unsigned)res->digest);
         fprintf(f, "  wall_s: %.3f\n", res->wall_s);

@@ -26,6 +26,8 @@ typedef struct bb_output {
     double *angle, *lo, *hi;
     float *peak;
     bb_pools pools;            /* the brain's output pools, recorded in run.yaml */
+    FILE *events;              /* events.tsv: time, event, detail */
+    uint32_t presses;          /* lever presses seen so far */
     char summary[1024];        /* written at the last exchange, while the body still exists */
     bb_progress progress;
     int64_t flush_ns;      /* recording.flush_s */

@@ -123,6 +123,12 @@ Test(closed_loop, m1_stimulation_moves_the_contralateral_forelimb, .timeout = 60
     cr_assert_gt(moved, 20, "right elbow moved %.1f deg under stimulation", moved);
     cr_assert_lt(settled, 10, "right elbow moved %.1f deg with the pathway cut", settled);
     cr_assert_gt(moved, settled + 20);
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/bb_loop_%d_stim/events.tsv", (int)getpid());
+    char *events = slurp(path, NULL);
+    cr_assert(events && strstr(events, "time_s\tevent\tdetail\n0.100000\tstimulus_on\tleft M1 forelimb L5B 25 pA\n"),
+              "%s", events ? events : "no events.tsv");
+    free(events);
 }
 
 static unsigned char *file_bytes(const char *tag, const char *name, size_t *n)
