@@ -98,7 +98,31 @@ void bb_afferent_map_free(bb_afferent_map *m)
         free(m->channel[h]);
         free(m->count[h]);
     }
+    free(m->ring);
     memset(m, 0, sizeof *m);
+}
+
+int bb_afferent_map_set_delay(bb_afferent_map *m, uint32_t delay, uint32_t n_taxels, uint32_t n_proprio)
+{
+    m->delay = delay, m->n_taxels = n_taxels, m->n_proprio = n_proprio, m->pushed = 0;
+    free(m->ring);
+    m->ring = delay ? calloc((size_t)(delay + 1) * (n_taxels + n_proprio) + 1, sizeof *m->ring) : NULL;
+    return delay && !m->ring ? -1 : 0;
+}
+
+const bb_feedback *bb_afferent_map_delay(bb_afferent_map *m, const bb_feedback *fb)
+{
+    if (!m->delay) return fb;
+    if (!fb) return NULL; /* feedback off, or not yet: nothing is in flight either */
+    size_t width = (size_t)m->n_taxels + m->n_proprio, slot = (size_t)(m->pushed % (m->delay + 1));
+    float *row = m->ring + slot * width;
+    memcpy(row, fb->taxels, m->n_taxels * sizeof *row);
+    memcpy(row + m->n_taxels, fb->proprio, m->n_proprio * sizeof *row);
+    m->pushed++;
+    if (m->pushed <= m->delay) return NULL;
+    const float *old = m->ring + (size_t)(m->pushed % (m->delay + 1)) * width; /* the oldest kept */
+    m->delayed = (bb_feedback){fb->exchange - m->delay, old, m->n_taxels, old + m->n_taxels, m->n_proprio};
+    return &m->delayed;
 }
 
 void bb_afferent_map_rates(const bb_afferent_map *m, int hemisphere, const bb_feedback *fb, double *values)

@@ -13,6 +13,11 @@ typedef struct bb_afferent_map {
     int32_t *channel[2];             /* per hemisphere and entry: its channel, or -1 */
     uint32_t *count[2];              /* per hemisphere and channel: entries feeding it */
     double convergence;              /* afferent fibres per relay cell: a channel's value is their summed rate */
+    /* conduction delay: the feedback of `delay` intervals before the last */
+    uint32_t delay, n_taxels, n_proprio;
+    float *ring;                     /* (delay + 1) feedback vectors */
+    uint64_t pushed;
+    bb_feedback delayed;
 } bb_afferent_map;
 
 /* lesion: "none", or comma-separated touch, proprio, or body areas (tail,
@@ -21,6 +26,11 @@ typedef struct bb_afferent_map {
 int bb_afferent_map_build(bb_afferent_map *m, const bb_body_sizes *body, uint32_t n_channels, const char *lesion,
                           double convergence, char *err, size_t cap);
 void bb_afferent_map_free(bb_afferent_map *m);
+/* Sets an extra conduction delay of whole intervals (0: none); 0 or -1. */
+int bb_afferent_map_set_delay(bb_afferent_map *m, uint32_t delay, uint32_t n_taxels, uint32_t n_proprio);
+/* Takes this interval's feedback (or NULL) and returns the one to use now:
+ * the feedback of `delay` intervals earlier, or NULL while there is none. */
+const bb_feedback *bb_afferent_map_delay(bb_afferent_map *m, const bb_feedback *fb);
 /* Channel values (Hz) of one hemisphere (0 left, 1 right) from one interval's
  * feedback: each channel the mean rate of its entries times the convergence;
  * 0 for fb NULL. */

@@ -59,6 +59,7 @@ typedef struct bb_config {
     int feedback_enabled;
     char feedback_lesion[BB_PATH_MAX]; /* "none", or touch, proprio, body areas */
     double feedback_convergence;       /* afferent fibres per thalamic relay cell */
+    uint32_t feedback_delay_intervals; /* extra afferent conduction delay */
 
     char task[BB_NAME_MAX];
 

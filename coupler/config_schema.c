@@ -62,6 +62,7 @@ const bb_key_spec bb_config_schema[] = {
     {"feedback.enabled", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(feedback_enabled)},
     {"feedback.lesion", BB_KEY_STR, 0, "none", 0, 0, 0, NULL, FIELD(feedback_lesion)},
     {"feedback.convergence", BB_KEY_FLOAT, 0, "20", 0, 1e6, 0, NULL, FIELD(feedback_convergence)},
+    {"feedback.delay_intervals", BB_KEY_U32, 0, "0", 0, 1000, 0, NULL, FIELD(feedback_delay_intervals)},
     {"task.kind", BB_KEY_ENUM, 0, "none", 0, 0, 0, "none", FIELD(task)},
     {"recording.spikes", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(record_spikes)},
     {"recording.body", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(record_body)},

@@ -82,6 +82,7 @@ static long cortex_step(void *ctx, const bb_interval *iv, const bb_feedback *fb,
                         char *err, size_t errcap)
 {
     cortex_brain *b = ctx;
+    fb = bb_afferent_map_delay(&b->aff, fb);
     for (int h = 0; h < BB_N_HEMISPHERES; h++) {
         if (b->c.afferent_port[h] < 0) continue;
         bb_afferent_map_rates(&b->aff, h, fb, b->aff_values);
@@ -184,7 +185,8 @@ int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm bra
     bb_body_sizes none = {0};
     if (bb_afferent_map_build(&b->aff, cfg->feedback_enabled ? body : &none, spec.afferent_channels,
                               cfg->feedback_lesion, cfg->feedback_convergence, err, cap) ||
-        !(b->aff_values = calloc(spec.afferent_channels + 1, sizeof *b->aff_values))) {
+        !(b->aff_values = calloc(spec.afferent_channels + 1, sizeof *b->aff_values)) ||
+        bb_afferent_map_set_delay(&b->aff, cfg->feedback_delay_intervals, body->n_taxels, body->n_proprio)) {
         if (!b->aff_values && !err[0]) snprintf(err, cap, "out of memory");
         cortex_destroy(b);
         return -1;

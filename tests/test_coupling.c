@@ -147,3 +147,26 @@ Test(afferent, crossed_somatotopic_channels)
     cr_assert_eq(bb_afferent_map_build(&m, &layout, 10, "toes", 2, err, sizeof err), -1);
     cr_assert(strstr(err, "feedback.lesion: 'toes'"), "%s", err);
 }
+
+Test(afferent, a_delay_hands_on_the_feedback_of_earlier_intervals)
+{
+    bb_afferent_map m;
+    char err[256];
+    cr_assert_eq(bb_afferent_map_build(&m, &layout, 10, "none", 1, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(bb_afferent_map_set_delay(&m, 2, 4, 9), 0);
+    float taxels[4], proprio[9] = {0};
+    for (uint64_t k = 0; k < 5; k++) {
+        for (int t = 0; t < 4; t++) taxels[t] = (float)(10 * k);
+        bb_feedback fb = {k, taxels, 4, proprio, 9};
+        const bb_feedback *out = bb_afferent_map_delay(&m, &fb);
+        if (k < 2) {
+            cr_assert_null(out, "nothing has arrived yet at interval %llu", (unsigned long long)k);
+        } else {
+            cr_assert_not_null(out);
+            cr_assert_eq(out->exchange, k - 2);
+            cr_assert_eq(out->taxels[0], (float)(10 * (k - 2)), "interval %llu hears %g", (unsigned long long)k,
+                         out->taxels[0]);
+        }
+    }
+    bb_afferent_map_free(&m);
+}
