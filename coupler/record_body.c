@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h5util.h"
+
 #define ROWS_PER_CHUNK 64
 
 typedef struct series {
@@ -46,20 +48,6 @@ struct bb_body_file {
     uint8_t *paws;
 };
 
-static hid_t untimed(hid_t class_id)
-{
-    hid_t p = H5Pcreate(class_id);
-    H5Pset_obj_track_times(p, 0);
-    return p;
-}
-
-static hid_t make_group(hid_t file, const char *name)
-{
-    hid_t props = untimed(H5P_GROUP_CREATE);
-    hid_t g = H5Gcreate2(file, name, H5P_DEFAULT, props, H5P_DEFAULT);
-    H5Pclose(props);
-    return g;
-}
 
 /* A time series: one value (width 0) or width values per row. */
 static int make_series(bb_body_file *f, int i, const char *name, hid_t file_type, hid_t mem_type, size_t width,
@@ -73,7 +61,7 @@ static int make_series(bb_body_file *f, int i, const char *name, hid_t file_type
     s->width = width && !s->empty ? width : 1;
     hsize_t dims[2] = {0, s->empty ? 0 : s->width}, max[2] = {H5S_UNLIMITED, dims[1]},
             chunk[2] = {ROWS_PER_CHUNK, dims[1]};
-    hid_t props = untimed(H5P_DATASET_CREATE), space;
+    hid_t props = bb_h5_untimed(H5P_DATASET_CREATE), space;
     if (s->empty) {
         space = H5Screate_simple(2, dims, NULL); /* 0 x 0, never extended */
     } else {
@@ -112,7 +100,7 @@ static int write_names(hid_t file, const char *name, uint32_t n, const char *(*g
     hsize_t dims = n;
     hid_t str = H5Tcopy(H5T_C_S1);
     H5Tset_size(str, H5T_VARIABLE);
-    hid_t space = H5Screate_simple(1, &dims, NULL), props = untimed(H5P_DATASET_CREATE);
+    hid_t space = H5Screate_simple(1, &dims, NULL), props = bb_h5_untimed(H5P_DATASET_CREATE);
     hid_t d = H5Dcreate2(file, name, str, space, H5P_DEFAULT, props, H5P_DEFAULT);
     herr_t rc = d < 0 ? -1 : n ? H5Dwrite(d, str, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) : 0;
     if (d >= 0) H5Dclose(d);
@@ -127,7 +115,7 @@ static int layout(bb_body_file *f, const bb_body *b)
 {
     static const char *groups[] = {"/muscles", "/proprio", "/joints", "/body", "/touch", "/task"};
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
-        hid_t g = make_group(f->file, groups[i]);
+        hid_t g = bb_h5_group(f->file, groups[i]);
         if (g < 0) return -1;
         H5Gclose(g);
     }
@@ -174,7 +162,7 @@ bb_body_file *bb_body_file_create(const char *path, const bb_body *b, char *err,
     f->angle = calloc(f->nh + 1, sizeof *f->angle);
     f->angvel = calloc(f->nh + 1, sizeof *f->angvel);
     f->paws = calloc(f->ng + 1, 1);
-    hid_t fcpl = untimed(H5P_FILE_CREATE);
+    hid_t fcpl = bb_h5_untimed(H5P_FILE_CREATE);
     f->file = H5Fcreate(path, H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
     H5Pclose(fcpl);
     if (!f->ms || !f->rates || !f->angle || !f->angvel || !f->paws || f->file < 0 || layout(f, b)) {

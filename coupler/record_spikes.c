@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h5util.h"
+
 #define CHUNK 65536
 
 typedef struct population {
@@ -44,28 +46,12 @@ static int put_attr(hid_t obj, const char *name, hid_t type, hsize_t n, const vo
     return rc < 0 ? -1 : 0;
 }
 
-/* HDF5 stamps creation and modification times into object headers by
- * default; off, so the same run writes the same bytes. */
-static hid_t untimed(hid_t class_id)
-{
-    hid_t p = H5Pcreate(class_id);
-    H5Pset_obj_track_times(p, 0);
-    return p;
-}
-
-static hid_t make_group(hid_t parent, const char *name)
-{
-    hid_t props = untimed(H5P_GROUP_CREATE);
-    hid_t g = H5Gcreate2(parent, name, H5P_DEFAULT, props, H5P_DEFAULT);
-    H5Pclose(props);
-    return g;
-}
 
 static hid_t make_dataset(hid_t group, const char *name, hid_t type)
 {
     hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = CHUNK;
     hid_t space = H5Screate_simple(1, &zero, &unlimited);
-    hid_t props = untimed(H5P_DATASET_CREATE);
+    hid_t props = bb_h5_untimed(H5P_DATASET_CREATE);
     H5Pset_chunk(props, 1, &chunk);
     hid_t d = H5Dcreate2(group, name, type, space, H5P_DEFAULT, props, H5P_DEFAULT);
     H5Pclose(props);
@@ -75,7 +61,7 @@ static hid_t make_dataset(hid_t group, const char *name, hid_t type)
 
 static int write_population(hid_t spikes, population *p, const char *name)
 {
-    hid_t pop = make_group(spikes, name);
+    hid_t pop = bb_h5_group(spikes, name);
     int rc = pop < 0 ? -1 : 0;
     if (!rc) {
         hid_t sorting = H5Tenum_create(H5T_NATIVE_UINT8);
@@ -103,7 +89,7 @@ static int write_layout(bb_spike_file *f, const char *const *names)
     uint32_t magic = 0x0A7A, version[2] = {0, 1};
     if (put_attr(f->file, "magic", H5T_NATIVE_UINT32, 1, &magic) || put_attr(f->file, "version", H5T_NATIVE_UINT32, 2, version))
         return -1;
-    hid_t spikes = make_group(f->file, "spikes");
+    hid_t spikes = bb_h5_group(f->file, "spikes");
     int rc = spikes < 0 ? -1 : 0;
     for (int i = 0; !rc && i < f->n_pops; i++) rc = write_population(spikes, &f->pop[i], names[i]);
     if (spikes >= 0) H5Gclose(spikes);
@@ -129,7 +115,7 @@ bb_spike_file *bb_spike_file_create_many(const char *path, const char *const *po
     f->dt_ms = dt_ms;
     f->n_pops = n;
     for (int i = 0; i < n; i++) f->pop[i].ts = f->pop[i].ids = -1;
-    hid_t fcpl = untimed(H5P_FILE_CREATE);
+    hid_t fcpl = bb_h5_untimed(H5P_FILE_CREATE);
     f->file = H5Fcreate(path, H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
     H5Pclose(fcpl);
     if (f->file < 0) {
