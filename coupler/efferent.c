@@ -1,7 +1,7 @@
-/* The uniform efferent map: output cells are split into n_muscles equal,
- * contiguous pools; a muscle's excitation is its pool's spike count in the
- * interval over gain_spikes, saturating at 1. The per-muscle coupling map of
- * the closed-loop issue replaces this map; the interface stays. */
+/* The uniform efferent map (coupling.map: uniform): output cells are split
+ * into n_muscles equal, contiguous pools; a muscle's excitation is its pool's
+ * spike count in the interval over gain_spikes, saturating at 1. Coupling
+ * maps (coupling.c) replace it where an experiment names one. */
 #include "efferent.h"
 
 #include <stdlib.h>
