@@ -285,10 +285,22 @@ static void run_coupler_rank(coupler *c)
         if (stuck >= 0)
             bb_fatal(3, "feedback to brain rank %d not delivered within %g s", bb_brain_world_rank(p, stuck), timeout);
         coupler_finish(c, &iv, slot);
-        if (k + 1 < p->n_exchanges)
+        if (k + 1 < p->n_exchanges) {
             for (int r = 0; r < p->n_brain; r++)
                 MPI_Isend(c->fb[slot], (int)c->fb_len, MPI_BYTE, bb_brain_world_rank(p, r), BB_TAG_FEEDBACK,
                           MPI_COMM_WORLD, &c->fb_req[slot][r]);
+            /* Feedback packets are larger than a shared-memory eager message
+             * (about 11 KB for the mouse): they move only while both sides
+             * are inside MPI. The brain ranks are already waiting for it, so
+             * finishing the send now takes microseconds; left pending, it
+             * would move only after the next body interval, and every brain
+             * interval would start one body interval late. */
+            bb_status_set(k, BB_SENDING_FEEDBACK, -1);
+            int stuck = bb_wait_all(p->n_brain, c->fb_req[slot], NULL, timeout);
+            if (stuck >= 0)
+                bb_fatal(3, "feedback to brain rank %d not delivered within %g s", bb_brain_world_rank(p, stuck),
+                         timeout);
+        }
     }
     bb_status_set(p->n_exchanges, BB_FINISHING, -1);
     for (int i = 0; i < 2; i++)

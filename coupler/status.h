@@ -10,6 +10,7 @@ typedef enum bb_activity {
     BB_COMPUTING,
     BB_WAITING_SPIKES,   /* coupler: waiting for a brain rank's spike packet */
     BB_WAITING_FEEDBACK, /* brain: waiting for the coupler's feedback */
+    BB_SENDING_FEEDBACK, /* coupler: handing the feedback packet over */
     BB_FINISHING,
 } bb_activity;
 
