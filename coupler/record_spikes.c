@@ -53,6 +53,8 @@ static hid_t make_dataset(hid_t group, const char *name, hid_t type)
     hid_t space = H5Screate_simple(1, &zero, &unlimited);
     hid_t props = bb_h5_untimed(H5P_DATASET_CREATE);
     H5Pset_chunk(props, 1, &chunk);
+    H5Pset_shuffle(props); /* times and ids compress well once byte-shuffled */
+    H5Pset_deflate(props, 1);
     hid_t d = H5Dcreate2(group, name, type, space, H5P_DEFAULT, props, H5P_DEFAULT);
     H5Pclose(props);
     H5Sclose(space);
