@@ -9,6 +9,8 @@
 #include "gen.h"
 
 #define SPECIFIC_TENSION 0.25 /* N/mm^2; reference sheet: 0.2-0.3 N/mm^2 */
+#define PAD_NX 4 /* contact spheres along a paw pad */
+#define PAD_NY 2 /* and across it */
 
 enum { LEFT, RIGHT, MID };
 static const char *side_prefix[] = {"L_", "R_", ""};
@@ -180,9 +182,21 @@ static void write_geoms(const writer *w, int bone, int side)
                 bn, cp[0], cp[1], cp[2], b->csize[0] * 1e-3, b->csize[1] * 1e-3, b->csize[2] * 1e-3);
     } else if (!strcmp(b->contact, "pad")) {
         double sx = b->csize[0] * 1e-3, sy = b->csize[1] * 1e-3, sz = b->csize[2] * 1e-3;
-        fprintf(w->f, "<geom name=\"%s_pad\" class=\"contact\" type=\"box\" pos=\"%.6g %.6g %.6g\" "
-                      "size=\"%.6g %.6g %.6g\" rgba=\"0.9 0.6 0.6 1\"/>",
+        /* The pad's body (not colliding) and, under it, PAD_NX x PAD_NY
+         * spheres whose bottoms lie in the sole: the ground then touches the
+         * pad where the paw rests on it, not only at a box's four corners,
+         * and the touch grid sees how the load spreads over the sole. */
+        fprintf(w->f, "<geom name=\"%s_pad\" type=\"box\" pos=\"%.6g %.6g %.6g\" size=\"%.6g %.6g %.6g\" "
+                      "rgba=\"0.9 0.6 0.6 1\"/>",
                 bn, cp[0], cp[1], cp[2], sx, sy, sz);
+        double r = sy / PAD_NY;
+        for (int i = 0; i < PAD_NX; i++)
+            for (int j = 0; j < PAD_NY; j++) {
+                double x = cp[0] - sx + (2 * i + 1) * sx / PAD_NX, y = cp[1] - sy + (2 * j + 1) * sy / PAD_NY;
+                fprintf(w->f, "<geom name=\"%s_pad_%d\" class=\"contact\" type=\"sphere\" pos=\"%.6g %.6g %.6g\" "
+                              "size=\"%.6g\" rgba=\"0.9 0.6 0.6 1\"/>",
+                        bn, PAD_NY * i + j, x, y, cp[2] - sz + r, r);
+            }
         /* touch grid frame: centre of the sole, z out of the sole (down) */
         fprintf(w->f, "<site name=\"%s_touch\" type=\"box\" pos=\"%.6g %.6g %.6g\" quat=\"0 1 0 0\" "
                       "size=\"%.6g %.6g %.6g\" group=\"4\"/>",
