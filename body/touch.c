@@ -182,6 +182,12 @@ const char *bb_body_touch_grid_region(const bb_body *b, uint32_t g)
     return n ? region[best] : "unassigned";
 }
 
+void bb_body_touch_grid_positions(const bb_body *b, double *xyz)
+{
+    for (uint32_t g = 0; g < b->touch.ngrids; g++)
+        memcpy(xyz + 3 * g, b->d->site_xpos + 3 * b->touch.grids[g].site, 3 * sizeof *xyz);
+}
+
 char bb_body_touch_grid_side(const bb_body *b, uint32_t g)
 {
     const char *n = bb_body_touch_grid_name(b, g);

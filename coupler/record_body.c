@@ -6,7 +6,8 @@
  *   /joints/{angle, velocity}   every hinge, rad and rad/s
  *   /body/{com, qpos}       centre of mass (m); the full generalized position
  *                           (exact replay)
- *   /touch/{force, merkel, paw_contact}   per taxel N and Hz; per paw 0/1
+ *   /touch/{force, merkel, paw_contact, paw_position}   per taxel N and Hz;
+ *                           per paw 0/1 and the sole's world position (m)
  *   /task/{lever_angle, lever_presses, target_distance}
  * plus name lists /muscles/names, /muscles/regions, /joints/names,
  * /touch/grids. Datasets are chunked, compressed (shuffle + deflate 1) and
@@ -33,7 +34,7 @@ typedef struct series {
 
 enum {
     TIME, EXCITATION, ACTIVATION, LENGTH, VELOCITY, FORCE, FIBRE, RATES, ANGLE, ANGVEL, COM, QPOS, TFORCE, MERKEL,
-    CONTACT, LEVER, PRESSES, TARGET, N_SERIES
+    CONTACT, PAWPOS, LEVER, PRESSES, TARGET, N_SERIES
 };
 
 struct bb_body_file {
@@ -46,6 +47,7 @@ struct bb_body_file {
     float *rates;
     double *angle, *angvel;
     uint8_t *paws;
+    double *pawpos;
 };
 
 
@@ -135,6 +137,7 @@ static int layout(bb_body_file *f, const bb_body *b)
              make_series(f, TFORCE, "/touch/force", F32, MF, items(f->nt), "N") ||
              make_series(f, MERKEL, "/touch/merkel", F32, MF, items(f->nt), "Hz") ||
              make_series(f, CONTACT, "/touch/paw_contact", H5T_STD_U8LE, H5T_NATIVE_UINT8, items(f->ng), "1") ||
+             make_series(f, PAWPOS, "/touch/paw_position", F64, MD, items(3 * f->ng), "m") ||
              make_series(f, LEVER, "/task/lever_angle", F64, MD, 0, "rad") ||
              make_series(f, PRESSES, "/task/lever_presses", H5T_STD_U32LE, H5T_NATIVE_UINT32, 0, "1") ||
              make_series(f, TARGET, "/task/target_distance", F64, MD, 0, "m");
@@ -162,10 +165,11 @@ bb_body_file *bb_body_file_create(const char *path, const bb_body *b, char *err,
     f->angle = calloc(f->nh + 1, sizeof *f->angle);
     f->angvel = calloc(f->nh + 1, sizeof *f->angvel);
     f->paws = calloc(f->ng + 1, 1);
+    f->pawpos = calloc(3 * (size_t)f->ng + 1, sizeof *f->pawpos);
     hid_t fcpl = bb_h5_untimed(H5P_FILE_CREATE);
     f->file = H5Fcreate(path, H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
     H5Pclose(fcpl);
-    if (!f->ms || !f->rates || !f->angle || !f->angvel || !f->paws || f->file < 0 || layout(f, b)) {
+    if (!f->ms || !f->rates || !f->angle || !f->angvel || !f->paws || !f->pawpos || f->file < 0 || layout(f, b)) {
         snprintf(err, cap, "%s: cannot create the body file (HDF5)", path);
         bb_body_file_close(f, err, 0);
         return NULL;
@@ -231,6 +235,8 @@ int bb_body_file_add(bb_body_file *f, const bb_body *b, const float *excitation,
     bb_body_taxel_forces(b, force);
     bb_body_merkel_rates(b, merkel);
     put(f, CONTACT, f->paws);
+    bb_body_touch_grid_positions(b, f->pawpos);
+    put(f, PAWPOS, f->pawpos);
     put(f, LEVER, &task.lever_angle);
     put(f, PRESSES, &task.lever_presses);
     put(f, TARGET, &task.target_distance);
@@ -286,6 +292,7 @@ int bb_body_file_close(bb_body_file *f, char *err, size_t cap)
     free(f->angle);
     free(f->angvel);
     free(f->paws);
+    free(f->pawpos);
     free(f);
     return rc;
 }

@@ -176,6 +176,15 @@ Test(reach_target, distance_is_from_the_nearest_paw_pad)
     bb_body_task(b, &t);
     /* the left palm's touch site is (2.5, 0, -1.0) mm from the wrist (tables/contacts.tsv) */
     cr_assert_float_eq(t.target_distance, 1e-3 * sqrt(2.5 * 2.5 + 1.0), 1e-9, "%g m", t.target_distance);
+    /* the same distance from the grids' recorded positions */
+    double pos[3 * 4], best = 1;
+    cr_assert_eq(bb_body_n_touch_grids(b), 4);
+    bb_body_touch_grid_positions(b, pos);
+    for (int g = 0; g < 4; g++) {
+        double dx = pos[3 * g] - w.target_pos[0], dy = pos[3 * g + 1] - w.target_pos[1], dz = pos[3 * g + 2] - w.target_pos[2];
+        best = fmin(best, sqrt(dx * dx + dy * dy + dz * dz));
+    }
+    cr_assert_float_eq(best, t.target_distance, 1e-12);
     bb_body_close(b);
 }
 

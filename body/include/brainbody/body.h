@@ -106,6 +106,8 @@ void bb_body_touch_grid_size(const bb_body *b, uint32_t *nx, uint32_t *ny);
  * name's L_/R_ prefix ('M' without one). */
 const char *bb_body_touch_grid_region(const bb_body *b, uint32_t g);
 char bb_body_touch_grid_side(const bb_body *b, uint32_t g);
+/* World position (m) of each grid's centre (the sole): 3 per grid. */
+void bb_body_touch_grid_positions(const bb_body *b, double *xyz);
 /* Normal force per taxel (N), grid after grid, row-major (y rows of x). */
 void bb_body_taxel_forces(const bb_body *b, float *out);
 /* Merkel (SA1) afferent rate per taxel (Hz), same layout. */
