@@ -124,7 +124,8 @@ static void top(const double *v, uint32_t n, uint32_t *idx, int k)
     }
 }
 
-/* The summary sentence, from the joint ranges and peak excitations so far. */
+/* The summary sentence, from the joint ranges (over the stimulus, if there
+ * is one) and the peak excitations. */
 static void summarise(bb_output *o)
 {
     size_t n = o->n_hinges > o->n_muscles ? o->n_hinges : o->n_muscles;
@@ -138,6 +139,10 @@ static void summarise(bb_output *o)
     uint32_t j[3], m[3];
     for (uint32_t i = 0; i < o->n_hinges; i++) v[i] = (o->hi[i] - o->lo[i]) * 57.29577951308232;
     top(v, o->n_hinges, j, 3);
+    const struct bb_config_stimulus *st = &o->cfg->stimulus;
+    if (st->enabled)
+        len += (size_t)snprintf(s + len, cap - len, "while the stimulus was on (%g-%g s), ", st->start_s,
+                                st->stop_s < o->cfg->duration_s ? st->stop_s : o->cfg->duration_s);
     len += (size_t)snprintf(s + len, cap - len, "what moved: %s turned through %.0f deg", bb_body_hinge_name(o->body, j[0]),
                             v[j[0]]);
     for (int k = 1; k < 3 && j[k] != UINT32_MAX && len < cap; k++)
@@ -166,8 +171,18 @@ int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size
          * the record's excitation drives the next interval */
         if (bb_body_file_add(o->body_file, o->body, o->drove, err, cap)) return -1;
         memcpy(o->drove, r->excitation, o->n_muscles * sizeof *o->drove);
+        /* joint ranges over the run, or over the stimulus when there is
+         * one: what the stimulus moved, not how the body settled before */
+        const struct bb_config_stimulus *st = &o->cfg->stimulus;
+        int64_t t_end = (int64_t)(r->interval->exchange + 1) * o->cfg->exchange_ns;
+        int64_t on = llround(st->start_s * 1e9), off = llround(st->stop_s * 1e9);
+        int window = !st->enabled || (t_end >= on && t_end <= off + o->cfg->exchange_ns);
         bb_body_hinges(o->body, o->angle, NULL);
-        for (uint32_t i = 0; i < o->n_hinges; i++) {
+        if (st->enabled && t_end >= on && t_end - o->cfg->exchange_ns < on) {
+            memcpy(o->lo, o->angle, o->n_hinges * sizeof *o->lo);
+            memcpy(o->hi, o->angle, o->n_hinges * sizeof *o->hi);
+        }
+        for (uint32_t i = 0; i < o->n_hinges && window; i++) {
             if (o->angle[i] < o->lo[i]) o->lo[i] = o->angle[i];
             if (o->angle[i] > o->hi[i]) o->hi[i] = o->angle[i];
         }
