@@ -27,9 +27,9 @@ typedef struct coupler {
     float *excitation, *next_excitation, *taxels, *proprio;
     unsigned char *pkt;  /* scratch for canonical spike and activation packets */
     size_t pkt_cap;
-    unsigned char *fb[2]; /* feedback packets, double-buffered for Isend */
+    unsigned char *fb;    /* the feedback packet, sent to every brain rank */
     size_t fb_len;
-    MPI_Request *fb_req[2];
+    MPI_Request *fb_req;  /* one per brain rank, completed within the interval */
     unsigned char **rx;   /* per brain rank receive buffer */
     size_t *rx_cap;
     uint32_t digest;
@@ -150,11 +150,9 @@ static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, 
     c->proprio = xcalloc(s->n_proprio, sizeof(float));
     c->fb_len = bb_feedback_packet_size(s->n_taxels, s->n_proprio);
     int nb = plan->n_brain;
-    for (int i = 0; i < 2; i++) {
-        c->fb[i] = xcalloc(c->fb_len, 1);
-        c->fb_req[i] = xcalloc((size_t)nb, sizeof(MPI_Request));
-        for (int r = 0; r < nb; r++) c->fb_req[i][r] = MPI_REQUEST_NULL;
-    }
+    c->fb = xcalloc(c->fb_len, 1);
+    c->fb_req = xcalloc((size_t)nb, sizeof(MPI_Request));
+    for (int r = 0; r < nb; r++) c->fb_req[r] = MPI_REQUEST_NULL;
     c->bucket = xcalloc((size_t)plan->brain_steps_per_exchange + 1, sizeof *c->bucket);
     c->rx = xcalloc((size_t)nb, sizeof *c->rx);
     c->rx_cap = xcalloc((size_t)nb, sizeof *c->rx_cap);
@@ -172,7 +170,8 @@ static void coupler_free(coupler *c)
     free(c->taxels);
     free(c->proprio);
     free(c->pkt);
-    for (int i = 0; i < 2; i++) free(c->fb[i]), free(c->fb_req[i]);
+    free(c->fb);
+    free(c->fb_req);
     for (int r = 0; r < c->plan->n_brain; r++) free(c->rx[r]);
     free(c->rx);
     free(c->rx_cap);
@@ -222,8 +221,8 @@ static void digest_packet(coupler *c, const unsigned char *packet)
 }
 
 /* After all spikes of interval iv are in: excitation, feedback packet, digest, observer.
- * The feedback packet goes into c->fb[slot]; its previous sends must be complete. */
-static void coupler_finish(coupler *c, const bb_interval *iv, int slot)
+ * The feedback packet goes into c->fb; its previous sends must be complete. */
+static void coupler_finish(coupler *c, const bb_interval *iv)
 {
     const bb_body_sizes *s = &c->body->sizes;
     bb_spikes_order(c->arrived, c->merged_n, c->plan->brain_steps_per_exchange, c->bucket, c->merged);
@@ -238,9 +237,9 @@ static void coupler_finish(coupler *c, const bb_interval *iv, int slot)
     unsigned char *p = scratch(c, need);
     bb_encode_spikes(p, c->pkt_cap, iv->exchange, 0, iv, c->merged, (uint32_t)c->merged_n);
     digest_packet(c, p);
-    bb_encode_feedback(c->fb[slot], c->fb_len, iv->exchange, 0, iv->exchange, c->taxels, s->n_taxels, c->proprio,
+    bb_encode_feedback(c->fb, c->fb_len, iv->exchange, 0, iv->exchange, c->taxels, s->n_taxels, c->proprio,
                        s->n_proprio);
-    digest_packet(c, c->fb[slot]);
+    digest_packet(c, c->fb);
     /* Excitation crosses no rank (body and coupler share one), so it is not
      * packed; hashing it still catches any divergence in the efferent map. */
     c->digest = bb_crc32(c->digest, c->next_excitation, s->n_muscles * sizeof(float));
@@ -280,32 +279,26 @@ static void run_coupler_rank(coupler *c)
             if (len < 0) bb_fatal(3, "no spike packet from brain rank %d within %g s (watchdog.timeout_s)", from, timeout);
             coupler_take_spikes(c, c->rx[r], (size_t)len, &iv, from);
         }
-        int slot = (int)(k & 1);
-        int stuck = bb_wait_all(p->n_brain, c->fb_req[slot], NULL, timeout);
-        if (stuck >= 0)
-            bb_fatal(3, "feedback to brain rank %d not delivered within %g s", bb_brain_world_rank(p, stuck), timeout);
-        coupler_finish(c, &iv, slot);
+        coupler_finish(c, &iv);
         if (k + 1 < p->n_exchanges) {
             for (int r = 0; r < p->n_brain; r++)
-                MPI_Isend(c->fb[slot], (int)c->fb_len, MPI_BYTE, bb_brain_world_rank(p, r), BB_TAG_FEEDBACK,
-                          MPI_COMM_WORLD, &c->fb_req[slot][r]);
+                MPI_Isend(c->fb, (int)c->fb_len, MPI_BYTE, bb_brain_world_rank(p, r), BB_TAG_FEEDBACK,
+                          MPI_COMM_WORLD, &c->fb_req[r]);
             /* Feedback packets are larger than a shared-memory eager message
              * (about 11 KB for the mouse): they move only while both sides
              * are inside MPI. The brain ranks are already waiting for it, so
              * finishing the send now takes microseconds; left pending, it
              * would move only after the next body interval, and every brain
-             * interval would start one body interval late. */
+             * interval would start one body interval late. So the buffer
+             * is free again before the next interval's packet. */
             bb_status_set(k, BB_SENDING_FEEDBACK, -1);
-            int stuck = bb_wait_all(p->n_brain, c->fb_req[slot], NULL, timeout);
+            int stuck = bb_wait_all(p->n_brain, c->fb_req, NULL, timeout);
             if (stuck >= 0)
                 bb_fatal(3, "feedback to brain rank %d not delivered within %g s", bb_brain_world_rank(p, stuck),
                          timeout);
         }
     }
     bb_status_set(p->n_exchanges, BB_FINISHING, -1);
-    for (int i = 0; i < 2; i++)
-        if (bb_wait_all(p->n_brain, c->fb_req[i], NULL, timeout) >= 0)
-            bb_fatal(3, "feedback not delivered within %g s at the end of the run", timeout);
 }
 
 /* ---- brain ranks */
@@ -403,8 +396,8 @@ static void run_single_process(coupler *c, brain_side *b)
         size_t len = brain_step(b, &iv, fb, b->tx[0]);
         coupler_take_spikes(c, b->tx[0], len, &iv, 0);
         coupler_step_body(c, k);
-        coupler_finish(c, &iv, 0);
-        fb = brain_take_feedback(b, c->fb[0], c->fb_len, k);
+        coupler_finish(c, &iv);
+        fb = brain_take_feedback(b, c->fb, c->fb_len, k);
     }
 }
 
