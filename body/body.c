@@ -42,6 +42,11 @@ static char *read_text(const char *path, char *err, size_t errcap)
     return text;
 }
 
+static void load_failed(const char *path, const char *mjerr, char *err, size_t errcap)
+{
+    snprintf(err, errcap, "%s: cannot load body model: %s", path, mjerr[0] ? mjerr : "unknown error");
+}
+
 /* Compiles XML text as if it were the file at path (so that files the model
  * names are still found next to it): MuJoCo's virtual file system looks the
  * name up without its folder. */
@@ -59,7 +64,7 @@ static mjModel *compile_text(const char *path, const char *text, char *err, size
         memcpy(vfs->filedata[vfs->nfile - 1], text, n);
         char mjerr[1000] = "";
         m = mj_loadXML(path, vfs, mjerr, sizeof mjerr);
-        if (!m) snprintf(err, errcap, "%s: cannot load body model: %s", path, mjerr[0] ? mjerr : "unknown error");
+        if (!m) load_failed(path, mjerr, err, errcap);
     } else {
         snprintf(err, errcap, "%s: cannot stage the model in MuJoCo's virtual file system", path);
     }
@@ -148,7 +153,7 @@ bb_body *bb_body_open(const char *path, char *err, size_t errcap)
     char mjerr[1000] = "";
     mjModel *m = mj_loadXML(path, NULL, mjerr, sizeof mjerr);
     if (!m) {
-        snprintf(err, errcap, "%s: cannot load body model: %s", path, mjerr[0] ? mjerr : "unknown error");
+        load_failed(path, mjerr, err, errcap);
         return NULL;
     }
     return make_body(m, path, &w, err, errcap);
@@ -192,8 +197,12 @@ char bb_body_muscle_side(const bb_body *b, uint32_t i)
         int s = (int)m->actuator_user[b->muscle_actuator[i] * m->nuser_actuator + 1];
         if (s >= 0 && s <= 2) return "LRM"[s];
     }
-    const char *n = bb_body_muscle_name(b, i);
-    return n[0] && n[1] == '_' && (n[0] == 'L' || n[0] == 'R') ? n[0] : 'M';
+    return bb_side_of_name(bb_body_muscle_name(b, i));
+}
+
+char bb_side_of_name(const char *n)
+{
+    return (n[0] == 'L' || n[0] == 'R') && n[1] == '_' ? n[0] : 'M';
 }
 
 void bb_body_count(const bb_body *b, bb_body_counts *out)

@@ -48,6 +48,9 @@ struct bb_body {
     int warnings[mjNWARNING];
 };
 
+/* body.c: 'L' or 'R' for a name starting L_ or R_, else 'M' (midline) */
+char bb_side_of_name(const char *name);
+
 /* world.c */
 char *bb_world_compose(const char *model_text, const bb_world_spec *w, char *err, size_t errcap);
 void bb_world_bind(bb_body *b, const bb_world_spec *w);

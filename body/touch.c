@@ -190,8 +190,7 @@ void bb_body_touch_grid_positions(const bb_body *b, double *xyz)
 
 char bb_body_touch_grid_side(const bb_body *b, uint32_t g)
 {
-    const char *n = bb_body_touch_grid_name(b, g);
-    return n[0] && n[1] == '_' && (n[0] == 'L' || n[0] == 'R') ? n[0] : 'M';
+    return bb_side_of_name(bb_body_touch_grid_name(b, g));
 }
 
 void bb_body_paw_contacts(const bb_body *b, uint8_t *out)

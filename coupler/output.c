@@ -87,6 +87,8 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
         return -1;
     }
     fprintf(o->events, "time_s\tevent\tdetail\n");
+    o->stim_on_ns = llround(o->cfg->stimulus.start_s * 1e9);
+    o->stim_off_ns = llround(o->cfg->stimulus.stop_s * 1e9);
     bb_progress_start(&o->progress, o->cfg->duration_s);
     return 0;
 }
@@ -96,7 +98,7 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
 static void note_events(bb_output *o, int64_t t0, int64_t t1)
 {
     const struct bb_config_stimulus *st = &o->cfg->stimulus;
-    int64_t on = llround(st->start_s * 1e9), off = llround(st->stop_s * 1e9);
+    int64_t on = o->stim_on_ns, off = o->stim_off_ns;
     if (st->enabled && on >= t0 && on < t1)
         fprintf(o->events, "%.6f\tstimulus_on\t%s M1 %s %s %g pA\n", st->start_s, st->hemisphere, st->body_area,
                 st->layers, st->amplitude_pA);
@@ -175,7 +177,7 @@ int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size
          * one: what the stimulus moved, not how the body settled before */
         const struct bb_config_stimulus *st = &o->cfg->stimulus;
         int64_t t_end = (int64_t)(r->interval->exchange + 1) * o->cfg->exchange_ns;
-        int64_t on = llround(st->start_s * 1e9), off = llround(st->stop_s * 1e9);
+        int64_t on = o->stim_on_ns, off = o->stim_off_ns;
         int window = !st->enabled || (t_end >= on && t_end <= off + o->cfg->exchange_ns);
         bb_body_hinges(o->body, o->angle, NULL);
         if (st->enabled && t_end >= on && t_end - o->cfg->exchange_ns < on) {

@@ -27,6 +27,7 @@ typedef struct bb_output {
     float *peak;
     bb_pools pools;            /* the brain's output pools, recorded in run.yaml */
     FILE *events;              /* events.tsv: time, event, detail */
+    int64_t stim_on_ns, stim_off_ns; /* brain.stimulus, when enabled */
     uint32_t presses;          /* lever presses seen so far */
     char summary[1024];        /* written at the last exchange, while the body still exists */
     bb_progress progress;
