@@ -44,6 +44,14 @@ static int parse_lesion(const char *lesion, int cut_kind[N_KINDS], int cut_area[
     return 0;
 }
 
+/* Does hemisphere-side `hears` hear feedback entry e of area a? Taxels are
+ * their own layout entries; a muscle's three rates share the muscle's. */
+static int heard(const bb_body_sizes *body, uint32_t e, int a, char hears)
+{
+    uint32_t src = e < body->n_taxels ? e : body->n_taxels + (e - body->n_taxels) / BB_PROPRIO_PER_MUSCLE;
+    return body->area[src] == a && (body->side[src] == hears || body->side[src] == 'M');
+}
+
 int bb_afferent_map_build(bb_afferent_map *m, const bb_body_sizes *body, uint32_t n_channels, const char *lesion,
                           double convergence, char *err, size_t cap)
 {
@@ -70,17 +78,13 @@ int bb_afferent_map_build(bb_afferent_map *m, const bb_body_sizes *body, uint32_
             uint32_t c0 = (uint32_t)a * n_channels / BB_N_BODY_AREAS, c1 = (uint32_t)(a + 1) * n_channels / BB_N_BODY_AREAS;
             uint32_t n[N_KINDS] = {0};
             /* entries of this area that this hemisphere hears, by kind */
-            for (uint32_t e = 0; e < m->n_entries; e++) {
-                int kind = e < body->n_taxels ? TOUCH : PROPRIO;
-                uint32_t src = kind == TOUCH ? e : body->n_taxels + (e - body->n_taxels) / BB_PROPRIO_PER_MUSCLE;
-                if (body->area[src] == a && (body->side[src] == hears || body->side[src] == 'M')) n[kind]++;
-            }
+            for (uint32_t e = 0; e < m->n_entries; e++)
+                if (heard(body, e, a, hears)) n[e < body->n_taxels ? TOUCH : PROPRIO]++;
             uint32_t width = c1 - c0, touch_ch = n[TOUCH] ? width / 2 : 0;
             uint32_t first[N_KINDS] = {c0, c0 + touch_ch}, chans[N_KINDS] = {touch_ch, width - touch_ch}, k[N_KINDS] = {0};
             for (uint32_t e = 0; e < m->n_entries; e++) {
+                if (!heard(body, e, a, hears)) continue;
                 int kind = e < body->n_taxels ? TOUCH : PROPRIO;
-                uint32_t src = kind == TOUCH ? e : body->n_taxels + (e - body->n_taxels) / BB_PROPRIO_PER_MUSCLE;
-                if (body->area[src] != a || (body->side[src] != hears && body->side[src] != 'M')) continue;
                 uint32_t idx = k[kind]++;
                 if (!chans[kind] || cut_kind[kind] || cut_area[a]) continue;
                 uint32_t c = first[kind] + (uint32_t)((uint64_t)idx * chans[kind] / n[kind]);
