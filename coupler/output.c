@@ -171,7 +171,7 @@ int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size
     if (o->body_file) {
         /* the body at the end of this interval, and what drove it through it;
          * the record's excitation drives the next interval */
-        if (bb_body_file_add(o->body_file, o->body, o->drove, err, cap)) return -1;
+        if (bb_body_file_add(o->body_file, o->body, o->drove, r->taxels, r->proprio, err, cap)) return -1;
         memcpy(o->drove, r->excitation, o->n_muscles * sizeof *o->drove);
         /* joint ranges over the run, or over the stimulus when there is
          * one: what the stimulus moved, not how the body settled before */

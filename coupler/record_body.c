@@ -44,7 +44,6 @@ struct bb_body_file {
     size_t rows, written, cap; /* buffered rows, rows in the file, buffer capacity in rows */
     uint32_t nm, nh, nt, ng, nq;
     bb_muscle_state *ms;
-    float *rates;
     double *angle, *angvel;
     uint8_t *paws;
     double *pawpos;
@@ -161,7 +160,6 @@ bb_body_file *bb_body_file_create(const char *path, const bb_body *b, char *err,
     f->ng = bb_body_n_touch_grids(b), f->nq = bb_body_nq(b);
     for (int i = 0; i < N_SERIES; i++) f->s[i].d = -1;
     f->ms = calloc(f->nm + 1, sizeof *f->ms);
-    f->rates = calloc(3 * (size_t)f->nm + 1, sizeof *f->rates);
     f->angle = calloc(f->nh + 1, sizeof *f->angle);
     f->angvel = calloc(f->nh + 1, sizeof *f->angvel);
     f->paws = calloc(f->ng + 1, 1);
@@ -169,7 +167,7 @@ bb_body_file *bb_body_file_create(const char *path, const bb_body *b, char *err,
     hid_t fcpl = bb_h5_untimed(H5P_FILE_CREATE);
     f->file = H5Fcreate(path, H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
     H5Pclose(fcpl);
-    if (!f->ms || !f->rates || !f->angle || !f->angvel || !f->paws || !f->pawpos || f->file < 0 || layout(f, b)) {
+    if (!f->ms || !f->angle || !f->angvel || !f->paws || !f->pawpos || f->file < 0 || layout(f, b)) {
         snprintf(err, cap, "%s: cannot create the body file (HDF5)", path);
         bb_body_file_close(f, err, 0);
         return NULL;
@@ -190,21 +188,28 @@ static int grow(bb_body_file *f)
     return 0;
 }
 
-/* Copies one row of n values (converting double -> float where the series is float). */
-static void put(bb_body_file *f, int i, const void *row)
+/* Where series i's row being written starts. */
+static void *row(bb_body_file *f, int i)
 {
     series *s = &f->s[i];
-    if (!s->empty) memcpy(s->buf + f->rows * s->width * s->size, row, s->width * s->size);
+    return s->buf + f->rows * s->width * s->size;
 }
 
-int bb_body_file_add(bb_body_file *f, const bb_body *b, const float *excitation, char *err, size_t cap)
+/* Copies one row of series i from values of its memory type. */
+static void put(bb_body_file *f, int i, const void *values)
+{
+    series *s = &f->s[i];
+    if (!s->empty) memcpy(row(f, i), values, s->width * s->size);
+}
+
+int bb_body_file_add(bb_body_file *f, const bb_body *b, const float *excitation, const float *merkel,
+                     const float *rates, char *err, size_t cap)
 {
     if (grow(f)) {
         snprintf(err, cap, "%s: out of memory buffering body rows", f->path);
         return -1;
     }
     bb_body_muscles(b, f->ms);
-    bb_body_proprio_rates(b, f->rates);
     bb_body_hinges(b, f->angle, f->angvel);
     bb_body_paw_contacts(b, f->paws);
     bb_task_state task;
@@ -213,11 +218,7 @@ int bb_body_file_add(bb_body_file *f, const bb_body *b, const float *excitation,
     bb_body_com(b, com);
     put(f, TIME, &t);
     put(f, EXCITATION, excitation);
-    float *col[] = {(float *)(f->s[ACTIVATION].buf + f->rows * f->nm * sizeof(float)),
-                    (float *)(f->s[LENGTH].buf + f->rows * f->nm * sizeof(float)),
-                    (float *)(f->s[VELOCITY].buf + f->rows * f->nm * sizeof(float)),
-                    (float *)(f->s[FORCE].buf + f->rows * f->nm * sizeof(float)),
-                    (float *)(f->s[FIBRE].buf + f->rows * f->nm * sizeof(float))};
+    float *col[] = {row(f, ACTIVATION), row(f, LENGTH), row(f, VELOCITY), row(f, FORCE), row(f, FIBRE)};
     for (uint32_t m = 0; m < f->nm; m++) {
         col[0][m] = f->ms[m].activation;
         col[1][m] = f->ms[m].length;
@@ -225,15 +226,13 @@ int bb_body_file_add(bb_body_file *f, const bb_body *b, const float *excitation,
         col[3][m] = f->ms[m].force;
         col[4][m] = f->ms[m].fibre_length;
     }
-    put(f, RATES, f->rates);
+    put(f, RATES, rates);
     put(f, ANGLE, f->angle);
     put(f, ANGVEL, f->angvel);
     put(f, COM, com);
     put(f, QPOS, bb_body_qpos(b));
-    float *force = (float *)(f->s[TFORCE].buf + f->rows * f->nt * sizeof(float));
-    float *merkel = (float *)(f->s[MERKEL].buf + f->rows * f->nt * sizeof(float));
-    bb_body_taxel_forces(b, force);
-    bb_body_merkel_rates(b, merkel);
+    if (!f->s[TFORCE].empty) bb_body_taxel_forces(b, row(f, TFORCE));
+    put(f, MERKEL, merkel);
     put(f, CONTACT, f->paws);
     bb_body_touch_grid_positions(b, f->pawpos);
     put(f, PAWPOS, f->pawpos);
@@ -288,7 +287,6 @@ int bb_body_file_close(bb_body_file *f, char *err, size_t cap)
         rc = -1;
     }
     free(f->ms);
-    free(f->rates);
     free(f->angle);
     free(f->angvel);
     free(f->paws);

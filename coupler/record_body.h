@@ -11,9 +11,11 @@ typedef struct bb_body_file bb_body_file;
 
 /* Creates path (which must not exist) with the body's names and layout. */
 bb_body_file *bb_body_file_create(const char *path, const bb_body *b, char *err, size_t cap);
-/* Buffers one row: the body as it is now (the end of an interval) and the
- * excitation that drove it during that interval. */
-int bb_body_file_add(bb_body_file *f, const bb_body *b, const float *excitation, char *err, size_t cap);
+/* Buffers one row: the body as it is now (the end of an interval), the
+ * excitation that drove it during that interval, and the feedback sent for
+ * it (merkel: one rate per taxel; rates: Ia, II, Ib per muscle). */
+int bb_body_file_add(bb_body_file *f, const bb_body *b, const float *excitation, const float *merkel,
+                     const float *rates, char *err, size_t cap);
 /* Appends the buffered rows to the file and flushes it to disk. */
 int bb_body_file_flush(bb_body_file *f, char *err, size_t cap);
 /* Flushes (when cap > 0) and closes; NULL is fine. */
