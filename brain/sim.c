@@ -26,6 +26,7 @@ struct bb_sim {
     double *dc_user; /* bb_sim_set_dc */
     int dc_stale;    /* an input changed: rebuild dc before the next update */
     uint32_t *stim_at; /* per step current: amplitudes already in force */
+    double *stim_gain; /* per step current: bb_sim_set_stimulus_gain, 1 at first */
     double **aff;      /* per afferent port: channel values */
     uint64_t *pop_spikes;
     uint64_t events; /* synaptic events delivered to local neurons */
@@ -78,6 +79,7 @@ bb_sim *bb_sim_create(const bb_network *net, MPI_Comm comm, char *err, size_t ca
     if (!ALLOC(s->kern, np) || !ALLOC(s->pop_lo, np) || !ALLOC(s->pop_hi, np) || !ALLOC(s->V, s->n) ||
         !ALLOC(s->A, s->n) || !ALLOC(s->B, s->n) || !ALLOC(s->U, s->n) || !ALLOC(s->dc, s->n) ||
         !ALLOC(s->refr, s->n) || !ALLOC(s->dc_user, s->n) || !ALLOC(s->stim_at, net->n_stims) ||
+        !ALLOC(s->stim_gain, net->n_stims) ||
         !ALLOC(s->aff, net->n_ports) || !ALLOC(s->pop_spikes, np) || !ALLOC(s->spiked, s->n) || !ALLOC(s->counts, s->size) ||
         !ALLOC(s->displs, s->size) || !ALLOC(s->bucket, dmin + 1) ||
         !(s->ring_ex = calloc((size_t)s->L * s->n + 1, sizeof *s->ring_ex)) ||
@@ -86,6 +88,7 @@ bb_sim *bb_sim_create(const bb_network *net, MPI_Comm comm, char *err, size_t ca
         bb_sim_free(s);
         return NULL;
     }
+    for (int k = 0; k < net->n_stims; k++) s->stim_gain[k] = 1;
     for (int a = 0; a < net->n_ports; a++)
         if (!ALLOC(s->aff[a], net->ports[a].n_channels)) {
             snprintf(err, cap, "out of memory for afferent port %d", a);
@@ -119,7 +122,7 @@ void bb_sim_free(bb_sim *s)
     bb_synapses_free(&s->syn);
     free(s->kern), free(s->pop_lo), free(s->pop_hi);
     free(s->V), free(s->A), free(s->B), free(s->U), free(s->dc), free(s->refr);
-    free(s->dc_user), free(s->stim_at), free(s->pop_spikes);
+    free(s->dc_user), free(s->stim_at), free(s->stim_gain), free(s->pop_spikes);
     for (int a = 0; s->aff && a < s->net->n_ports; a++) free(s->aff[a]);
     free(s->aff);
     free(s->ring_ex), free(s->ring_in), free(s->spiked);
@@ -180,7 +183,7 @@ static void update_inputs(bb_sim *s)
     for (int k = 0; k < net->n_stims; k++) {
         const bb_stim *st = &net->stims[k];
         if (!s->stim_at[k]) continue;
-        double v = st->value[s->stim_at[k] - 1];
+        double v = st->value[s->stim_at[k] - 1] * s->stim_gain[k];
         const bb_pop *pop = &net->pops[st->pop];
         for (uint32_t i = s->pop_lo[st->pop]; i < s->pop_hi[st->pop]; i++)
             if (!st->has_region || bb_in_region(pop, s->local.first + i - pop->first, &st->region)) s->dc[i] += v;
@@ -375,6 +378,14 @@ int bb_sim_set_dc(bb_sim *s, int pop, double pA)
     if (pop < 0 || pop >= s->net->n_pops || !isfinite(pA)) return -1;
     for (uint32_t i = s->pop_lo[pop]; i < s->pop_hi[pop]; i++) s->dc_user[i] = pA;
     s->dc_stale = 1;
+    return 0;
+}
+
+int bb_sim_set_stimulus_gain(bb_sim *s, int stim, double gain)
+{
+    if (stim < 0 || stim >= s->net->n_stims || !isfinite(gain)) return -1;
+    if (s->stim_gain[stim] != gain) s->dc_stale = 1;
+    s->stim_gain[stim] = gain;
     return 0;
 }
 

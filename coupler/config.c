@@ -333,6 +333,38 @@ bb_cortex_spec bb_config_cortex_spec(const bb_config *g)
     return s;
 }
 
+/* The task needs the cortex (its cue and reward are cortical inputs) and
+ * its object in the body's world; the trials must fit the run. */
+static void check_task(ctx *c)
+{
+    bb_config *g = c->cfg;
+    char w[BB_PATH_MAX + 64];
+    if (!strcmp(g->task.kind, "none")) return;
+    bb_config_where(g, "task.kind", w, sizeof w);
+    if (strcmp(g->brain_model, "cortex"))
+        add_err(c, 0, 0, NULL, "%s: %s needs brain.model cortex (the cue and the reward are inputs to the cortex)", w,
+                g->task.kind);
+    if (!strcmp(g->task.kind, "reach") && !g->world.reach_target)
+        add_err(c, 0, 0, NULL, "%s: reach needs a target to reach: set body.reach_target.enabled: true", w);
+    if (!strcmp(g->task.kind, "lever_press") && !g->world.lever)
+        add_err(c, 0, 0, NULL, "%s: lever_press needs a lever: set body.lever.enabled: true", w);
+    if (g->task.reward_amplitude_pA != 0 && !g->cortex.with_s1) {
+        bb_config_where(g, "task.reward.amplitude_pA", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: the reward reaches S1 layer 4, but brain.cortex.with_s1 is false (set the "
+                "amplitude to 0 for no reward input)", w);
+    }
+    if (g->task.first_cue_s + g->task.window_s > g->duration_s) {
+        bb_config_where(g, "task.first_cue_s", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: the first trial (cue at %g s, window %g s) does not end within the run (%g s)", w,
+                g->task.first_cue_s, g->task.window_s, g->duration_s);
+    }
+    if (g->task.iti_jitter_s > g->task.iti_s) {
+        bb_config_where(g, "task.iti_jitter_s", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: a jitter of %g s could make the inter-trial interval (%g s) negative", w,
+                g->task.iti_jitter_s, g->task.iti_s);
+    }
+}
+
 /* What depends on the brain model: the output cell count and, for the
  * cortex, the exchange interval against the engine's spike exchange. */
 static void check_brain(ctx *c)
@@ -424,6 +456,7 @@ int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config 
     }
     if (c.nerr == 0) check_times(&c);
     if (c.nerr == 0) check_brain(&c);
+    if (c.nerr == 0) check_task(&c);
     return c.nerr ? 2 : 0;
 }
 

@@ -61,7 +61,13 @@ typedef struct bb_config {
     double feedback_convergence;       /* afferent fibres per thalamic relay cell */
     uint32_t feedback_delay_intervals; /* extra afferent conduction delay */
 
-    char task[BB_NAME_MAX];
+    struct bb_config_task { /* task.*: the trial structure (coupler/trials.c, docs/experiments.md) */
+        char kind[16];      /* none | reach | lever_press */
+        char paw[BB_NAME_MAX]; /* the touch grid whose sole must reach the target */
+        double first_cue_s, window_s, iti_s, iti_jitter_s, reward_s, onset_mm;
+        char cue_hemisphere[16], cue_body_area[16], cue_layers[16];
+        double cue_amplitude_pA, reward_amplitude_pA;
+    } task;
 
     int record_spikes, record_body;
     double flush_s;

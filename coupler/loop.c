@@ -13,6 +13,7 @@
 #include "efferent.h"
 #include "status.h"
 #include "transport.h"
+#include "trials.h"
 
 typedef struct coupler {
     const bb_config *cfg;
@@ -25,6 +26,8 @@ typedef struct coupler {
     size_t merged_n, merged_cap;
     uint32_t *bucket;           /* scratch of bb_spikes_order */
     float *excitation, *next_excitation, *taxels, *proprio;
+    float task[BB_TASK_CHANNELS]; /* the trial structure's inputs for the brain's next interval */
+    bb_trials *trials;            /* the task's trial structure, or NULL */
     unsigned char *pkt;  /* scratch for canonical spike and activation packets */
     size_t pkt_cap;
     unsigned char *fb;    /* the feedback packet, sent to every brain rank */
@@ -48,7 +51,7 @@ typedef struct brain_side {
     unsigned char *fbrx[2];
     size_t fb_len;
     MPI_Request fb_req[2];
-    float *taxels, *proprio;
+    float *taxels, *proprio, task[BB_TASK_CHANNELS];
     bb_feedback fb;
 } brain_side;
 
@@ -102,9 +105,21 @@ static void share_layout(const bb_plan *plan, const bb_body_role *body, bb_body_
     sizes->side = *layout + n;
 }
 
+/* The task's trial structure, on the coupler rank (NULL without a task). */
+static int setup_trials(const bb_config *cfg, const bb_body_role *body, bb_trials **trials, char *err, size_t cap)
+{
+    if (!strcmp(cfg->task.kind, "none")) return 0;
+    if (!body->body) {
+        snprintf(err, cap, "%s: task.kind %s needs a MuJoCo body", cfg->file, cfg->task.kind);
+        return -1;
+    }
+    *trials = bb_trials_create(cfg, body->body, err, cap);
+    return *trials ? 0 : -1;
+}
+
 static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factory *f, const bb_run_hooks *h,
                  bb_body_role *body, bb_brain_role *brain, int *have_body, int *have_brain, bb_body_sizes *sizes,
-                 uint8_t **layout, bb_coupling *map, int *have_map, char *err, size_t cap)
+                 uint8_t **layout, bb_coupling *map, int *have_map, bb_trials **trials, char *err, size_t cap)
 {
     MPI_Comm brain_comm;
     MPI_Comm_split(MPI_COMM_WORLD, plan->role == BB_ROLE_BRAIN ? 1 : 0, plan->world_rank, &brain_comm);
@@ -113,6 +128,7 @@ static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factor
     if (plan->role == BB_ROLE_BODY) {
         ok = f->make_body(cfg, plan, body, err, cap) == 0;
         *have_body = ok;
+        if (ok) ok = setup_trials(cfg, body, trials, err, cap) == 0;
         msg[0] = (uint32_t)ok;
         if (ok) msg[1] = body->sizes.n_muscles, msg[2] = body->sizes.n_taxels, msg[3] = body->sizes.n_proprio;
     }
@@ -138,9 +154,9 @@ static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factor
 /* ---- coupler rank */
 
 static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, bb_body_role *body,
-                         const bb_run_hooks *hooks, bb_coupling *map)
+                         const bb_run_hooks *hooks, bb_coupling *map, bb_trials *trials)
 {
-    *c = (coupler){.cfg = cfg, .plan = plan, .body = body, .hooks = hooks, .map = map};
+    *c = (coupler){.cfg = cfg, .plan = plan, .body = body, .hooks = hooks, .map = map, .trials = trials};
     const bb_body_sizes *s = &body->sizes;
     if (bb_efferent_init(&c->eff, cfg->output_cells, s->n_muscles, cfg->gain_spikes, cfg->coupling_enabled))
         bb_fatal(4, "out of memory");
@@ -148,7 +164,7 @@ static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, 
     c->next_excitation = xcalloc(s->n_muscles, sizeof(float));
     c->taxels = xcalloc(s->n_taxels, sizeof(float));
     c->proprio = xcalloc(s->n_proprio, sizeof(float));
-    c->fb_len = bb_feedback_packet_size(s->n_taxels, s->n_proprio);
+    c->fb_len = bb_feedback_packet_size(s->n_taxels, s->n_proprio, BB_TASK_CHANNELS);
     int nb = plan->n_brain;
     c->fb = xcalloc(c->fb_len, 1);
     c->fb_req = xcalloc((size_t)nb, sizeof(MPI_Request));
@@ -233,12 +249,14 @@ static void coupler_finish(coupler *c, const bb_interval *iv)
         if (!c->cfg->coupling_enabled) memset(c->next_excitation, 0, s->n_muscles * sizeof(float));
     }
 
+    if (c->trials) bb_trials_update(c->trials, (int64_t)(iv->exchange + 1) * c->cfg->exchange_ns, c->task);
+
     size_t need = bb_spikes_packet_size((uint32_t)c->merged_n);
     unsigned char *p = scratch(c, need);
     bb_encode_spikes(p, c->pkt_cap, iv->exchange, 0, iv, c->merged, (uint32_t)c->merged_n);
     digest_packet(c, p);
     bb_encode_feedback(c->fb, c->fb_len, iv->exchange, 0, iv->exchange, c->taxels, s->n_taxels, c->proprio,
-                       s->n_proprio);
+                       s->n_proprio, c->task, BB_TASK_CHANNELS);
     digest_packet(c, c->fb);
     /* Excitation crosses no rank (body and coupler share one), so it is not
      * packed; hashing it still catches any divergence in the efferent map. */
@@ -247,7 +265,7 @@ static void coupler_finish(coupler *c, const bb_interval *iv)
 
     if (c->hooks && c->hooks->observe) {
         bb_exchange_record r = {iv, c->merged, (uint32_t)c->merged_n, c->next_excitation, s->n_muscles,
-                                c->taxels, c->proprio, s->n_taxels, s->n_proprio};
+                                c->taxels, c->proprio, s->n_taxels, s->n_proprio, c->task, c->trials};
         char err[512];
         if (c->hooks->observe(c->hooks->ctx, &r, err, sizeof err)) bb_fatal(6, "output: %s", err);
     }
@@ -309,7 +327,7 @@ static void brain_init(brain_side *b, const bb_config *cfg, const bb_plan *plan,
     *b = (brain_side){.cfg = cfg, .plan = plan, .brain = brain, .sizes = *sizes};
     b->local = xcalloc(brain->max_spikes, sizeof *b->local);
     b->tx_cap = bb_spikes_packet_size((uint32_t)brain->max_spikes);
-    b->fb_len = bb_feedback_packet_size(sizes->n_taxels, sizes->n_proprio);
+    b->fb_len = bb_feedback_packet_size(sizes->n_taxels, sizes->n_proprio, BB_TASK_CHANNELS);
     for (int i = 0; i < 2; i++) {
         b->tx[i] = xcalloc(b->tx_cap, 1);
         b->fbrx[i] = xcalloc(b->fb_len, 1);
@@ -331,16 +349,17 @@ static void brain_free(brain_side *b)
 static const bb_feedback *brain_take_feedback(brain_side *b, const unsigned char *buf, size_t len, uint64_t k)
 {
     bb_expect ex = {.kind = BB_MSG_FEEDBACK, .seq = k, .check_seq = 1,
-                    .n_taxels = b->sizes.n_taxels, .n_proprio = b->sizes.n_proprio};
+                    .n_taxels = b->sizes.n_taxels, .n_proprio = b->sizes.n_proprio, .n_task = BB_TASK_CHANNELS};
     bb_proto_status st;
     char why[256];
     uint64_t exchange = 0;
-    if (bb_decode_feedback(buf, len, &ex, &exchange, b->taxels, b->proprio, &st))
+    if (bb_decode_feedback(buf, len, &ex, &exchange, b->taxels, b->proprio, b->task, &st))
         bb_fatal(3, "feedback packet from rank 0 rejected: %s", bb_proto_describe(&st, why, sizeof why));
     if (exchange != k) bb_fatal(3, "feedback packet is for exchange %llu, expected %llu", (unsigned long long)exchange,
                                 (unsigned long long)k);
-    b->fb = (bb_feedback){k, b->taxels, b->sizes.n_taxels, b->proprio, b->sizes.n_proprio};
-    return b->cfg->feedback_enabled ? &b->fb : NULL;
+    b->fb = (bb_feedback){k, b->taxels, b->sizes.n_taxels, b->proprio, b->sizes.n_proprio, b->task,
+                          b->cfg->feedback_enabled};
+    return &b->fb;
 }
 
 /* Integrates interval iv and encodes its spike packet into tx; returns its length. */
@@ -420,14 +439,15 @@ int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_fact
     bb_coupling map;
     int have_map = 0;
     uint8_t *layout = NULL;
+    bb_trials *trials = NULL;
     int rc = setup(cfg, plan, roles, hooks, &body, &brain, &have_body, &have_brain, &sizes, &layout, &map, &have_map,
-                   err, cap);
+                   &trials, err, cap);
     memset(res, 0, sizeof *res);
     if (rc == 0) {
         double t0 = now_s();
         coupler c;
         brain_side b;
-        if (have_body) coupler_init(&c, cfg, plan, &body, hooks, have_map ? &map : NULL);
+        if (have_body) coupler_init(&c, cfg, plan, &body, hooks, have_map ? &map : NULL, trials);
         if (have_brain) brain_init(&b, cfg, plan, &brain, &sizes);
         if (plan->single_process) run_single_process(&c, &b);
         else if (have_body) run_coupler_rank(&c);
@@ -442,6 +462,7 @@ int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_fact
         if (have_brain) brain_free(&b);
     }
     if (have_map) bb_coupling_free(&map);
+    bb_trials_free(trials);
     free(layout);
     if (have_brain && brain.destroy) brain.destroy(brain.ctx);
     if (have_body && body.destroy) body.destroy(body.ctx);

@@ -1,6 +1,7 @@
 /* brainbody: command line. `run` needs MPI (started by mpirun, or a single
  * process); `check` and `version` do not. */
 #include <mpi.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,19 @@ static int observe_output(void *ctx, const bb_exchange_record *r, char *err, siz
     return bb_output_observe(ctx, r, err, cap);
 }
 
+/* One line on the trials: the success rate and the timing, the reach
+ * duration next to the published median (Becker et al. 2023, PMC10634836:
+ * head-restrained reach about 300 ms). */
+static void print_task(const bb_config *cfg, const bb_trials_summary *t)
+{
+    printf("brainbody: %s: %u trial%s, %u hit%s (%.0f %%)", cfg->task.kind, t->trials, t->trials == 1 ? "" : "s",
+           t->hits, t->hits == 1 ? "" : "s", t->trials ? 100.0 * t->hits / t->trials : 0.0);
+    if (!isnan(t->median_response_ms)) printf("; median response %.0f ms after the cue", t->median_response_ms);
+    if (!isnan(t->median_reach_ms))
+        printf(", reach %.0f ms from movement onset (head-restrained mice: about 300 ms)", t->median_reach_ms);
+    printf("; trials in %s/trials.tsv\n", cfg->output_dir);
+}
+
 static int cmd_run(const args *a)
 {
     static bb_config cfg;
@@ -164,6 +178,7 @@ static int cmd_run(const args *a)
         printf("brainbody: %llu output-cell spikes from %u cells drove the body's muscles; digest %08x\n",
                (unsigned long long)res.spikes, cfg.output_cells, (unsigned)res.digest);
         if (bb_output_summary(&out)[0]) printf("brainbody: %s.\n", bb_output_summary(&out));
+        if (strcmp(cfg.task.kind, "none")) print_task(&cfg, &out.task);
         printf("brainbody: run record in %s/run.yaml%s%s%s\n", cfg.output_dir,
                cfg.record_spikes ? ", output-cell spikes in spikes.h5 (SONATA)" : "",
                cfg.record_body ? ", the body in body.h5" : "",

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "brainbody/proto.h"
+#include "record_trials.h"
 #include "version.h"
 
 /* mkdir -p */
@@ -87,6 +88,7 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
         return -1;
     }
     fprintf(o->events, "time_s\tevent\tdetail\n");
+    if (strcmp(o->cfg->task.kind, "none") && !(o->trials = bb_trials_file_create(dir, err, cap))) return -1;
     o->stim_on_ns = llround(o->cfg->stimulus.start_s * 1e9);
     o->stim_off_ns = llround(o->cfg->stimulus.stop_s * 1e9);
     bb_progress_start(&o->progress, o->cfg->duration_s);
@@ -104,13 +106,30 @@ static void note_events(bb_output *o, int64_t t0, int64_t t1)
                 st->layers, st->amplitude_pA);
     if (st->enabled && off >= t0 && off < t1)
         fprintf(o->events, "%.6f\tstimulus_off\t%s M1 %s\n", st->stop_s, st->hemisphere, st->body_area);
-    if (o->body) {
+    if (o->body && o->cfg->world.lever) {
         bb_task_state task;
         bb_body_task(o->body, &task);
         if (task.lever_presses != o->presses)
             fprintf(o->events, "%.6f\tlever_press\tpress %u\n", task.last_press_s, task.lever_presses);
         o->presses = task.lever_presses;
     }
+}
+
+/* The trial structure's events of this boundary, and the trial that ended at it. */
+static int note_trials(bb_output *o, const bb_trials *t, char *err, size_t cap)
+{
+    const bb_trial_event *ev;
+    uint32_t n = bb_trials_events(t, &ev);
+    for (uint32_t i = 0; i < n; i++)
+        fprintf(o->events, "%.6f\t%s\t%s\n", (double)ev[i].t_ns * 1e-9, ev[i].what, ev[i].detail);
+    const bb_trial_result *r = bb_trials_finished(t);
+    if (!r) return 0;
+    bb_trials_summarise(t, &o->task);
+    if (bb_trials_file_add(o->trials, r)) {
+        snprintf(err, cap, "%s/trials.tsv: cannot write: %s", o->cfg->output_dir, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 /* the k largest of n values, by index, largest first */
@@ -194,6 +213,7 @@ int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size
     }
     int64_t t0 = (int64_t)r->interval->exchange * o->cfg->exchange_ns;
     if (o->events) note_events(o, t0, t0 + o->cfg->exchange_ns);
+    if (o->events && o->trials && r->trials && note_trials(o, r->trials, err, cap)) return -1;
     bb_progress_update(&o->progress, (double)(t0 + o->cfg->exchange_ns) * 1e-9);
     int64_t end_ns = (int64_t)(r->interval->exchange + 1) * o->cfg->exchange_ns;
     if (end_ns >= o->next_flush_ns) {
@@ -202,6 +222,10 @@ int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size
         if (o->body_file && bb_body_file_flush(o->body_file, err, cap)) return -1;
         if (o->events && fflush(o->events)) {
             snprintf(err, cap, "%s/events.tsv: cannot write: %s", o->cfg->output_dir, strerror(errno));
+            return -1;
+        }
+        if (o->trials && fflush(o->trials)) {
+            snprintf(err, cap, "%s/trials.tsv: cannot write: %s", o->cfg->output_dir, strerror(errno));
             return -1;
         }
     }
@@ -224,6 +248,11 @@ static int close_files(bb_output *o, char *err, size_t cap)
         rc = -1;
     }
     o->events = NULL;
+    if (o->trials && fclose(o->trials) && !rc) {
+        snprintf(err, cap, "%s/trials.tsv: cannot write: %s", o->cfg->output_dir, strerror(errno));
+        rc = -1;
+    }
+    o->trials = NULL;
     free(o->drove);
     free(o->angle);
     free(o->peak);
@@ -281,11 +310,22 @@ int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_ru
         fprintf(f, "  exchanges: %llu\n", (unsigned long long)res->exchanges);
         fprintf(f, "  simulated_s: %.6f\n", sim_s);
         fprintf(f, "  output_spikes: %llu\n", (unsigned long long)res->spikes);
-        fprintf(f, "  files: [run.yaml, events.tsv%s%s]\n", o->cfg->record_spikes ? ", spikes.h5" : "",
-                o->cfg->record_body && o->body ? ", body.h5" : "");
+        fprintf(f, "  files: [run.yaml, events.tsv%s%s%s]\n", strcmp(o->cfg->task.kind, "none") ? ", trials.tsv" : "",
+                o->cfg->record_spikes ? ", spikes.h5" : "", o->cfg->record_body && o->body ? ", body.h5" : "");
         fprintf(f, "  exchange_digest: \"%08x\"\n", (unsigned)res->digest);
         fprintf(f, "  wall_s: %.3f\n", res->wall_s);
         fprintf(f, "  realtime_factor: %.4f\n", res->wall_s > 0 ? sim_s / res->wall_s : 0.0);
+    }
+    if (strcmp(o->cfg->task.kind, "none")) {
+        const bb_trials_summary *t = &o->task;
+        fprintf(f, "task:  # trials that ended (trials.tsv); medians over hits, .nan when none\n");
+        fprintf(f, "  kind: %s\n  trials: %u\n  hits: %u\n", o->cfg->task.kind, t->trials, t->hits);
+        fprintf(f, "  success_rate: %.4f\n", t->trials ? (double)t->hits / t->trials : 0.0);
+        double v[3] = {t->median_response_ms, t->median_onset_ms, t->median_reach_ms};
+        const char *k[3] = {"median_response_ms", "median_onset_ms", "median_reach_ms"};
+        for (int i = 0; i < 3; i++)
+            if (isnan(v[i])) fprintf(f, "  %s: .nan\n", k[i]);
+            else fprintf(f, "  %s: %.1f\n", k[i], v[i]);
     }
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {

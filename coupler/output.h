@@ -11,6 +11,7 @@
 #include "progress.h"
 #include "record_body.h"
 #include "record_spikes.h"
+#include "trials.h"
 
 typedef struct bb_output {
     const bb_config *cfg;
@@ -29,6 +30,8 @@ typedef struct bb_output {
     FILE *events;              /* events.tsv: time, event, detail */
     int64_t stim_on_ns, stim_off_ns; /* brain.stimulus, when enabled */
     uint32_t presses;          /* lever presses seen so far */
+    FILE *trials;              /* trials.tsv, when the experiment has a task */
+    bb_trials_summary task;    /* over the trials that ended so far */
     char summary[1024];        /* written at the last exchange, while the body still exists */
     bb_progress progress;
     int64_t flush_ns;      /* recording.flush_s */

@@ -11,13 +11,16 @@
 #include "config.h"
 #include "plan.h"
 
-/* Feedback as the brain sees it: the body's sensing at the end of an interval. */
+/* Feedback as the brain sees it: the body's sensing at the end of an
+ * interval, and the task's inputs (cue, reward: BB_TASK_*) for the next. */
 typedef struct bb_feedback {
     uint64_t exchange;
     const float *taxels;
     uint32_t n_taxels;
     const float *proprio;
     uint32_t n_proprio;
+    const float *task; /* BB_TASK_CHANNELS levels in [0, 1] */
+    int sensing;       /* 0: feedback.enabled is false; taxels and proprio must not reach the brain */
 } bb_feedback;
 
 /* Somatotopic pools of the output cells: contiguous id ranges with names
@@ -38,7 +41,7 @@ typedef struct bb_brain_role {
     /* Most spikes this rank can emit in one interval (sizes buffers). */
     size_t max_spikes;
     /* Integrates interval iv. fb is the previous interval's feedback, or NULL
-     * (first interval, or feedback switched off). Writes this rank's output
+     * in the first interval (its sensing is flagged off when feedback is). Writes this rank's output
      * spikes (global ids, offsets within iv) sorted by offset then id.
      * Returns the count, or -1 with a message in err. */
     long (*step)(void *ctx, const bb_interval *iv, const bb_feedback *fb, bb_spike *out, size_t cap,

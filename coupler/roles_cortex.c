@@ -34,6 +34,10 @@ typedef struct cortex_brain {
     /* body feedback into the thalamic afferent ports */
     bb_afferent_map aff;
     double *aff_values;
+    /* the task's inputs: step currents gated by the feedback's task channels */
+    int gated[2 * BB_N_LAYERS * BB_N_TYPES * BB_N_HEMISPHERES];
+    int gate_channel[2 * BB_N_LAYERS * BB_N_TYPES * BB_N_HEMISPHERES];
+    int n_gated;
 } cortex_brain;
 
 static void on_spikes(void *ctx, const bb_spike *s, uint32_t n, uint64_t block_start)
@@ -82,7 +86,12 @@ static long cortex_step(void *ctx, const bb_interval *iv, const bb_feedback *fb,
                         char *err, size_t errcap)
 {
     cortex_brain *b = ctx;
-    fb = bb_afferent_map_delay(&b->aff, fb);
+    for (int g = 0; g < b->n_gated; g++)
+        if (bb_sim_set_stimulus_gain(b->sim, b->gated[g], fb ? fb->task[b->gate_channel[g]] : 0)) {
+            snprintf(err, errcap, "cannot gate the task's input");
+            return -1;
+        }
+    fb = bb_afferent_map_delay(&b->aff, fb && fb->sensing ? fb : NULL);
     for (int h = 0; h < BB_N_HEMISPHERES; h++) {
         if (b->c.afferent_port[h] < 0) continue;
         bb_afferent_map_rates(&b->aff, h, fb, b->aff_values);
@@ -122,27 +131,61 @@ static void cortex_destroy(void *ctx)
     free(b);
 }
 
-/* brain.stimulus: a DC step on every cell type of the chosen layers in one
- * body area's strip of one hemisphere's M1. */
-static int add_stimulus(const bb_config *cfg, const bb_cortex_spec *spec, bb_cortex *c, char *err, size_t cap)
+/* Adds a step current to every cell type of the given layers of one body
+ * area's strip of one hemisphere's M1; returns 0 or -1. When gate is not
+ * NULL the currents' indices are appended there (for bb_sim_set_stimulus_gain). */
+static int add_m1_strip(const bb_cortex_spec *spec, bb_cortex *c, const char *key, const char *hemisphere,
+                        const char *body_area, const char *layer_names, uint32_t n, const double *t, const double *v,
+                        int *gate, int *n_gate, char *err, size_t cap)
 {
-    const struct bb_config_stimulus *st = &cfg->stimulus;
-    int h = !strcmp(st->hemisphere, "right") ? BB_RIGHT : BB_LEFT;
+    int h = !strcmp(hemisphere, "right") ? BB_RIGHT : BB_LEFT;
     if (h >= spec->hemispheres) {
-        snprintf(err, cap, "brain.stimulus.hemisphere: right, but the cortex has one hemisphere");
+        snprintf(err, cap, "%s.hemisphere: right, but the cortex has one hemisphere", key);
         return -1;
     }
     int area = 0;
-    while (area < BB_N_BODY_AREAS && strcmp(bb_body_area_name(area), st->body_area)) area++;
+    while (area < BB_N_BODY_AREAS && strcmp(bb_body_area_name(area), body_area)) area++;
     bb_region strip = {0, 0, 0, 1e9};
     bb_cortex_body_area_strip(spec, area, &strip.x0, &strip.x1);
-    double t[2] = {st->start_s * 1e3, st->stop_s * 1e3}, v[2] = {st->amplitude_pA, 0};
-    int layers[2] = {BB_L5B, BB_L23}, nl = !strcmp(st->layers, "L23_L5B") ? 2 : 1;
-    if (!strcmp(st->layers, "L23")) layers[0] = BB_L23;
+    int layers[2] = {BB_L5B, BB_L23}, nl = !strcmp(layer_names, "L23_L5B") ? 2 : 1;
+    if (!strcmp(layer_names, "L23")) layers[0] = BB_L23;
     for (int l = 0; l < nl; l++)
-        for (int type = 0; type < BB_N_TYPES; type++)
-            if (bb_network_add_step_current(c->net, c->pop[h][BB_M1][layers[l]][type], &strip, 2, t, v, err, cap) < 0)
-                return -1;
+        for (int type = 0; type < BB_N_TYPES; type++) {
+            int k = bb_network_add_step_current(c->net, c->pop[h][BB_M1][layers[l]][type], &strip, n, t, v, err, cap);
+            if (k < 0) return -1;
+            if (gate) gate[(*n_gate)++] = k;
+        }
+    return 0;
+}
+
+/* brain.stimulus: a DC step on one M1 body-area strip; task.cue: the cue's
+ * drive on one, gated by the cue channel; task.reward: a drive on S1 layer 4
+ * (the water drop's touch) of each hemisphere, gated by the reward channel. */
+static int add_inputs(const bb_config *cfg, const bb_cortex_spec *spec, cortex_brain *b, char *err, size_t cap)
+{
+    const struct bb_config_stimulus *st = &cfg->stimulus;
+    if (st->enabled) {
+        double t[2] = {st->start_s * 1e3, st->stop_s * 1e3}, v[2] = {st->amplitude_pA, 0};
+        if (add_m1_strip(spec, &b->c, "brain.stimulus", st->hemisphere, st->body_area, st->layers, 2, t, v, NULL,
+                         NULL, err, cap))
+            return -1;
+    }
+    const struct bb_config_task *tk = &cfg->task;
+    if (!strcmp(tk->kind, "none")) return 0;
+    double t0 = 0, cue = tk->cue_amplitude_pA, reward = tk->reward_amplitude_pA;
+    int first = b->n_gated;
+    if (add_m1_strip(spec, &b->c, "task.cue", tk->cue_hemisphere, tk->cue_body_area, tk->cue_layers, 1, &t0, &cue,
+                     b->gated, &b->n_gated, err, cap))
+        return -1;
+    for (int g = first; g < b->n_gated; g++) b->gate_channel[g] = BB_TASK_CUE;
+    if (reward == 0) return 0;
+    for (int h = 0; h < spec->hemispheres; h++) {
+        int k = bb_network_add_step_current(b->c.net, b->c.pop[h][BB_S1][BB_L4][BB_EXC], NULL, 1, &t0, &reward, err,
+                                            cap);
+        if (k < 0) return -1;
+        b->gate_channel[b->n_gated] = BB_TASK_REWARD;
+        b->gated[b->n_gated++] = k;
+    }
     return 0;
 }
 
@@ -159,7 +202,7 @@ int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm bra
         free(b);
         return -1;
     }
-    if (cfg->stimulus.enabled && add_stimulus(cfg, &spec, &b->c, err, cap)) {
+    if (add_inputs(cfg, &spec, b, err, cap)) {
         bb_cortex_free(&b->c);
         free(b);
         return -1;
@@ -169,6 +212,7 @@ int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm bra
         cortex_destroy(b);
         return -1;
     }
+    for (int g = 0; g < b->n_gated; g++) bb_sim_set_stimulus_gain(b->sim, b->gated[g], 0); /* off until cued */
     b->steps = plan->brain_steps_per_exchange;
     if (b->steps % bb_sim_min_delay_steps(b->sim)) {
         snprintf(err, cap, "time.exchange_ms: %u brain steps per exchange is not a multiple of the cortex's spike "

@@ -91,9 +91,9 @@ size_t bb_activation_packet_size(uint32_t n_muscles)
     return BB_PROTO_HEADER_SIZE + BB_ACTIVATION_FIXED_SIZE + (size_t)n_muscles * 4u;
 }
 
-size_t bb_feedback_packet_size(uint32_t n_taxels, uint32_t n_proprio)
+size_t bb_feedback_packet_size(uint32_t n_taxels, uint32_t n_proprio, uint32_t n_task)
 {
-    return BB_PROTO_HEADER_SIZE + BB_FEEDBACK_FIXED_SIZE + ((size_t)n_taxels + n_proprio) * 4u;
+    return BB_PROTO_HEADER_SIZE + BB_FEEDBACK_FIXED_SIZE + ((size_t)n_taxels + n_proprio + n_task) * 4u;
 }
 
 static void write_header(unsigned char *p, uint16_t kind, uint64_t seq, uint32_t sender, size_t payload_len)
@@ -151,9 +151,9 @@ size_t bb_encode_activation(void *buf, size_t cap, uint64_t seq, uint32_t sender
 
 size_t bb_encode_feedback(void *buf, size_t cap, uint64_t seq, uint32_t sender, uint64_t exchange,
                           const float *taxels, uint32_t n_taxels,
-                          const float *proprio, uint32_t n_proprio)
+                          const float *proprio, uint32_t n_proprio, const float *task, uint32_t n_task)
 {
-    size_t total = bb_feedback_packet_size(n_taxels, n_proprio);
+    size_t total = bb_feedback_packet_size(n_taxels, n_proprio, n_task);
     if (total > cap || total - BB_PROTO_HEADER_SIZE > BB_PROTO_MAX_PAYLOAD) return 0;
     unsigned char *p = buf;
     write_header(p, BB_MSG_FEEDBACK, seq, sender, total - BB_PROTO_HEADER_SIZE);
@@ -161,9 +161,14 @@ size_t bb_encode_feedback(void *buf, size_t cap, uint64_t seq, uint32_t sender, 
     put_u64(q, exchange);
     put_u32(q + 8, n_taxels);
     put_u32(q + 12, n_proprio);
+    put_u32(q + 16, n_task);
+    put_u32(q + 20, 0);
     q += BB_FEEDBACK_FIXED_SIZE;
     if (n_taxels) memcpy(q, taxels, (size_t)n_taxels * 4u);
-    if (n_proprio) memcpy(q + (size_t)n_taxels * 4u, proprio, (size_t)n_proprio * 4u);
+    q += (size_t)n_taxels * 4u;
+    if (n_proprio) memcpy(q, proprio, (size_t)n_proprio * 4u);
+    q += (size_t)n_proprio * 4u;
+    if (n_task) memcpy(q, task, (size_t)n_task * 4u);
     return seal(p, total);
 }
 
@@ -339,7 +344,7 @@ bb_proto_err bb_decode_activation(const void *buf, size_t len, const bb_expect *
 }
 
 bb_proto_err bb_decode_feedback(const void *buf, size_t len, const bb_expect *ex,
-                                uint64_t *exchange, float *taxels, float *proprio,
+                                uint64_t *exchange, float *taxels, float *proprio, float *task,
                                 bb_proto_status *st)
 {
     bb_msg_header h;
@@ -347,22 +352,26 @@ bb_proto_err bb_decode_feedback(const void *buf, size_t len, const bb_expect *ex
     if (rc) return rc;
     const unsigned char *q = (const unsigned char *)buf + BB_PROTO_HEADER_SIZE;
     const size_t base = BB_PROTO_HEADER_SIZE;
-    uint32_t nt = get_u32(q + 8), np = get_u32(q + 12);
-    if ((uint64_t)BB_FEEDBACK_FIXED_SIZE + ((uint64_t)nt + np) * 4u != h.payload_len)
-        return fail(st, BB_PROTO_E_COUNT, base + 8, "%u taxels + %u channels in %u payload bytes",
-                    (unsigned)nt, (unsigned)np, (unsigned)h.payload_len);
-    if (!ex || nt != ex->n_taxels || np != ex->n_proprio)
-        return fail(st, BB_PROTO_E_SIZE, base + 8, "%u taxels and %u channels, expected %u and %u",
-                    (unsigned)nt, (unsigned)np, ex ? (unsigned)ex->n_taxels : 0u,
-                    ex ? (unsigned)ex->n_proprio : 0u);
-    const unsigned char *tx = q + BB_FEEDBACK_FIXED_SIZE, *pr = tx + (size_t)nt * 4u;
-    rc = check_floats(tx, nt, base + BB_FEEDBACK_FIXED_SIZE, 0.0f, FLT_MAX, "taxel", st);
+    if (get_u32(q + 20) != 0) return fail(st, BB_PROTO_E_RESERVED, base + 20, NULL);
+    uint32_t nt = get_u32(q + 8), np = get_u32(q + 12), nk = get_u32(q + 16);
+    if ((uint64_t)BB_FEEDBACK_FIXED_SIZE + ((uint64_t)nt + np + nk) * 4u != h.payload_len)
+        return fail(st, BB_PROTO_E_COUNT, base + 8, "%u taxels + %u channels + %u task channels in %u payload bytes",
+                    (unsigned)nt, (unsigned)np, (unsigned)nk, (unsigned)h.payload_len);
+    if (!ex || nt != ex->n_taxels || np != ex->n_proprio || nk != ex->n_task)
+        return fail(st, BB_PROTO_E_SIZE, base + 8, "%u taxels, %u channels and %u task channels, expected %u, %u and %u",
+                    (unsigned)nt, (unsigned)np, (unsigned)nk, ex ? (unsigned)ex->n_taxels : 0u,
+                    ex ? (unsigned)ex->n_proprio : 0u, ex ? (unsigned)ex->n_task : 0u);
+    const size_t at_tx = base + BB_FEEDBACK_FIXED_SIZE, at_pr = at_tx + (size_t)nt * 4u, at_tk = at_pr + (size_t)np * 4u;
+    const unsigned char *tx = q + BB_FEEDBACK_FIXED_SIZE, *pr = tx + (size_t)nt * 4u, *tk = pr + (size_t)np * 4u;
+    rc = check_floats(tx, nt, at_tx, 0.0f, FLT_MAX, "taxel", st);
     if (rc) return rc;
-    rc = check_floats(pr, np, base + BB_FEEDBACK_FIXED_SIZE + (size_t)nt * 4u, -FLT_MAX, FLT_MAX,
-                      "proprioceptor channel", st);
+    rc = check_floats(pr, np, at_pr, -FLT_MAX, FLT_MAX, "proprioceptor channel", st);
+    if (rc) return rc;
+    rc = check_floats(tk, nk, at_tk, 0.0f, 1.0f, "task channel", st);
     if (rc) return rc;
     if (nt) memcpy(taxels, tx, (size_t)nt * 4u);
     if (np) memcpy(proprio, pr, (size_t)np * 4u);
+    if (nk) memcpy(task, tk, (size_t)nk * 4u);
     if (exchange) *exchange = get_u64(q);
     return ok(st);
 }

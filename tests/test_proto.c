@@ -60,15 +60,17 @@ Test(proto, activation_round_trip)
 
 Test(proto, feedback_round_trip)
 {
-    float t[3] = {0, 1, 2}, p[6] = {-1, 0.5f, 3, 4, 5, -6}, t2[3], p2[6];
-    size_t len = bb_encode_feedback(buf, sizeof buf, 2, 0, 2, t, 3, p, 6);
-    cr_assert_eq(len, bb_feedback_packet_size(3, 6));
-    bb_expect ex = {.n_taxels = 3, .n_proprio = 6};
+    float t[3] = {0, 1, 2}, p[6] = {-1, 0.5f, 3, 4, 5, -6}, c[2] = {1, 0.25f}, t2[3], p2[6], c2[2];
+    size_t len = bb_encode_feedback(buf, sizeof buf, 2, 0, 2, t, 3, p, 6, c, 2);
+    cr_assert_eq(len, bb_feedback_packet_size(3, 6, 2));
+    cr_assert_eq(len, 32 + 24 + 4 * (3 + 6 + 2));
+    bb_expect ex = {.n_taxels = 3, .n_proprio = 6, .n_task = 2};
     uint64_t k = 0;
-    cr_assert_eq(bb_decode_feedback(buf, len, &ex, &k, t2, p2, NULL), BB_PROTO_OK);
+    cr_assert_eq(bb_decode_feedback(buf, len, &ex, &k, t2, p2, c2, NULL), BB_PROTO_OK);
     cr_assert_eq(k, 2);
     cr_assert_arr_eq(t, t2, sizeof t);
     cr_assert_arr_eq(p, p2, sizeof p);
+    cr_assert_arr_eq(c, c2, sizeof c);
 }
 
 Test(proto, encoder_refuses_small_buffer)
@@ -102,7 +104,10 @@ Test(proto, wrong_magic)
 Test(proto, unknown_version)
 {
     size_t len = spike_packet(5, three, 3);
-    buf[4] = 2;
+    buf[4] = BB_PROTO_VERSION + 1;
+    reseal(buf, len);
+    expect_spike_error(len, BB_PROTO_E_VERSION, 4);
+    buf[4] = 1; /* version 1 had no task channels: not spoken any more */
     reseal(buf, len);
     expect_spike_error(len, BB_PROTO_E_VERSION, 4);
 }
@@ -225,19 +230,32 @@ Test(proto, activation_not_finite_or_above_one)
 
 Test(proto, feedback_wrong_sizes_and_values)
 {
-    float t[2] = {0, 1}, p[3] = {1, INFINITY, 0}, t2[2], p2[3];
-    size_t len = bb_encode_feedback(buf, sizeof buf, 0, 0, 0, t, 2, p, 3);
+    float t[2] = {0, 1}, p[3] = {1, INFINITY, 0}, c[2] = {0, 1}, t2[2], p2[3], c2[2];
+    size_t len = bb_encode_feedback(buf, sizeof buf, 0, 0, 0, t, 2, p, 3, c, 2);
     bb_proto_status st;
-    bb_expect wrong = {.n_taxels = 2, .n_proprio = 4};
-    cr_assert_eq(bb_decode_feedback(buf, len, &wrong, NULL, t2, p2, &st), BB_PROTO_E_SIZE);
-    bb_expect right = {.n_taxels = 2, .n_proprio = 3};
-    cr_assert_eq(bb_decode_feedback(buf, len, &right, NULL, t2, p2, &st), BB_PROTO_E_VALUE);
-    cr_assert_eq(st.offset, 32 + 16 + 8 + 4);
+    bb_expect wrong = {.n_taxels = 2, .n_proprio = 4, .n_task = 2};
+    cr_assert_eq(bb_decode_feedback(buf, len, &wrong, NULL, t2, p2, c2, &st), BB_PROTO_E_SIZE);
+    bb_expect no_task = {.n_taxels = 2, .n_proprio = 3};
+    cr_assert_eq(bb_decode_feedback(buf, len, &no_task, NULL, t2, p2, c2, &st), BB_PROTO_E_SIZE,
+                 "the task channel count is checked too");
+    bb_expect right = {.n_taxels = 2, .n_proprio = 3, .n_task = 2};
+    cr_assert_eq(bb_decode_feedback(buf, len, &right, NULL, t2, p2, c2, &st), BB_PROTO_E_VALUE);
+    cr_assert_eq(st.offset, 32 + 24 + 8 + 4);
     float neg[2] = {0, -1};
-    len = bb_encode_feedback(buf, sizeof buf, 0, 0, 0, neg, 2, p2, 0);
+    len = bb_encode_feedback(buf, sizeof buf, 0, 0, 0, neg, 2, p2, 0, c, 0);
     bb_expect taxels_only = {.n_taxels = 2};
-    cr_assert_eq(bb_decode_feedback(buf, len, &taxels_only, NULL, t2, p2, &st), BB_PROTO_E_VALUE,
+    cr_assert_eq(bb_decode_feedback(buf, len, &taxels_only, NULL, t2, p2, c2, &st), BB_PROTO_E_VALUE,
                  "a negative taxel is rejected");
+    float fine[3] = {1, 2, 3}, over[2] = {0, 1.5f};
+    len = bb_encode_feedback(buf, sizeof buf, 0, 0, 0, t, 2, fine, 3, over, 2);
+    cr_assert_eq(bb_decode_feedback(buf, len, &right, NULL, t2, p2, c2, &st), BB_PROTO_E_VALUE,
+                 "a task level above 1 is rejected");
+    cr_assert_eq(st.offset, 32 + 24 + 4 * (2 + 3) + 4);
+    len = bb_encode_feedback(buf, sizeof buf, 0, 0, 0, t, 2, fine, 3, c, 2);
+    buf[32 + 20] = 1; /* the payload's reserved field, checksum re-sealed below */
+    reseal(buf, len);
+    cr_assert_eq(bb_decode_feedback(buf, len, &right, NULL, t2, p2, c2, &st), BB_PROTO_E_RESERVED);
+    cr_assert_eq(st.offset, 32 + 20);
 }
 
 /* bb_crc32 (ISA-L where built with it) must equal zlib's CRC-32, chained or not. */

@@ -146,7 +146,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < N_PROPRIO; i++) fixed_proprio[i] = 0.001f * (float)i;
     double mean_spikes = (double)total / PATTERNS;
     size_t spike_bytes = bb_spikes_packet_size((uint32_t)(mean_spikes / plan.n_brain + 0.5));
-    size_t fb_bytes = bb_feedback_packet_size(N_TAXELS, N_PROPRIO);
+    size_t fb_bytes = bb_feedback_packet_size(N_TAXELS, N_PROPRIO, BB_TASK_CHANNELS);
     uint64_t n = plan.n_exchanges;
 
     static const bb_role_factory roles = {make_body, make_brain};

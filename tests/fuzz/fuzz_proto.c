@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *raw, size_t raw_size)
     bb_msg_header h;
     if (bb_decode_header(data, size, NULL, &h, &st) != BB_PROTO_OK) return 0;
 
-    bb_expect ex = {.n_sources = N_SOURCES, .n_muscles = N_MUSCLES, .n_taxels = N_TAXELS, .n_proprio = N_PROPRIO};
+    bb_expect ex = {.n_sources = N_SOURCES, .n_muscles = N_MUSCLES, .n_taxels = N_TAXELS, .n_proprio = N_PROPRIO,
+                    .n_task = BB_TASK_CHANNELS};
     bb_spike_view v;
     if (bb_decode_spikes(data, size, &ex, &v, &st) == BB_PROTO_OK) {
         bb_spike *s = malloc(((size_t)v.count + 1) * sizeof *s);
@@ -48,15 +49,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *raw, size_t raw_size)
         free(s);
         same_bytes(data, size, len);
     }
-    static float a[N_MUSCLES], t[N_TAXELS], p[N_PROPRIO];
+    static float a[N_MUSCLES], t[N_TAXELS], p[N_PROPRIO], c[BB_TASK_CHANNELS];
     uint64_t k;
     if (bb_decode_activation(data, size, &ex, &k, a, &st) == BB_PROTO_OK) {
         for (int i = 0; i < N_MUSCLES; i++)
             if (!(a[i] >= 0 && a[i] <= 1)) abort();
         same_bytes(data, size, bb_encode_activation(again, sizeof again, h.seq, h.sender, k, a, N_MUSCLES));
     }
-    if (bb_decode_feedback(data, size, &ex, &k, t, p, &st) == BB_PROTO_OK)
-        same_bytes(data, size,
-                   bb_encode_feedback(again, sizeof again, h.seq, h.sender, k, t, N_TAXELS, p, N_PROPRIO));
+    if (bb_decode_feedback(data, size, &ex, &k, t, p, c, &st) == BB_PROTO_OK)
+        same_bytes(data, size, bb_encode_feedback(again, sizeof again, h.seq, h.sender, k, t, N_TAXELS, p, N_PROPRIO,
+                                                  c, BB_TASK_CHANNELS));
     return 0;
 }

@@ -32,6 +32,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 853; i++) a[i] = (float)i / 853.0f, p[3 * i] = 0.01f, p[3 * i + 1] = -0.1f, p[3 * i + 2] = 0.2f;
     for (int i = 0; i < 256; i++) t[i] = (float)(i % 7);
     save(argv[1], "activation", bb_encode_activation(buf, sizeof buf, 4, 0, 4, a, 853));
-    save(argv[1], "feedback", bb_encode_feedback(buf, sizeof buf, 5, 0, 5, t, 256, p, 3 * 853));
+    float c[BB_TASK_CHANNELS] = {1, 0};
+    save(argv[1], "feedback", bb_encode_feedback(buf, sizeof buf, 5, 0, 5, t, 256, p, 3 * 853, c, BB_TASK_CHANNELS));
     return 0;
 }

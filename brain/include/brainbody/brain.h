@@ -191,6 +191,10 @@ size_t bb_sim_synapse_bytes(const bb_sim *sim); /* bytes of synapse storage on t
 bb_block bb_sim_local_block(const bb_sim *sim);
 /* Adds a current (pA) to every local neuron of a population from now on. */
 int bb_sim_set_dc(bb_sim *sim, int pop, double pA);
+/* Scales step current `stim` (bb_network_add_step_current's index) by gain
+ * from the next step on; 1 at first. For inputs gated while the run goes,
+ * such as a task's cue. Every rank must pass the same values. */
+int bb_sim_set_stimulus_gain(bb_sim *sim, int stim, double gain);
 /* Sets the channel values of afferent port `port` (n = its channel count);
  * they act from the next step on. Every rank must pass the same values. */
 int bb_sim_set_afferent(bb_sim *sim, int port, const double *values, uint32_t n);

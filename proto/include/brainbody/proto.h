@@ -1,4 +1,4 @@
-/* brainbody wire format, version 1: the only place the byte layouts live.
+/* brainbody wire format, version 2: the only place the byte layouts live.
  * Every message that crosses an MPI rank boundary or a socket is one packet:
  * a 32-byte header followed by a kind-specific payload. All integers and
  * floats are little-endian; the layout is specified in proto/PROTOCOL.md.
@@ -16,7 +16,7 @@ extern "C" {
 #endif
 
 #define BB_PROTO_MAGIC "BBDY"
-#define BB_PROTO_VERSION 1u
+#define BB_PROTO_VERSION 2u
 #define BB_PROTO_HEADER_SIZE 32u
 /* Largest payload any decoder accepts (bytes); a larger declared length is an error. */
 #define BB_PROTO_MAX_PAYLOAD (256u * 1024u * 1024u)
@@ -24,12 +24,14 @@ extern "C" {
 #define BB_SPIKES_FIXED_SIZE 32u     /* spike payload before the (source, offset) pairs */
 #define BB_SPIKE_PAIR_SIZE 8u
 #define BB_ACTIVATION_FIXED_SIZE 16u
-#define BB_FEEDBACK_FIXED_SIZE 16u
+#define BB_FEEDBACK_FIXED_SIZE 24u
+/* Task channels of a feedback packet (levels in [0, 1]), in this order. */
+enum { BB_TASK_CUE = 0, BB_TASK_REWARD = 1, BB_TASK_CHANNELS = 2 };
 
 typedef enum bb_msg_kind {
     BB_MSG_SPIKES = 1,     /* brain rank -> coupler: output-cell spikes of one exchange interval */
     BB_MSG_ACTIVATION = 2, /* coupler -> body (or a client): per-muscle excitation in [0, 1] */
-    BB_MSG_FEEDBACK = 3,   /* coupler -> brain ranks: touch taxels and proprioceptor channels */
+    BB_MSG_FEEDBACK = 3,   /* coupler -> brain ranks: touch taxels, proprioceptor and task channels */
 } bb_msg_kind;
 
 typedef enum bb_proto_err {
@@ -99,6 +101,7 @@ typedef struct bb_expect {
     uint32_t n_muscles;  /* activation: exact count */
     uint32_t n_taxels;   /* feedback: exact taxel count */
     uint32_t n_proprio;  /* feedback: exact proprioceptor channel count */
+    uint32_t n_task;     /* feedback: exact task channel count */
 } bb_expect;
 
 /* The wire format's CRC-32 (ISO-HDLC, as zlib's crc32): chain with crc = 0
@@ -111,7 +114,7 @@ const char *bb_proto_describe(const bb_proto_status *st, char *buf, size_t cap);
 
 size_t bb_spikes_packet_size(uint32_t count);
 size_t bb_activation_packet_size(uint32_t n_muscles);
-size_t bb_feedback_packet_size(uint32_t n_taxels, uint32_t n_proprio);
+size_t bb_feedback_packet_size(uint32_t n_taxels, uint32_t n_proprio, uint32_t n_task);
 
 /* Encoders return the number of bytes written, or 0 if cap is too small. */
 size_t bb_encode_spikes(void *buf, size_t cap, uint64_t seq, uint32_t sender,
@@ -120,7 +123,7 @@ size_t bb_encode_activation(void *buf, size_t cap, uint64_t seq, uint32_t sender
                             uint64_t exchange, const float *activation, uint32_t n_muscles);
 size_t bb_encode_feedback(void *buf, size_t cap, uint64_t seq, uint32_t sender, uint64_t exchange,
                           const float *taxels, uint32_t n_taxels,
-                          const float *proprio, uint32_t n_proprio);
+                          const float *proprio, uint32_t n_proprio, const float *task, uint32_t n_task);
 
 /* Checks magic, version, reserved bits, length, exact size and checksum, and
  * the expected kind and sequence number if given (ex may be NULL). */
@@ -141,9 +144,10 @@ void bb_spikes_order(const bb_spike *in, size_t n, uint32_t steps, uint32_t *buc
 /* Copies ex->n_muscles values into activation. */
 bb_proto_err bb_decode_activation(const void *buf, size_t len, const bb_expect *ex,
                                   uint64_t *exchange, float *activation, bb_proto_status *st);
-/* Copies ex->n_taxels and ex->n_proprio values into taxels and proprio. */
+/* Copies ex->n_taxels, ex->n_proprio and ex->n_task values into taxels,
+ * proprio and task. */
 bb_proto_err bb_decode_feedback(const void *buf, size_t len, const bb_expect *ex,
-                                uint64_t *exchange, float *taxels, float *proprio,
+                                uint64_t *exchange, float *taxels, float *proprio, float *task,
                                 bb_proto_status *st);
 
 #ifdef __cplusplus
