@@ -15,6 +15,7 @@ void bb_world_defaults(bb_world_spec *w)
     w->treadmill_speed = 0.2;
     w->target_radius = 0.002;
     w->lever_length = 0.01;
+    w->lever_width = 0.004;
     w->lever_stiffness = 5e-4;
     w->lever_threshold = 10 * 3.14159265358979323846 / 180; /* 10 degrees */
     snprintf(w->head_body, sizeof w->head_body, "skull");

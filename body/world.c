@@ -81,14 +81,28 @@ char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size
                      "<site name=\"bb_target\" type=\"sphere\" pos=\"%.6g %.6g %.6g\" size=\"%.6g\" rgba=\"0.1 0.8 0.1 0.4\"/>\n",
                      w->target_pos[0], w->target_pos[1], w->target_pos[2], w->target_radius);
     if (w->lever) {
+        /* press: a bar from the pivot towards the mouse (-x), pressed down;
+         * push: a paddle standing up from the pivot, pushed forward (+x) */
         double half = w->lever_length / 2;
+        const char *axis = w->lever_push ? "0 1 0" : "0 -1 0";
+        double gx = w->lever_push ? 0 : -half, gz = w->lever_push ? half : 0;
+        double sx = w->lever_push ? 0.0005 : half, sz = w->lever_push ? half : 0.0005;
         rc |= append(&out, &len, &cap,
                      "<body name=\"bb_lever\" pos=\"%.6g %.6g %.6g\">"
-                     "<joint name=\"bb_lever\" type=\"hinge\" axis=\"0 -1 0\" range=\"0 30\" limited=\"true\" "
+                     "<joint name=\"bb_lever\" type=\"hinge\" axis=\"%s\" range=\"0 30\" limited=\"true\" "
                      "stiffness=\"%.6g\" damping=\"1e-5\" armature=\"1e-8\" solreflimit=\"0.002 1\"/>"
-                     "<geom name=\"bb_lever\" type=\"box\" pos=\"%.6g 0 0\" size=\"%.6g 0.002 0.0005\" mass=\"0.0002\" "
+                     "<geom name=\"bb_lever\" type=\"box\" pos=\"%.6g 0 %.6g\" size=\"%.6g %.6g %.6g\" mass=\"0.0002\" "
                      "rgba=\"0.8 0.7 0.1 1\" " OBJ "/></body>\n",
-                     w->lever_pos[0], w->lever_pos[1], w->lever_pos[2], w->lever_stiffness, -half, half);
+                     w->lever_pos[0], w->lever_pos[1], w->lever_pos[2], axis, w->lever_stiffness, gx, gz, sx,
+                     w->lever_width / 2, sz);
+    }
+    if (w->tube) { /* two side walls, 1 mm thick, from the floor up */
+        for (int side = -1; side <= 1; side += 2)
+            rc |= append(&out, &len, &cap,
+                         "<geom name=\"bb_tube_%s\" type=\"box\" pos=\"%.6g %.6g %.6g\" size=\"%.6g 0.0005 %.6g\" "
+                         "rgba=\"0.6 0.7 0.9 0.25\" " OBJ "/>\n",
+                         side < 0 ? "R" : "L", (w->tube_x[0] + w->tube_x[1]) / 2, side * (w->tube_half_width + 0.0005),
+                         w->tube_height / 2, (w->tube_x[1] - w->tube_x[0]) / 2, w->tube_height / 2);
     }
     rc |= append(&out, &len, &cap, "%s%.*s", empty ? "</worldbody>" : "", (int)(mend - skip), skip);
     if (w->head_fixed) /* a stiff weld of the head to the world, at its pose in qpos0 */

@@ -45,9 +45,12 @@ typedef struct bb_config {
     char body_model[BB_PATH_MAX]; /* resolved against the experiment file's folder */
     struct bb_config_world { /* body.*: task objects added to the model's world (body/world.c) */
         int floor, treadmill, reach_target, lever, head_fixed;
+        char lever_kind[16]; /* press | push */
+        int tube;
+        double tube_x_mm[2], tube_half_width_mm, tube_height_mm;
         double treadmill_speed_m_per_s;
         double target_mm[3], target_radius_mm;
-        double lever_mm[3], lever_length_mm, lever_stiffness_mNm_per_rad, lever_threshold_deg;
+        double lever_mm[3], lever_length_mm, lever_width_mm, lever_stiffness_mNm_per_rad, lever_threshold_deg;
         char head_body[BB_NAME_MAX];
         uint32_t taxels_x, taxels_y;
     } world;

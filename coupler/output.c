@@ -321,6 +321,7 @@ int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_ru
         fprintf(f, "task:  # trials that ended (trials.tsv); medians over hits, .nan when none\n");
         fprintf(f, "  kind: %s\n  trials: %u\n  hits: %u\n", o->cfg->task.kind, t->trials, t->hits);
         fprintf(f, "  success_rate: %.4f\n", t->trials ? (double)t->hits / t->trials : 0.0);
+        fprintf(f, "  cue_waited_s: %.3f  # due cues held back while the goal was already met\n", t->cue_waited_s);
         double v[3] = {t->median_response_ms, t->median_onset_ms, t->median_reach_ms};
         const char *k[3] = {"median_response_ms", "median_onset_ms", "median_reach_ms"};
         for (int i = 0; i < 3; i++)

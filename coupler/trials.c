@@ -35,6 +35,7 @@ struct bb_trials {
     bb_trial_event ev[BB_TRIAL_EVENTS_MAX];
     uint32_t n_ev;
     int finished_now;
+    uint32_t postponed; /* boundaries at which a due cue waited for the goal to be unmet */
 };
 
 static int64_t ns(double s) { return (int64_t)llround(s * 1e9); }
@@ -169,10 +170,24 @@ static void respond(bb_trials *t, int64_t t_ns)
     }
 }
 
+/* Is the goal met already (the paw in the target, the lever past half its
+ * threshold)? Then the cue waits: a trial starts with something to do. */
+static int goal_met(bb_trials *t)
+{
+    bb_task_state ts;
+    bb_body_task(t->body, &ts);
+    if (!t->reach) return ts.lever_angle >= t->cfg->world.lever_threshold_deg / DEG_PER_RAD / 2;
+    return dist(paw(t), t->target) <= t->radius;
+}
+
 static void start(bb_trials *t, int64_t t_ns)
 {
     if (t_ns + t->window_ns > t->end_ns) { /* a trial that cannot end within the run is not started */
         t->ph = DONE;
+        return;
+    }
+    if (goal_met(t)) {
+        t->postponed++;
         return;
     }
     bb_trial_result *r = &t->cur;
@@ -236,6 +251,7 @@ void bb_trials_summarise(const bb_trials *t, bb_trials_summary *out)
     memset(out, 0, sizeof *out);
     out->median_response_ms = out->median_reach_ms = out->median_onset_ms = NAN;
     out->trials = t->n_done;
+    out->cue_waited_s = t->postponed * t->cfg->exchange_ms * 1e-3;
     double *v = malloc((t->n_done + 1) * sizeof *v);
     if (!v) return;
     for (int which = 0; which < 3; which++) {

@@ -2,7 +2,7 @@
  * run on the coupler rank at every exchange boundary: inter-trial interval,
  * cue (an input to the cortex) opening a response window, outcome (hit when
  * the paw reaches the target or the lever is pressed within the window,
- * else miss), reward (an input to the brain) after a hit. The cue and reward
+ * else miss; a due cue waits while the goal is already met), reward (an input to the brain) after a hit. The cue and reward
  * reach the brain as the feedback packet's task channels, so they act from
  * the next interval on (proto/PROTOCOL.md). docs/experiments.md. */
 #ifndef BB_TRIALS_H
@@ -52,6 +52,7 @@ const bb_trial_result *bb_trials_finished(const bb_trials *t);
 typedef struct bb_trials_summary {
     uint32_t trials, hits;
     double median_response_ms, median_reach_ms, median_onset_ms;
+    double cue_waited_s; /* time due cues waited because the goal was already met */
 } bb_trials_summary;
 void bb_trials_summarise(const bb_trials *t, bb_trials_summary *out);
 

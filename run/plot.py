@@ -6,7 +6,10 @@ cortex_spikes.h5 is there; M1 forelimb pool rates against the mean
 excitation of the forelimb muscles they drive (left M1 -> right body);
 joint angles; the mean Merkel rate of every taxel of each paw; paw contact
 over time (a gait diagram). Reads run.yaml, spikes.h5, cortex_spikes.h5 and
-body.h5 (docs/recording.md)."""
+body.h5 (docs/recording.md). With a task (trials.tsv), also OUTDIR/trials.png:
+the task signal (paw-target distance or lever angle) over the run with the
+cue windows and outcomes, the same aligned to each cue, and the cued M1
+pool's rate aligned to the cues."""
 import argparse
 import os
 import sys
@@ -53,6 +56,8 @@ def load(outdir):
                 "grids": names(f["/touch/grids"]),
                 "merkel": f["/touch/merkel"][:],
                 "contact": f["/touch/paw_contact"][:],
+                "paw": f["/touch/paw_position"][:],
+                "lever": f["/task/lever_angle"][:],
             }
     return run, exchange_s, spikes, cortex, body
 
@@ -141,6 +146,84 @@ def gait(ax, body):
     ax.set_title("paw contact")
 
 
+def read_trials(outdir):
+    rows = []
+    with open(os.path.join(outdir, "trials.tsv")) as f:
+        head = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            rows.append(dict(zip(head, line.rstrip("\n").split("\t"))))
+    return rows
+
+
+def task_signal(run, body):
+    """The task's signal over time: paw-target distance (mm) or lever angle (deg)."""
+    task = run["config"]["task"]
+    if task["kind"] == "reach":
+        g = body["grids"].index(task["paw"])
+        b = run["config"]["body"]  # run.yaml writes the third level flat: "reach_target.x_mm"
+        target = np.array([b[f"reach_target.{k}_mm"] for k in "xyz"]) * 1e-3
+        d = np.linalg.norm(body["paw"][:, 3 * g:3 * g + 3] - target, axis=1) * 1e3
+        return d, "paw to target (mm)", b["reach_target.radius_mm"]
+    return np.degrees(body["lever"]), "lever angle (deg)", run["config"]["body"]["lever.threshold_deg"]
+
+
+def trials_figure(outdir, run, spikes, body, exchange_s):
+    trials = read_trials(outdir)
+    signal, label, level = task_signal(run, body)
+    task = run["config"]["task"]
+    fig = plt.figure(figsize=(10, 8), dpi=120)
+    gs = fig.add_gridspec(3, 2, height_ratios=[1, 1.2, 1], hspace=0.5)
+    ax = fig.add_subplot(gs[0, :])
+    ax.plot(body["t"], signal, "k", lw=0.8)
+    ax.axhline(level, color="g", ls=":", lw=0.8)
+    for r in trials:
+        hit = r["outcome"] == "hit"
+        ax.axvspan(float(r["cue_s"]), float(r["outcome_s"]), color="tab:blue" if hit else "tab:red", alpha=0.2, lw=0)
+    ax.set_ylabel(label)
+    ax.set_xlabel("time (s)")
+    hits = sum(r["outcome"] == "hit" for r in trials)
+    ax.set_title(f"{task['kind']}: {hits} of {len(trials)} trials hit (blue: cue to hit, red: missed window)")
+    ax = fig.add_subplot(gs[1, 0])
+    window = task["window_s"]
+    for r in trials:
+        t0 = float(r["cue_s"])
+        sel = (body["t"] >= t0 - 0.2) & (body["t"] <= t0 + window + 0.3)
+        ax.plot((body["t"][sel] - t0) * 1e3, signal[sel], color="tab:blue" if r["outcome"] == "hit" else "tab:red",
+                lw=0.8)
+    ax.axhline(level, color="g", ls=":", lw=0.8)
+    ax.axvline(0, color="k", lw=0.5)
+    ax.set_xlabel("time from cue (ms)")
+    ax.set_ylabel(label)
+    ax.set_title("each trial, aligned to its cue")
+    ax = fig.add_subplot(gs[1, 1])
+    reach = [float(r["reach_ms"]) for r in trials if r["reach_ms"] != "nan"]
+    resp = [float(r["response_ms"]) for r in trials if r["response_ms"] != "nan"]
+    if resp:
+        ax.hist([resp, reach] if reach else [resp], bins=10, label=["cue to hit", "onset to hit"][:2 if reach else 1])
+    ax.axvline(300, color="k", ls="--", lw=0.8, label="published reach, ~300 ms")
+    ax.set_xlabel("ms")
+    ax.set_ylabel("trials")
+    ax.legend(fontsize=6)
+    ax.set_title("response and reach durations (hits)")
+    ax = fig.add_subplot(gs[2, :])
+    pool = ("M1L_" if task["cue.hemisphere"] == "left" else "M1R_") + task["cue.body_area"]
+    first, count = run["pools"][pool]
+    sel = (spikes["id"] >= first) & (spikes["id"] < first + count)
+    edges = np.arange(-0.2, window + 0.3 + 1e-9, 0.01)
+    rate = np.zeros(len(edges) - 1)
+    for r in trials:
+        rate += np.histogram(spikes["t"][sel] - float(r["cue_s"]), edges)[0]
+    ax.plot(edges[:-1] * 1e3, rate / max(len(trials), 1) / count / 0.01)
+    ax.axvline(0, color="k", lw=0.5)
+    ax.set_xlabel("time from cue (ms)")
+    ax.set_ylabel("Hz per cell")
+    ax.set_title(f"{pool} (L5B) rate, mean over trials")
+    fig.suptitle(f"{run['config']['experiment']['name']}: {outdir}", fontsize=9)
+    out = os.path.join(outdir, "trials.png")
+    fig.savefig(out)
+    print(f"run/plot: {out}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("outdir")
@@ -165,6 +248,8 @@ def main():
     out = a.out or os.path.join(a.outdir, "summary.png")
     fig.savefig(out)
     print(f"run/plot: {out}")
+    if body is not None and os.path.exists(os.path.join(a.outdir, "trials.tsv")):
+        trials_figure(a.outdir, run, spikes, body, exchange_s)
 
 
 if __name__ == "__main__":

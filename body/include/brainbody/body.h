@@ -27,12 +27,18 @@ typedef struct bb_world_spec {
     int reach_target;         /* a sphere site the paw should reach */
     double target_pos[3];     /* m, world */
     double target_radius;     /* m: success radius */
-    int lever;                /* a hinged lever pressed downwards */
+    int lever;                /* a hinged lever */
+    int lever_push;           /* 0: a bar pressed downwards; 1: an upright paddle pushed forwards (+x) */
     double lever_pos[3];      /* m, world position of the pivot */
-    double lever_length;      /* m, from the pivot towards -x (the mouse) */
+    double lever_length;      /* m, from the pivot towards -x (the mouse), or up for a paddle */
+    double lever_width;       /* m, across (y) */
     double lever_stiffness;   /* N m/rad, return spring */
     double lever_threshold;   /* rad: a press is counted when the angle passes it */
     int head_fixed;           /* weld the skull (head_body) to the world, as a head-fixed task does */
+    int tube;                 /* a body tube: two side walls along the trunk, as head-fixed rigs have */
+    double tube_x[2];         /* m, world x from / to */
+    double tube_half_width;   /* m, from the midline to each wall's inner face */
+    double tube_height;       /* m, above z = 0 */
     char head_body[128];
     uint32_t taxels_x, taxels_y; /* touch-grid resolution on every paw pad */
 } bb_world_spec;
