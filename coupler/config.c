@@ -11,6 +11,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "brainbody/cpg.h"
 #include "config_schema.h"
 #include "suggest.h"
 
@@ -385,6 +386,10 @@ static void check_brain(ctx *c)
             bb_config_where(g, "brain.output_cells", w, sizeof w);
             add_err(c, 0, 0, NULL, "%s: brain.model poisson needs the number of output cells (at least 1)", w);
         }
+        if (g->cpg.enabled) {
+            bb_config_where(g, "brain.cpg.enabled", w, sizeof w);
+            add_err(c, 0, 0, NULL, "%s: the spinal circuit runs with brain.model cortex", w);
+        }
         return;
     }
     bb_cortex_spec s = bb_config_cortex_spec(g);
@@ -394,11 +399,13 @@ static void check_brain(ctx *c)
         return;
     }
     uint32_t n = (uint32_t)s.hemispheres * bb_cortex_population_size(&s, BB_M1, BB_L5B, BB_EXC);
-    if (g->output_cells && g->output_cells != n) {
+    uint32_t spinal = g->cpg.enabled ? 2 * BB_N_LIMBS * g->cpg.cells_per_pool : 0;
+    if (g->output_cells && g->output_cells != n + spinal) {
         bb_config_where(g, "brain.output_cells", w, sizeof w);
-        add_err(c, 0, 0, NULL, "%s: the cortex model has %u L5B output cells with these brain.cortex settings; "
-                "leave brain.output_cells out or set it to %u", w, n, n);
+        add_err(c, 0, 0, NULL, "%s: the cortex model has %u L5B output cells with these brain.cortex settings "
+                "(and %u spinal ones); leave brain.output_cells out or set it to %u", w, n, spinal, n + spinal);
     }
+    n += spinal;
     g->output_cells = n;
     if (g->exchange_ns % (int64_t)500000) {
         bb_config_where(g, "time.exchange_ms", w, sizeof w);

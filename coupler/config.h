@@ -11,7 +11,7 @@
 
 #define BB_PATH_MAX 1024
 #define BB_NAME_MAX 128
-#define BB_CFG_MAX_KEYS 80
+#define BB_CFG_MAX_KEYS 128
 #define BB_CFG_ERR_MAX 1024
 
 typedef struct bb_config {
@@ -36,6 +36,12 @@ typedef struct bb_config {
         uint32_t m1_nx, m1_ny, s1_nx, s1_ny, afferent_channels;
         double density_scale, background_hz;
     } cortex;
+    struct bb_config_cpg { /* brain.cpg: the spinal locomotor circuit and its motor pools (coupler/spinal.h) */
+        int enabled;
+        double alpha, max_rate_hz;
+        uint32_t cells_per_pool;
+        char ablate[16]; /* none | v0v | v0v_v0d */
+    } cpg;
     struct bb_config_stimulus { /* brain.stimulus: a DC step on part of M1 (cortex only) */
         int enabled;
         char hemisphere[16], body_area[16], layers[16];

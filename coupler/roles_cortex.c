@@ -12,6 +12,7 @@
 #include "brainbody/cortex.h"
 #include "record_spikes.h"
 #include "roles.h"
+#include "spinal.h"
 
 typedef struct cortex_brain {
     bb_cortex c;
@@ -38,6 +39,11 @@ typedef struct cortex_brain {
     int gated[2 * BB_N_LAYERS * BB_N_TYPES * BB_N_HEMISPHERES];
     int gate_channel[2 * BB_N_LAYERS * BB_N_TYPES * BB_N_HEMISPHERES];
     int n_gated;
+    /* brain.cpg: the spinal circuit's motor pools, after the L5B cells */
+    int with_spinal;
+    bb_spinal spinal;
+    bb_spike *spinal_out, *merged;
+    size_t cap_spinal;
 } cortex_brain;
 
 static void on_spikes(void *ctx, const bb_spike *s, uint32_t n, uint64_t block_start)
@@ -82,6 +88,25 @@ static int open_recording(cortex_brain *b, char *err, size_t cap)
     return b->file ? 0 : -1;
 }
 
+/* The spinal pools' spikes of the interval, merged into out (both lists are
+ * in offset order and every spinal id is above every cortical one). */
+static int add_spinal(cortex_brain *b, const bb_interval *iv, bb_spike *out, size_t cap, char *err, size_t errcap)
+{
+    long ns = bb_spinal_step(&b->spinal, iv->start_step, b->steps, b->spinal_out, b->cap_spinal);
+    if (ns < 0 || b->n_out + (size_t)ns > cap) {
+        snprintf(err, errcap, "more than %zu output spikes in one interval", cap);
+        return -1;
+    }
+    size_t i = 0, j = 0, k = 0;
+    while (i < b->n_out || j < (size_t)ns)
+        b->merged[k++] = j == (size_t)ns || (i < b->n_out && out[i].offset <= b->spinal_out[j].offset)
+                             ? out[i++]
+                             : b->spinal_out[j++];
+    memcpy(out, b->merged, k * sizeof *out);
+    b->n_out = k;
+    return 0;
+}
+
 static long cortex_step(void *ctx, const bb_interval *iv, const bb_feedback *fb, bb_spike *out, size_t cap,
                         char *err, size_t errcap)
 {
@@ -112,6 +137,7 @@ static long cortex_step(void *ctx, const bb_interval *iv, const bb_feedback *fb,
         snprintf(err, errcap, "%s", b->rec_err);
         return -1;
     }
+    if (b->with_spinal && add_spinal(b, iv, out, cap, err, errcap)) return -1;
     if (b->file && ++b->since_flush >= b->flush_every) {
         b->since_flush = 0;
         if (bb_spike_file_flush(b->file, err, errcap)) return -1;
@@ -122,6 +148,9 @@ static long cortex_step(void *ctx, const bb_interval *iv, const bb_feedback *fb,
 static void cortex_destroy(void *ctx)
 {
     cortex_brain *b = ctx;
+    if (b->with_spinal) bb_spinal_free(&b->spinal);
+    free(b->spinal_out);
+    free(b->merged);
     char err[256];
     if (bb_spike_file_close(b->file, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
     bb_sim_free(b->sim);
@@ -249,7 +278,26 @@ int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm bra
                           : b->local.first + b->local.count;
         if (hi > lo) mine += hi - lo;
     }
-    *out = (bb_brain_role){b, (size_t)mine * b->steps + 1, cortex_step, cortex_destroy, {0}};
+    size_t max_spikes = (size_t)mine * b->steps + 1;
+    if (cfg->cpg.enabled) {
+        uint32_t first = 0;
+        for (int h = 0; h < spec.hemispheres; h++) first += b->out_count[h];
+        if (bb_spinal_init(&b->spinal, cfg, first, plan->n_brain, plan->brain_index, err, cap)) {
+            cortex_destroy(b);
+            return -1;
+        }
+        b->with_spinal = 1;
+        b->cap_spinal = (size_t)b->spinal.local.count * b->steps + 1;
+        max_spikes += b->cap_spinal;
+        b->spinal_out = malloc(b->cap_spinal * sizeof *b->spinal_out);
+        b->merged = malloc(max_spikes * sizeof *b->merged);
+        if (!b->spinal_out || !b->merged) {
+            snprintf(err, cap, "out of memory");
+            cortex_destroy(b);
+            return -1;
+        }
+    }
+    *out = (bb_brain_role){b, max_spikes, cortex_step, cortex_destroy, {0}};
     /* output ids run hemisphere by hemisphere; each hemisphere's pools are
      * contiguous within it: M1L_tail .. M1L_head_neck, M1R_tail .. */
     uint32_t base = 0;
@@ -262,5 +310,6 @@ int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm bra
         }
         base += b->out_count[h];
     }
+    if (b->with_spinal) bb_spinal_pools(&b->spinal, &out->pools);
     return 0;
 }

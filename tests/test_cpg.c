@@ -5,6 +5,7 @@
  * only bound remains (their Fig. 7). */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "brainbody/cpg.h"
@@ -103,4 +104,73 @@ Test(cpg, flexor_and_extensor_alternate)
     cr_assert_eq(bb_cpg_population(c, "V0D_L_hind"), 12);
     cr_assert_eq(bb_cpg_population(c, "nope"), -1);
     bb_cpg_free(c);
+}
+
+/* ---- the circuit's motor pools on the brain ranks (coupler/spinal.c) ---- */
+
+#include "config.h"
+#include "spinal.h"
+
+static void load_gait(bb_config *cfg)
+{
+    char err[1024];
+    cr_assert_eq(bb_config_load(BB_SOURCE_DIR "/run/cpg_gait.yaml", NULL, 0, cfg, err, sizeof err), 0, "%s", err);
+}
+
+/* Spikes of 1 s from n_brain ranks, concatenated rank by rank per interval
+ * and sorted as the coupler would; returns the count. */
+static size_t spinal_spikes(const bb_config *cfg, int n_brain, bb_spike *all, size_t cap, uint32_t *first)
+{
+    bb_spinal s[4];
+    char err[256];
+    for (int r = 0; r < n_brain; r++) cr_assert_eq(bb_spinal_init(&s[r], cfg, 1000, n_brain, r, err, sizeof err), 0);
+    *first = s[0].first_id;
+    size_t n = 0;
+    uint32_t steps = 50; /* 5 ms at 0.1 ms */
+    static bb_spike buf[100000];
+    for (uint64_t k = 0; k < 200; k++)
+        for (int r = 0; r < n_brain; r++) {
+            long m = bb_spinal_step(&s[r], k * steps, steps, buf, 100000);
+            cr_assert_geq(m, 0);
+            for (long i = 0; i < m && n < cap; i++)
+                all[n++] = (bb_spike){buf[i].source, (uint32_t)(k * steps + buf[i].offset)};
+        }
+    for (int r = 0; r < n_brain; r++) bb_spinal_free(&s[r]);
+    return n;
+}
+
+static int by_time_then_id(const void *a, const void *b)
+{
+    const bb_spike *x = a, *y = b;
+    if (x->offset != y->offset) return x->offset < y->offset ? -1 : 1;
+    return (x->source > y->source) - (x->source < y->source);
+}
+
+Test(spinal, pools_alternate_and_do_not_depend_on_rank_count)
+{
+    static bb_config cfg;
+    load_gait(&cfg);
+    cr_assert(cfg.cpg.enabled);
+    static bb_spike one[200000], three[200000];
+    uint32_t first;
+    size_t n1 = spinal_spikes(&cfg, 1, one, 200000, &first);
+    size_t n3 = spinal_spikes(&cfg, 3, three, 200000, &first);
+    qsort(one, n1, sizeof *one, by_time_then_id);
+    qsort(three, n3, sizeof *three, by_time_then_id);
+    cr_assert_eq(n1, n3);
+    cr_assert_arr_eq(one, three, n1 * sizeof *one, "the same spikes on 1 and 3 ranks");
+    /* left-hind flexor (pool 0) and extensor (pool 1) in 25 ms bins: anti-correlated */
+    double f[40] = {0}, e[40] = {0};
+    uint32_t per = cfg.cpg.cells_per_pool;
+    for (size_t i = 0; i < n1; i++) {
+        uint32_t pool = (one[i].source - first) / per, bin = one[i].offset / 250;
+        if (bin < 40 && pool == 0) f[bin]++;
+        if (bin < 40 && pool == 1) e[bin]++;
+    }
+    double mf = 0, me = 0, cov = 0, vf = 0, ve = 0;
+    for (int b = 0; b < 40; b++) mf += f[b] / 40, me += e[b] / 40;
+    for (int b = 0; b < 40; b++) cov += (f[b] - mf) * (e[b] - me), vf += (f[b] - mf) * (f[b] - mf), ve += (e[b] - me) * (e[b] - me);
+    double r = cov / sqrt(vf * ve);
+    cr_assert_lt(r, -0.5, "flexor and extensor pools alternate: correlation %.2f", r);
+    cr_assert_gt(mf, 1, "the flexor pool fires (%.1f spikes per 25 ms)", mf);
 }
