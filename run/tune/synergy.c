@@ -1,7 +1,7 @@
 /* bb_synergy: the motor-pool synergy of a forelimb task, found by a
  * reproducible search (run/tune/README.md).
  *
- *   bb_synergy EXP.yaml MAP.yaml [--hold S] [--release S] [--passes N] [--gain SPIKES]
+ *   bb_synergy EXP.yaml MAP.yaml [--hold S] [--release S] [--passes N] [--gain SPIKES] [--set key=value]...
  *
  * EXP.yaml is the task's experiment (task.kind reach or lever_press): its
  * body, world and task keys say which paw, which target or lever, and which
@@ -156,13 +156,20 @@ static int write_map(const tuner *t, const char *path, const char *pool, const d
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: bb_synergy EXP.yaml MAP.yaml [--hold S] [--release S] [--passes N] [--gain SPIKES]\n");
+        fprintf(stderr, "usage: bb_synergy EXP.yaml MAP.yaml [--hold S] [--release S] [--passes N] [--gain SPIKES] "
+                        "[--set key=value]...\n");
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0); /* progress lines as they come */
     double hold_s = 0.3, release_s = 0.3, gain_spikes = 10;
-    int passes = 3;
+    int passes = 3, n_ov = 0;
+    static bb_override ov[16];
+    char sets[1024] = "";
     for (int i = 3; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--set") && n_ov < 16) {
+            ov[n_ov++].text = argv[i + 1];
+            snprintf(sets + strlen(sets), sizeof sets - strlen(sets), " --set %s", argv[i + 1]);
+        }
         if (!strcmp(argv[i], "--hold")) hold_s = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "--passes")) passes = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--gain")) gain_spikes = atof(argv[i + 1]);
@@ -170,7 +177,7 @@ int main(int argc, char **argv)
     }
     static bb_config cfg;
     char err[1024];
-    if (bb_config_load(argv[1], NULL, 0, &cfg, err, sizeof err)) return fprintf(stderr, "%s\n", err), 2;
+    if (bb_config_load(argv[1], ov, n_ov, &cfg, err, sizeof err)) return fprintf(stderr, "%s\n", err), 2;
     if (!strcmp(cfg.task.kind, "none")) return fprintf(stderr, "%s: task.kind is none: nothing to tune\n", argv[1]), 2;
     bb_plan plan;
     if (bb_plan_make(&cfg, 1, 0, &plan, err, sizeof err)) return fprintf(stderr, "%s\n", err), 2;
@@ -249,10 +256,10 @@ int main(int argc, char **argv)
     objective(&t, w, &closest, &lever);
     printf("result (worse of two trials): closest approach %.2f mm (target radius %.2f mm), largest lever angle %.1f deg (threshold %.1f)\n",
            closest, cfg.world.target_radius_mm, lever, cfg.world.lever_threshold_deg);
-    char how[BB_PATH_MAX * 2 + 64];
-    snprintf(how, sizeof how, "bb_synergy %s %s --hold %g --release %g --passes %d --gain %g\n#   found, worse of two "
-             "trials: closest approach %.2f mm, largest lever angle %.1f deg; objective %.3f after %ld evaluations",
-             argv[1], argv[2], hold_s, release_s, passes, gain_spikes, closest, lever, j, t.evals);
+    char how[BB_PATH_MAX * 2 + 1200];
+    snprintf(how, sizeof how, "bb_synergy %s %s --hold %g --release %g --passes %d --gain %g%s\n#   found, worse of "
+             "two trials: closest approach %.2f mm, largest lever angle %.1f deg; objective %.3f after %ld evaluations",
+             argv[1], argv[2], hold_s, release_s, passes, gain_spikes, sets, closest, lever, j, t.evals);
     int rc = write_map(&t, argv[2], pool, w, gain_spikes, how);
     mj_deleteData(t.snap);
     t.role.destroy(t.role.ctx);
