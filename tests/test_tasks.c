@@ -74,18 +74,27 @@ static void drive(bb_trials *t, const bb_config *cfg, char *log, size_t cap, flo
     }
 }
 
+/* The trial structure over the whole run on the mouse as it stands. */
+static void run_still(const bb_config *cfg, char *log, size_t cap, float *cue, float *reward, bb_trials_summary *s)
+{
+    bb_body *b = open_body(cfg);
+    char err[512];
+    bb_trials *t = bb_trials_create(cfg, b, err, sizeof err);
+    cr_assert(t, "%s", err);
+    drive(t, cfg, log, cap, cue, reward);
+    bb_trials_summarise(t, s);
+    bb_trials_free(t);
+    bb_body_close(b);
+}
+
 Test(trials, a_still_paw_misses_every_trial_on_time)
 {
     static bb_config cfg;
     load_reach(&cfg, 80, 0, 20, ""); /* far from any paw */
-    bb_body *b = open_body(&cfg);
-    char err[512], log[4096];
-    bb_trials *t = bb_trials_create(&cfg, b, err, sizeof err);
-    cr_assert(t, "%s", err);
+    char log[4096];
     float cue, reward;
-    drive(t, &cfg, log, sizeof log, &cue, &reward);
     bb_trials_summary s;
-    bb_trials_summarise(t, &s);
+    run_still(&cfg, log, sizeof log, &cue, &reward, &s);
     /* 0.5 s cue, 0.8 s window, 1 +- 0.2 s apart: trials start at 0.5, about
      * 2.3, 4.1; a fourth would end after 6 s, so it is not started */
     cr_assert_eq(s.trials, 3, "%s", log);
@@ -97,8 +106,6 @@ Test(trials, a_still_paw_misses_every_trial_on_time)
     /* the next cue: 1 s +- 0.2 after the miss */
     double second = atof(strstr(log, "1.300:miss\n") + 11);
     cr_assert(second >= 1.3 + 0.8 - 1e-9 && second <= 1.3 + 1.2 + 1e-9, "second cue at %g s", second);
-    bb_trials_free(t);
-    bb_body_close(b);
 }
 
 Test(trials, a_paw_in_the_target_holds_the_cue_back)
@@ -111,20 +118,14 @@ Test(trials, a_paw_in_the_target_holds_the_cue_back)
     bb_body_close(probe);
     /* the target on the right forepaw's sole as it stands: nothing to do */
     load_reach(&cfg, soles[3] * 1e3, soles[4] * 1e3, soles[5] * 1e3, "  paw: R_manus_touch\n");
-    bb_body *b = open_body(&cfg);
-    char err[512], log[4096];
-    bb_trials *t = bb_trials_create(&cfg, b, err, sizeof err);
-    cr_assert(t, "%s", err);
+    char log[4096];
     float cue, reward;
-    drive(t, &cfg, log, sizeof log, &cue, &reward);
     bb_trials_summary s;
-    bb_trials_summarise(t, &s);
+    run_still(&cfg, log, sizeof log, &cue, &reward, &s);
     cr_assert_eq(s.trials, 0, "%s", log);
     cr_assert_eq(cue, 0);
     /* every boundary from the first cue until no window fits any more */
     cr_assert_float_eq(s.cue_waited_s, 6 - 0.8 - 0.5 + 0.005, 1e-9, "waited %g s", s.cue_waited_s);
-    bb_trials_free(t);
-    bb_body_close(b);
 }
 
 /* A lever pressed by hand (its joint set past the threshold) during the
