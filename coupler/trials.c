@@ -11,6 +11,7 @@
 
 #include "brainbody/brain.h"
 #include "brainbody/proto.h"
+#include "transport.h"
 
 #define DEG_PER_RAD 57.29577951308232
 #define TRIAL_RNG_STREAM 0x7472696131ull /* "trial": apart from every cell's stream */
@@ -119,7 +120,7 @@ static void next_trial(bb_trials *t, int64_t from_ns)
     t->ph = WAITING;
 }
 
-static int finish(bb_trials *t, int64_t t_ns, int hit)
+static void finish(bb_trials *t, int64_t t_ns, int hit)
 {
     bb_trial_result *r = &t->cur;
     r->hit = hit;
@@ -129,13 +130,12 @@ static int finish(bb_trials *t, int64_t t_ns, int hit)
     if (t->n_done == t->cap_done) {
         uint32_t ncap = t->cap_done ? 2 * t->cap_done : 64;
         bb_trial_result *g = realloc(t->done, ncap * sizeof *g);
-        if (!g) return -1;
+        if (!g) bb_fatal(4, "out of memory for %u trials", ncap);
         t->done = g;
         t->cap_done = ncap;
     }
     t->done[t->n_done++] = *r;
     t->finished_now = 1;
-    return 0;
 }
 
 static void respond(bb_trials *t, int64_t t_ns)
@@ -151,7 +151,7 @@ static void respond(bb_trials *t, int64_t t_ns)
         r->onset_ms = (double)t_ns * 1e-6 - r->cue_s * 1e3;
     int hit = t->reach ? d <= t->radius : ts.lever_presses > t->presses_at_cue;
     if (hit || t_ns >= t->phase_end_ns) {
-        if (finish(t, t_ns, hit)) return;
+        finish(t, t_ns, hit);
         event(t, t_ns, "cue_off", "trial %u", r->trial);
         if (hit) {
             event(t, t_ns, "hit", "trial %u: %s after %.0f ms", r->trial, t->reach ? "target reached" : "lever pressed",
