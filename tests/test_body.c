@@ -46,3 +46,50 @@ Test(body, elbow_flexor_shortens_when_excited)
     cr_assert_float_eq(bb_body_time_s(b), 0.3, 1e-9);
     bb_body_close(b);
 }
+
+/* ---- footfalls (body/gait.c) on synthetic gaits with known answers */
+
+/* n paws stepping at f Hz with duty d, paw p touching down at phase ph[p]. */
+static void synth(uint8_t *c, uint32_t n, double dt, double f, double d, const double *ph, uint32_t paws)
+{
+    for (uint32_t k = 0; k < n; k++)
+        for (uint32_t p = 0; p < paws; p++) {
+            double x = k * dt * f - ph[p];
+            c[k * paws + p] = x - floor(x) < d;
+        }
+}
+
+Test(footfalls, trot_and_walk_are_measured)
+{
+    static uint8_t c[600 * 4];
+    bb_footfalls g;
+    double trot[4] = {0, 0.5, 0.5, 0}; /* LH, RH, LF, RF: diagonal pairs together */
+    synth(c, 600, 0.005, 4, 0.6, trot, 4);
+    cr_assert_eq(bb_footfalls_measure(c, 600, 4, 0.005, 0, &g), 0);
+    cr_assert_float_eq(g.frequency_hz, 4, 0.05);
+    cr_assert_geq(g.strides, 10);
+    for (int p = 0; p < 4; p++) {
+        cr_assert_float_eq(g.duty[p], 0.6, 0.02, "paw %d duty %g", p, g.duty[p]);
+        double e = fabs(g.phase[p] - trot[p]);
+        cr_assert(fmin(e, 1 - e) < 0.02, "paw %d phase %g, expected %g", p, g.phase[p], trot[p]);
+    }
+    double walk[4] = {0, 0.5, 0.25, 0.75}; /* lateral sequence */
+    synth(c, 600, 0.005, 2.5, 0.75, walk, 4);
+    cr_assert_eq(bb_footfalls_measure(c, 600, 4, 0.005, 0, &g), 0);
+    cr_assert_float_eq(g.frequency_hz, 2.5, 0.05);
+    for (int p = 0; p < 4; p++) {
+        double e = fabs(g.phase[p] - walk[p]);
+        cr_assert(fmin(e, 1 - e) < 0.02, "paw %d phase %g, expected %g", p, g.phase[p], walk[p]);
+    }
+}
+
+Test(footfalls, too_few_steps_are_no_gait)
+{
+    static uint8_t c[100 * 2];
+    double ph[2] = {0, 0.5};
+    synth(c, 100, 0.005, 2, 0.5, ph, 2); /* 0.5 s at 2 Hz: one touch-down */
+    bb_footfalls g;
+    cr_assert_eq(bb_footfalls_measure(c, 100, 2, 0.005, 0, &g), -1);
+    cr_assert_eq(bb_footfalls_measure(c, 100, BB_MAX_PAWS + 1, 0.005, 0, &g), -1);
+    cr_assert_eq(bb_footfalls_measure(c, 100, 2, 0.005, 2, &g), -1, "no such reference paw");
+}

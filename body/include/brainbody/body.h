@@ -122,6 +122,24 @@ void bb_body_merkel_rates(const bb_body *b, float *out);
 #define BB_PAW_CONTACT_N 1e-3
 void bb_body_paw_contacts(const bb_body *b, uint8_t *out); /* n_touch_grids */
 
+/* ---- footfalls (gait.c): a gait from paw-contact flags, as in the
+ * footfall diagrams of treadmill studies (e.g. Bellardita & Kiehn 2015) */
+
+#define BB_MAX_PAWS 8
+typedef struct bb_footfalls {
+    uint32_t strides;        /* complete cycles of the reference paw measured */
+    double frequency_hz;     /* reference paw's touch-downs per second */
+    double duty[BB_MAX_PAWS];  /* fraction of the measured cycles each paw is down */
+    double phase[BB_MAX_PAWS]; /* each paw's touch-down in the reference paw's cycle, 0..1 (circular mean) */
+} bb_footfalls;
+
+/* contact: n_samples rows of n_paws flags (0/1), one row every dt_s.
+ * Touch-downs are 0 -> 1 transitions; the cycles are those between the
+ * reference paw's touch-downs. Returns 0, or -1 when the reference paw has
+ * fewer than 3 touch-downs (no gait to measure) or n_paws is too large. */
+int bb_footfalls_measure(const uint8_t *contact, uint32_t n_samples, uint32_t n_paws, double dt_s, uint32_t ref,
+                         bb_footfalls *out);
+
 /* ---- whole-body kinematics ---------------------------------------------- */
 
 uint32_t bb_body_nq(const bb_body *b);
