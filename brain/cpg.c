@@ -48,9 +48,10 @@ static void expand(const char *pattern, char side, const char *girdle, char *out
 {
     size_t n = 0;
     for (const char *p = pattern; *p && n + 8 < cap; p++) {
-        if (*p == 'X' && (p[1] == '_' || !p[1]) && p[-1] == '_') out[n++] = side;
-        else if (*p == 'Y' && (p[1] == '_' || !p[1]) && p[-1] == '_') out[n++] = side == 'L' ? 'R' : 'L';
-        else if (*p == 'G' && !p[1] && p[-1] == '_') n += (size_t)snprintf(out + n, cap - n, "%s", girdle);
+        int field = p > pattern && p[-1] == '_'; /* a whole "_X", "_Y" or "_G" part */
+        if (field && *p == 'X' && (p[1] == '_' || !p[1])) out[n++] = side;
+        else if (field && *p == 'Y' && (p[1] == '_' || !p[1])) out[n++] = side == 'L' ? 'R' : 'L';
+        else if (field && *p == 'G' && !p[1]) n += (size_t)snprintf(out + n, cap - n, "%s", girdle);
         else out[n++] = *p;
     }
     out[n] = 0;

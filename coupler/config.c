@@ -334,6 +334,17 @@ bb_cortex_spec bb_config_cortex_spec(const bb_config *g)
     return s;
 }
 
+/* An M1 strip input (brain.stimulus, task.cue) must name a hemisphere the
+ * cortex has. */
+static void check_hemisphere(ctx *c, const char *key, const char *hemisphere)
+{
+    char w[BB_PATH_MAX + 64];
+    if (!strcmp(hemisphere, "right") && c->cfg->cortex.hemispheres < 2) {
+        bb_config_where(c->cfg, key, w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: right, but brain.cortex.hemispheres is 1 (the left hemisphere only)", w);
+    }
+}
+
 /* The task needs the cortex (its cue and reward are cortical inputs) and
  * its object in the body's world; the trials must fit the run. */
 static void check_task(ctx *c)
@@ -345,6 +356,7 @@ static void check_task(ctx *c)
     if (strcmp(g->brain_model, "cortex"))
         add_err(c, 0, 0, NULL, "%s: %s needs brain.model cortex (the cue and the reward are inputs to the cortex)", w,
                 g->task.kind);
+    else check_hemisphere(c, "task.cue.hemisphere", g->task.cue_hemisphere);
     if (!strcmp(g->task.kind, "reach") && !g->world.reach_target)
         add_err(c, 0, 0, NULL, "%s: reach needs a target to reach: set body.reach_target.enabled: true", w);
     if (!strcmp(g->task.kind, "lever_press") && !g->world.lever)
@@ -407,6 +419,7 @@ static void check_brain(ctx *c)
     }
     n += spinal;
     g->output_cells = n;
+    if (g->stimulus.enabled) check_hemisphere(c, "brain.stimulus.hemisphere", g->stimulus.hemisphere);
     if (g->exchange_ns % (int64_t)500000) {
         bb_config_where(g, "time.exchange_ms", w, sizeof w);
         add_err(c, 0, 0, NULL, "%s: brain.model cortex exchanges spikes between brain ranks every 0.5 ms (its "

@@ -4,6 +4,10 @@
 #include "config.h"
 
 #define FIELD(f) offsetof(bb_config, f), sizeof(((bb_config *)0)->f)
+/* the choices of an M1 strip input (brain.stimulus, task.cue): the cortex's
+ * somatotopic body areas (bb_body_area_name) and the layers it can drive */
+#define BODY_AREAS "tail|hindlimb|trunk|forelimb|head_neck"
+#define STRIP_LAYERS "L5B|L23|L23_L5B"
 
 const bb_key_spec bb_config_schema[] = {
     {"experiment.name", BB_KEY_STR, 1, NULL, 0, 0, 0, NULL, FIELD(name)},
@@ -33,9 +37,9 @@ const bb_key_spec bb_config_schema[] = {
     {"brain.cpg.ablate", BB_KEY_ENUM, 0, "none", 0, 0, 0, "none|v0v|v0v_v0d", FIELD(cpg.ablate)},
     {"brain.stimulus.enabled", BB_KEY_BOOL, 0, "false", 0, 0, 0, NULL, FIELD(stimulus.enabled)},
     {"brain.stimulus.hemisphere", BB_KEY_ENUM, 0, "left", 0, 0, 0, "left|right", FIELD(stimulus.hemisphere)},
-    {"brain.stimulus.body_area", BB_KEY_ENUM, 0, "forelimb", 0, 0, 0, "tail|hindlimb|trunk|forelimb|head_neck",
+    {"brain.stimulus.body_area", BB_KEY_ENUM, 0, "forelimb", 0, 0, 0, BODY_AREAS,
      FIELD(stimulus.body_area)},
-    {"brain.stimulus.layers", BB_KEY_ENUM, 0, "L5B", 0, 0, 0, "L5B|L23|L23_L5B", FIELD(stimulus.layers)},
+    {"brain.stimulus.layers", BB_KEY_ENUM, 0, "L5B", 0, 0, 0, STRIP_LAYERS, FIELD(stimulus.layers)},
     {"brain.stimulus.amplitude_pA", BB_KEY_FLOAT, 0, "12", -1000, 1000, 0, NULL, FIELD(stimulus.amplitude_pA)},
     {"brain.stimulus.start_s", BB_KEY_FLOAT, 0, "0", 0, 1e7, 0, NULL, FIELD(stimulus.start_s)},
     {"brain.stimulus.stop_s", BB_KEY_FLOAT, 0, "1e7", 0, 1e7, 1, NULL, FIELD(stimulus.stop_s)},
@@ -84,9 +88,9 @@ const bb_key_spec bb_config_schema[] = {
     {"task.reward_s", BB_KEY_FLOAT, 0, "0.1", 0, 1e5, 0, NULL, FIELD(task.reward_s)},
     {"task.onset_mm", BB_KEY_FLOAT, 0, "0.5", 0, 100, 1, NULL, FIELD(task.onset_mm)},
     {"task.cue.hemisphere", BB_KEY_ENUM, 0, "left", 0, 0, 0, "left|right", FIELD(task.cue_hemisphere)},
-    {"task.cue.body_area", BB_KEY_ENUM, 0, "forelimb", 0, 0, 0, "tail|hindlimb|trunk|forelimb|head_neck",
+    {"task.cue.body_area", BB_KEY_ENUM, 0, "forelimb", 0, 0, 0, BODY_AREAS,
      FIELD(task.cue_body_area)},
-    {"task.cue.layers", BB_KEY_ENUM, 0, "L5B", 0, 0, 0, "L5B|L23|L23_L5B", FIELD(task.cue_layers)},
+    {"task.cue.layers", BB_KEY_ENUM, 0, "L5B", 0, 0, 0, STRIP_LAYERS, FIELD(task.cue_layers)},
     {"task.cue.amplitude_pA", BB_KEY_FLOAT, 0, "30", -1000, 1000, 0, NULL, FIELD(task.cue_amplitude_pA)},
     {"task.reward.amplitude_pA", BB_KEY_FLOAT, 0, "20", -1000, 1000, 0, NULL, FIELD(task.reward_amplitude_pA)},
     {"recording.spikes", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(record_spikes)},

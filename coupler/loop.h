@@ -17,7 +17,6 @@ typedef struct bb_exchange_record {
     uint32_t n_muscles;
     const float *taxels, *proprio; /* the body's sensing at the end of this interval */
     uint32_t n_taxels, n_proprio;
-    const float *task;             /* the task channels (BB_TASK_*) sent with that sensing */
     const struct bb_trials *trials; /* the trial structure after this interval, or NULL */
 } bb_exchange_record;
 

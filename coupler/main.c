@@ -125,8 +125,8 @@ static int observe_output(void *ctx, const bb_exchange_record *r, char *err, siz
 }
 
 /* One line on the trials: the success rate and the timing, the reach
- * duration next to the published median (Becker et al. 2023, PMC10634836:
- * head-restrained reach about 300 ms). */
+ * duration next to the published median (PMC10634836: head-restrained
+ * reach about 300 ms; ../shared/reference/mouse-body.md). */
 static void print_task(const bb_config *cfg, const bb_trials_summary *t)
 {
     printf("brainbody: %s: %u trial%s, %u hit%s (%.0f %%)", cfg->task.kind, t->trials, t->trials == 1 ? "" : "s",

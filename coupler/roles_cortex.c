@@ -163,15 +163,11 @@ static void cortex_destroy(void *ctx)
 /* Adds a step current to every cell type of the given layers of one body
  * area's strip of one hemisphere's M1; returns 0 or -1. When gate is not
  * NULL the currents' indices are appended there (for bb_sim_set_stimulus_gain). */
-static int add_m1_strip(const bb_cortex_spec *spec, bb_cortex *c, const char *key, const char *hemisphere,
-                        const char *body_area, const char *layer_names, uint32_t n, const double *t, const double *v,
-                        int *gate, int *n_gate, char *err, size_t cap)
+static int add_m1_strip(const bb_cortex_spec *spec, bb_cortex *c, const char *hemisphere, const char *body_area,
+                        const char *layer_names, uint32_t n, const double *t, const double *v, int *gate, int *n_gate,
+                        char *err, size_t cap)
 {
-    int h = !strcmp(hemisphere, "right") ? BB_RIGHT : BB_LEFT;
-    if (h >= spec->hemispheres) {
-        snprintf(err, cap, "%s.hemisphere: right, but the cortex has one hemisphere", key);
-        return -1;
-    }
+    int h = !strcmp(hemisphere, "right") ? BB_RIGHT : BB_LEFT; /* one the cortex has: checked by config.c */
     int area = 0;
     while (area < BB_N_BODY_AREAS && strcmp(bb_body_area_name(area), body_area)) area++;
     bb_region strip = {0, 0, 0, 1e9};
@@ -195,7 +191,7 @@ static int add_inputs(const bb_config *cfg, const bb_cortex_spec *spec, cortex_b
     const struct bb_config_stimulus *st = &cfg->stimulus;
     if (st->enabled) {
         double t[2] = {st->start_s * 1e3, st->stop_s * 1e3}, v[2] = {st->amplitude_pA, 0};
-        if (add_m1_strip(spec, &b->c, "brain.stimulus", st->hemisphere, st->body_area, st->layers, 2, t, v, NULL,
+        if (add_m1_strip(spec, &b->c, st->hemisphere, st->body_area, st->layers, 2, t, v, NULL,
                          NULL, err, cap))
             return -1;
     }
@@ -203,7 +199,7 @@ static int add_inputs(const bb_config *cfg, const bb_cortex_spec *spec, cortex_b
     if (!strcmp(tk->kind, "none")) return 0;
     double t0 = 0, cue = tk->cue_amplitude_pA, reward = tk->reward_amplitude_pA;
     int first = b->n_gated;
-    if (add_m1_strip(spec, &b->c, "task.cue", tk->cue_hemisphere, tk->cue_body_area, tk->cue_layers, 1, &t0, &cue,
+    if (add_m1_strip(spec, &b->c, tk->cue_hemisphere, tk->cue_body_area, tk->cue_layers, 1, &t0, &cue,
                      b->gated, &b->n_gated, err, cap))
         return -1;
     for (int g = first; g < b->n_gated; g++) b->gate_channel[g] = BB_TASK_CUE;

@@ -311,5 +311,10 @@ Test(tasks, a_task_without_its_object_is_refused)
     spawn_run(argv2, 60, &r);
     cr_assert(r.exited && r.status == 2, "exit %d", r.status);
     cr_assert(strstr(r.out, "needs brain.model cortex"), "%s", r.out);
+    char *argv3[] = {BRAINBODY, "run", REACH, "--set", "brain.cortex.hemispheres=1", "--set",
+                     "task.cue.hemisphere=right", "--set", "output.dir=/tmp/bb_tasks_never", NULL};
+    spawn_run(argv3, 60, &r);
+    cr_assert(r.exited && r.status == 2, "exit %d", r.status);
+    cr_assert(strstr(r.out, "task.cue.hemisphere: right, but brain.cortex.hemispheres is 1"), "%s", r.out);
     cr_assert_neq(access("/tmp/bb_tasks_never", F_OK), 0, "nothing is written");
 }
