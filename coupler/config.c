@@ -2,6 +2,7 @@
  * against bb_config_schema: unknown keys, duplicates, wrong types, missing
  * required keys and bad ranges are errors naming file:line:column and key.
  * All errors found are reported, one per line. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "config.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 typedef struct ctx {
     const char *file;
+    char dir[BB_PATH_MAX]; /* the experiment file's folder, absolute: run records name what they used */
     bb_config *cfg;
     unsigned char set[BB_CFG_MAX_KEYS]; /* 1 from file, 2 from --set */
     char *err;
@@ -100,9 +102,8 @@ static int parse_int(const char *s, long long lo, long long hi, long long *out)
 static void set_path(ctx *c, const bb_key_spec *k, const char *v, char *dst)
 {
     int n;
-    const char *slash = strrchr(c->file, '/');
-    if ((k->type == BB_KEY_PATH_IN || k->type == BB_KEY_MAP) && v[0] != '/' && slash)
-        n = snprintf(dst, k->size, "%.*s/%s", (int)(slash - c->file), c->file, v);
+    if ((k->type == BB_KEY_PATH_IN || k->type == BB_KEY_MAP) && v[0] != '/' && c->dir[0])
+        n = snprintf(dst, k->size, "%s/%s", c->dir, v);
     else
         n = snprintf(dst, k->size, "%s", v);
     if (n < 0 || (size_t)n >= k->size) dst[0] = '\0';
@@ -336,6 +337,36 @@ bb_cortex_spec bb_config_cortex_spec(const bb_config *g)
 
 /* An M1 strip input (brain.stimulus, task.cue) must name a hemisphere the
  * cortex has. */
+bb_world_spec *bb_config_world_spec(const bb_config *g, bb_world_spec *w)
+{
+    bb_world_defaults(w);
+    const struct bb_config_world *cw = &g->world;
+    w->floor = cw->floor;
+    w->treadmill = cw->treadmill;
+    w->treadmill_speed = cw->treadmill_speed_m_per_s;
+    w->reach_target = cw->reach_target;
+    w->target_radius = cw->target_radius_mm * 1e-3;
+    w->lever = cw->lever;
+    w->lever_push = !strcmp(cw->lever_kind, "push");
+    w->lever_length = cw->lever_length_mm * 1e-3;
+    w->lever_width = cw->lever_width_mm * 1e-3;
+    w->lever_stiffness = cw->lever_stiffness_mNm_per_rad * 1e-3;
+    w->lever_threshold = cw->lever_threshold_deg * 3.14159265358979323846 / 180;
+    for (int k = 0; k < 3; k++) {
+        w->target_pos[k] = cw->target_mm[k] * 1e-3;
+        w->lever_pos[k] = cw->lever_mm[k] * 1e-3;
+    }
+    w->head_fixed = cw->head_fixed;
+    w->tube = cw->tube;
+    w->tube_x[0] = cw->tube_x_mm[0] * 1e-3, w->tube_x[1] = cw->tube_x_mm[1] * 1e-3;
+    w->tube_half_width = cw->tube_half_width_mm * 1e-3;
+    w->tube_height = cw->tube_height_mm * 1e-3;
+    snprintf(w->head_body, sizeof w->head_body, "%s", cw->head_body);
+    w->taxels_x = cw->taxels_x;
+    w->taxels_y = cw->taxels_y;
+    return w;
+}
+
 static void check_hemisphere(ctx *c, const char *key, const char *hemisphere)
 {
     char w[BB_PATH_MAX + 64];
@@ -427,12 +458,35 @@ static void check_brain(ctx *c)
     }
 }
 
-int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config *cfg, char *err, size_t errcap)
+/* The mapping under root key `section`, or the root itself when section is NULL. */
+static yaml_node_t *section_node(ctx *c, yaml_document_t *doc, yaml_node_t *root, const char *section)
+{
+    if (!section) return root;
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+        yaml_node_t *kn = yaml_document_get_node(doc, p->key), *vn = yaml_document_get_node(doc, p->value);
+        if (kn->type != YAML_SCALAR_NODE || strcmp((const char *)kn->data.scalar.value, section)) continue;
+        if (vn->type == YAML_MAPPING_NODE) return vn;
+        add_err(c, (int)vn->start_mark.line + 1, (int)vn->start_mark.column + 1, section,
+                "expected the experiment (a mapping of sections)");
+        return NULL;
+    }
+    add_err(c, 0, 0, section, "missing: not a brainbody run record");
+    return NULL;
+}
+
+static int load(const char *path, const char *section, const bb_override *ov, int n_ov, bb_config *cfg, char *err,
+                size_t errcap)
 {
     memset(cfg, 0, sizeof *cfg);
     err[0] = '\0';
     ctx c = {.file = path, .cfg = cfg, .err = err, .errcap = errcap};
     snprintf(cfg->file, sizeof cfg->file, "%s", path);
+    {
+        char folder[BB_PATH_MAX];
+        const char *slash = strrchr(path, '/');
+        snprintf(folder, sizeof folder, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+        if (!realpath(slash == path ? "/" : folder, c.dir)) c.dir[0] = '\0'; /* then paths stay as written */
+    }
 
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -458,7 +512,7 @@ int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config 
     else if (root->type != YAML_MAPPING_NODE)
         add_err(&c, (int)root->start_mark.line + 1, (int)root->start_mark.column + 1, NULL,
                 "the experiment must be a mapping of sections");
-    else
+    else if ((root = section_node(&c, &doc, root, section)))
         walk(&c, &doc, root, "");
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
@@ -478,6 +532,16 @@ int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config 
     if (c.nerr == 0) check_brain(&c);
     if (c.nerr == 0) check_task(&c);
     return c.nerr ? 2 : 0;
+}
+
+int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config *cfg, char *err, size_t errcap)
+{
+    return load(path, NULL, ov, n_ov, cfg, err, errcap);
+}
+
+int bb_config_load_run_record(const char *path, bb_config *cfg, char *err, size_t errcap)
+{
+    return load(path, "config", NULL, 0, cfg, err, errcap);
 }
 
 const char *bb_config_where(const bb_config *cfg, const char *key, char *buf, size_t cap)

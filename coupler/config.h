@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "brainbody/body.h"
 #include "brainbody/cortex.h"
 
 #define BB_PATH_MAX 1024
@@ -104,11 +105,19 @@ int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config 
 /* Formats "file:line:col: key" for a key, for errors found after loading. */
 const char *bb_config_where(const bb_config *cfg, const char *key, char *buf, size_t cap);
 
+/* The experiment as a run recorded it: the `config:` section of an output
+ * folder's run.yaml (bb_config_write_yaml's output), checked like a file. */
+int bb_config_load_run_record(const char *path, bb_config *cfg, char *err, size_t errcap);
+
 /* Writes the resolved configuration as YAML (every key, with defaults). */
 void bb_config_write_yaml(const bb_config *cfg, FILE *f, int indent);
 
 /* The brain.cortex settings as the cortex model's spec. */
 bb_cortex_spec bb_config_cortex_spec(const bb_config *cfg);
+
+/* The body.* world settings (floor, treadmill, task objects, head fixation,
+ * touch grids) as the body's world spec; returns w. */
+bb_world_spec *bb_config_world_spec(const bb_config *cfg, bb_world_spec *w);
 
 /* Schema introspection, for docs checks and `brainbody check`. */
 size_t bb_config_n_keys(void);

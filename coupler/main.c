@@ -12,6 +12,7 @@
 #include "model_info.h"
 #include "output.h"
 #include "plan.h"
+#include "render_cli.h"
 #include "status.h"
 #include "transport.h"
 #include "version.h"
@@ -29,6 +30,8 @@ static void usage(FILE *f)
             "      validate the experiment and print the resolved plan for N ranks (default 1)\n"
             "  brainbody model-info MODEL.xml\n"
             "      print a body model's bodies, joints, muscles per region, touch grids and mass\n"
+            "  brainbody render OUTDIR [--out FILE.mp4] [--camera side|top|follow] [--speed X] [--frame T FILE.png]\n"
+            "      replay a run's output folder into a video or a still (brainbody render --help)\n"
             "  brainbody version\n"
             "exit status: 0 ok, 2 bad input (nothing run or written), 3 exchange fault,\n"
             "             4 out of memory, 5 brain or body failure, 6 output failure\n");
@@ -193,6 +196,7 @@ int main(int argc, char **argv)
 {
     args a;
     char err[512];
+    if (argc >= 2 && strcmp(argv[1], "render") == 0) return bb_render_main(argc - 2, argv + 2);
     if (parse_args(argc, argv, &a, err, sizeof err)) {
         fprintf(stderr, "brainbody: %s\n", err);
         usage(stderr);

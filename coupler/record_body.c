@@ -4,8 +4,8 @@
  *   /muscles/{excitation, activation, length, velocity, force, fibre_length}
  *   /proprio/rates          Ia, II, Ib per muscle, Hz
  *   /joints/{angle, velocity}   every hinge, rad and rad/s
- *   /body/{com, qpos}       centre of mass (m); the full generalized position
- *                           (exact replay)
+ *   /body/{com, qpos, qvel} centre of mass (m); the full generalized position
+ *                           and velocity (exact replay, brainbody render)
  *   /touch/{force, merkel, paw_contact, paw_position}   per taxel N and Hz;
  *                           per paw 0/1 and the sole's world position (m)
  *   /task/{lever_angle, lever_presses, target_distance}
@@ -33,7 +33,7 @@ typedef struct series {
 } series;
 
 enum {
-    TIME, EXCITATION, ACTIVATION, LENGTH, VELOCITY, FORCE, FIBRE, RATES, ANGLE, ANGVEL, COM, QPOS, TFORCE, MERKEL,
+    TIME, EXCITATION, ACTIVATION, LENGTH, VELOCITY, FORCE, FIBRE, RATES, ANGLE, ANGVEL, COM, QPOS, QVEL, TFORCE, MERKEL,
     CONTACT, PAWPOS, LEVER, PRESSES, TARGET, N_SERIES
 };
 
@@ -42,7 +42,7 @@ struct bb_body_file {
     char path[1024];
     series s[N_SERIES];
     size_t rows, written, cap; /* buffered rows, rows in the file, buffer capacity in rows */
-    uint32_t nm, nh, nt, ng, nq;
+    uint32_t nm, nh, nt, ng, nq, nv;
     bb_muscle_state *ms;
     double *angle, *angvel;
     uint8_t *paws;
@@ -133,6 +133,7 @@ static int layout(bb_body_file *f, const bb_body *b)
              make_series(f, ANGVEL, "/joints/velocity", F32, MD, items(f->nh), "rad/s") ||
              make_series(f, COM, "/body/com", F64, MD, 3, "m") ||
              make_series(f, QPOS, "/body/qpos", F64, MD, items(f->nq), "MuJoCo qpos") ||
+             make_series(f, QVEL, "/body/qvel", F64, MD, items(f->nv), "MuJoCo qvel") ||
              make_series(f, TFORCE, "/touch/force", F32, MF, items(f->nt), "N") ||
              make_series(f, MERKEL, "/touch/merkel", F32, MF, items(f->nt), "Hz") ||
              make_series(f, CONTACT, "/touch/paw_contact", H5T_STD_U8LE, H5T_NATIVE_UINT8, items(f->ng), "1") ||
@@ -157,7 +158,7 @@ bb_body_file *bb_body_file_create(const char *path, const bb_body *b, char *err,
     }
     snprintf(f->path, sizeof f->path, "%s", path);
     f->nm = bb_body_n_muscles(b), f->nh = bb_body_n_hinges(b), f->nt = bb_body_n_taxels(b);
-    f->ng = bb_body_n_touch_grids(b), f->nq = bb_body_nq(b);
+    f->ng = bb_body_n_touch_grids(b), f->nq = bb_body_nq(b), f->nv = bb_body_nv(b);
     for (int i = 0; i < N_SERIES; i++) f->s[i].d = -1;
     f->ms = calloc(f->nm + 1, sizeof *f->ms);
     f->angle = calloc(f->nh + 1, sizeof *f->angle);
@@ -231,6 +232,7 @@ int bb_body_file_add(bb_body_file *f, const bb_body *b, const float *excitation,
     put(f, ANGVEL, f->angvel);
     put(f, COM, com);
     put(f, QPOS, bb_body_qpos(b));
+    put(f, QVEL, bb_body_qvel(b));
     if (!f->s[TFORCE].empty) bb_body_taxel_forces(b, row(f, TFORCE));
     put(f, MERKEL, merkel);
     put(f, CONTACT, f->paws);

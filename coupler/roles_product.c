@@ -120,31 +120,7 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
         return -1;
     }
     bb_world_spec w;
-    bb_world_defaults(&w);
-    const struct bb_config_world *cw = &cfg->world;
-    w.floor = cw->floor;
-    w.treadmill = cw->treadmill;
-    w.treadmill_speed = cw->treadmill_speed_m_per_s;
-    w.reach_target = cw->reach_target;
-    w.target_radius = cw->target_radius_mm * 1e-3;
-    w.lever = cw->lever;
-    w.lever_push = !strcmp(cw->lever_kind, "push");
-    w.lever_length = cw->lever_length_mm * 1e-3;
-    w.lever_width = cw->lever_width_mm * 1e-3;
-    w.lever_stiffness = cw->lever_stiffness_mNm_per_rad * 1e-3;
-    w.lever_threshold = cw->lever_threshold_deg * 3.14159265358979323846 / 180;
-    for (int k = 0; k < 3; k++) {
-        w.target_pos[k] = cw->target_mm[k] * 1e-3;
-        w.lever_pos[k] = cw->lever_mm[k] * 1e-3;
-    }
-    w.head_fixed = cw->head_fixed;
-    w.tube = cw->tube;
-    w.tube_x[0] = cw->tube_x_mm[0] * 1e-3, w.tube_x[1] = cw->tube_x_mm[1] * 1e-3;
-    w.tube_half_width = cw->tube_half_width_mm * 1e-3;
-    w.tube_height = cw->tube_height_mm * 1e-3;
-    snprintf(w.head_body, sizeof w.head_body, "%s", cw->head_body);
-    w.taxels_x = cw->taxels_x;
-    w.taxels_y = cw->taxels_y;
+    bb_config_world_spec(cfg, &w);
     m->b = bb_body_open_world(cfg->body_model, &w, err, cap);
     if (!m->b) {
         free(m);

@@ -174,6 +174,17 @@ typedef struct bb_task_state {
 
 void bb_body_task(const bb_body *b, bb_task_state *out);
 
+/* ---- replay (body/replay.c) ----------------------------------------------- */
+
+/* Puts the body in a recorded state: qpos (nq), qvel (nv; NULL: at rest),
+ * muscle activations and excitations in muscle order (NULL: 0), and
+ * recomputes what follows from it (poses, tendons, contacts, forces)
+ * without stepping time. */
+void bb_body_set_state(bb_body *b, const double *qpos, const double *qvel, const float *activation,
+                       const float *excitation);
+/* The tendon (MuJoCo id) muscle i pulls through, -1 if it acts on a joint. */
+int bb_body_muscle_tendon(const bb_body *b, uint32_t i);
+
 /* ---- MuJoCo itself, for benchmarks and advanced use -------------------- */
 
 struct mjModel_;
