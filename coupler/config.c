@@ -490,7 +490,8 @@ static int load(const char *path, const char *section, const bb_override *ov, in
 
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, errcap, "%s: cannot open experiment file: %s", path, strerror(errno));
+        snprintf(err, errcap, "%s: cannot open %s: %s", path, section ? "the run record" : "experiment file",
+                 strerror(errno));
         return 2;
     }
     yaml_parser_t parser;

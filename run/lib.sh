@@ -4,7 +4,8 @@ set -euo pipefail
 
 BB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BB_PACKAGES=(build-essential cmake pkg-config zlib1g-dev libmujoco-dev libopenmpi-dev openmpi-bin
-             libzmq3-dev libyaml-dev libcriterion-dev libhdf5-dev libisal-dev)
+             libzmq3-dev libyaml-dev libcriterion-dev libhdf5-dev libisal-dev
+             libglfw3-dev xvfb ffmpeg)
 
 # Installs the Debian packages that are not installed yet (idempotent).
 bb_install() {
