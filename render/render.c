@@ -23,6 +23,7 @@ void bb_render_defaults(bb_render_options *o)
     o->fps = 30;
     o->width = 960;
     o->height = 720;
+    o->start_s = o->end_s = NAN;
 }
 
 unsigned bb_render_frame_count(double recorded_s, double speed, double fps)
@@ -86,6 +87,13 @@ int bb_render_run(const bb_render_options *o, char *err, size_t cap)
         bb_replay_close(&r);
         return 2;
     }
+    const double from = isnan(o->start_s) ? 0 : o->start_s, to = isnan(o->end_s) ? end_s : o->end_s;
+    if (!(from >= 0 && to <= end_s && from < to)) {
+        snprintf(err, cap, "--start %g --end %g: expected 0 <= start < end <= %.3f s (the recording)", from, to,
+                 end_s);
+        bb_replay_close(&r);
+        return 2;
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = 1;
@@ -98,11 +106,11 @@ int bb_render_run(const bb_render_options *o, char *err, size_t cap)
         goto out;
     }
     if (!(v = bb_view_open(&r, o->width, o->height, o->camera, o->best, err, cap))) goto out;
-    unsigned n = o->still ? 1 : bb_render_frame_count(end_s, o->speed, o->fps);
+    unsigned n = o->still ? 1 : bb_render_frame_count(to - from, o->speed, o->fps);
     if (!(e = bb_encoder_open(o->out, o->width, o->height, o->fps, o->still, err, cap))) goto out;
     layout l = make_layout(o->width, o->height);
     for (unsigned k = 0; k < n; k++) {
-        double t = o->still ? o->still_t : k * o->speed / o->fps;
+        double t = o->still ? o->still_t : from + k * o->speed / o->fps;
         draw_frame(v, &r, &l, t, o->speed, rgb);
         if (bb_encoder_frame(e, rgb, err, cap)) goto out;
         if (!o->quiet && !o->still && (k + 1) % 50 == 0) fprintf(stderr, "render: %u/%u frames\r", k + 1, n);
@@ -116,9 +124,9 @@ int bb_render_run(const bb_render_options *o, char *err, size_t cap)
             printf("brainbody render: %s: t = %.3f s, %dx%d (%s)\n", o->out, o->still_t, o->width, o->height,
                    bb_gl_context_describe(gl));
         else
-            printf("brainbody render: %s: %u frames, %dx%d at %g fps, %.2f s of video for %.3f s simulated "
+            printf("brainbody render: %s: %u frames, %dx%d at %g fps, %.2f s of video for %.3f-%.3f s simulated "
                    "(speed %g), in %.1f s (%s)\n",
-                   o->out, n, o->width, o->height, o->fps, n / o->fps, end_s, o->speed, wall,
+                   o->out, n, o->width, o->height, o->fps, n / o->fps, from, to, o->speed, wall,
                    bb_gl_context_describe(gl));
     }
 out:

@@ -1,4 +1,5 @@
 /* `brainbody render OUTDIR [options]`: the command line of render.c. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +10,12 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: brainbody render OUTDIR [--out FILE.mp4] [--camera side|top|follow] [--speed X] [--fps N]\n"
-               "                        [--size WxH] [--quality fast|best] [--frame T FILE.png] [--force] [--quiet]\n"
+               "                        [--start S] [--end S] [--size WxH] [--quality fast|best]\n"
+               "                        [--frame T FILE.png] [--force] [--quiet]\n"
                "  replays a run's output folder (body.h5, spikes.h5, events.tsv, run.yaml) through MuJoCo's\n"
                "  renderer into a video (default OUTDIR/run.mp4) or, with --frame, one still at T s.\n"
                "  --speed: simulated seconds per second of video (0.25: four times slower); default 1.\n"
+               "  --start, --end: the part of the run to show (simulated s); default all of it.\n"
                "  --quality best: shadows and 4x multisampling (about 4x slower without a GPU); default fast.\n"
                "  Without a display an Xvfb is started for the render (package xvfb); ffmpeg encodes.\n");
 }
@@ -21,7 +24,7 @@ static int number(const char *opt, const char *s, double *out, char *err, size_t
 {
     char *end;
     *out = strtod(s, &end);
-    if (end == s || *end) {
+    if (end == s || *end || !isfinite(*out)) {
         snprintf(err, cap, "%s: expected a number, got '%s'", opt, s);
         return -1;
     }
@@ -48,6 +51,10 @@ static int parse(int argc, char **argv, bb_render_options *o, char *outbuf, size
             }
         } else if (!strcmp(s, "--speed") && has) {
             if (number(s, argv[++i], &o->speed, err, cap)) return -1;
+        } else if (!strcmp(s, "--start") && has) {
+            if (number(s, argv[++i], &o->start_s, err, cap)) return -1;
+        } else if (!strcmp(s, "--end") && has) {
+            if (number(s, argv[++i], &o->end_s, err, cap)) return -1;
         } else if (!strcmp(s, "--fps") && has) {
             if (number(s, argv[++i], &o->fps, err, cap)) return -1;
         } else if (!strcmp(s, "--size") && has) {

@@ -95,6 +95,11 @@ Test(render, still_png_and_bad_input)
     cr_expect(strstr(res.out, "/run/run.yaml"), "%s", res.out);
     cr_expect(stat("/tmp/bb_never.mp4", &after) != 0);
 
+    char *part[] = {BRAINBODY, "render", RUN_DIR, "--start", "0.4", "--end", "0.2", "--out", "/tmp/bb_never.mp4", NULL};
+    spawn_run(part, 60, &res);
+    cr_expect_eq(res.status, 2, "%s", res.out);
+    cr_expect(strstr(res.out, "expected 0 <= start < end <= 0.600 s"), "%s", res.out);
+
     char *bad[] = {BRAINBODY, "render", RUN_DIR, "--camera", "fisheye", NULL};
     spawn_run(bad, 60, &res);
     cr_expect_eq(res.status, 2, "%s", res.out);

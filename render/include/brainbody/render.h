@@ -14,6 +14,7 @@ typedef struct bb_render_options {
     double speed;              /* simulated seconds per second of video */
     double fps;
     int width, height;         /* the whole frame, body view above the strip; even */
+    double start_s, end_s;     /* the part of the run in the video; NAN: from the start, to the end */
     int still;                 /* one frame at still_t (s) */
     double still_t;
     int best;                  /* shadows and 4x multisampling: about 4x slower in software GL */
@@ -22,8 +23,8 @@ typedef struct bb_render_options {
 } bb_render_options;
 
 void bb_render_defaults(bb_render_options *o);
-/* Frames a video of the run has: one per 1/fps of video, from t = 0 to the
- * last recorded time inclusive. */
+/* Frames a video of recorded_s simulated seconds has: one per 1/fps of
+ * video, from its start to its end inclusive. */
 unsigned bb_render_frame_count(double recorded_s, double speed, double fps);
 /* Renders. Returns 0, 2 for bad input (a message naming the file or option
  * in err), 1 for a failure of the renderer or encoder. */
