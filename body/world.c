@@ -78,7 +78,7 @@ char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size
                      BELT_HALF);
     if (w->reach_target)
         rc |= append(&out, &len, &cap,
-                     "<site name=\"bb_target\" type=\"sphere\" pos=\"%.6g %.6g %.6g\" size=\"%.6g\" rgba=\"0.1 0.8 0.1 0.4\"/>\n",
+                     "<site name=\"bb_target\" group=\"0\" type=\"sphere\" pos=\"%.6g %.6g %.6g\" size=\"%.6g\" rgba=\"0.1 0.8 0.1 0.4\"/>\n",
                      w->target_pos[0], w->target_pos[1], w->target_pos[2], w->target_radius);
     if (w->lever) {
         /* press: a bar from the pivot towards the mouse (-x), pressed down;

@@ -86,7 +86,7 @@ void bb_strip_touch(const bb_replay *r, const bb_body *names, uint32_t row, mjrR
     int room = rect.height - label_h - title_h - pad;
     if (room / (int)ny < cell) cell = room / (int)ny;
     if (cell < 1) return;
-    mjr_overlay(mjFONT_NORMAL, mjGRID_TOPLEFT, rect, "Merkel rate per taxel, 0-100 Hz; green: paw down", NULL, con);
+    mjr_overlay(mjFONT_NORMAL, mjGRID_TOPLEFT, rect, "Merkel Hz per taxel (0-100); green: paw down", NULL, con);
     const float *merkel = r->merkel + (size_t)row * r->n_taxels;
     const uint8_t *contact = r->paw_contact + (size_t)row * ng;
     for (uint32_t g = 0; g < ng; g++) {

@@ -111,8 +111,8 @@ bb_view *bb_view_open(const bb_replay *r, int width, int height, bb_render_camer
     bb_body_set_state(v->body, r->qpos, r->qvel, r->activation, r->excitation);
     mouse_com(v, v->com0);
     v->cam.type = mjCAMERA_FREE;
-    v->cam.distance = camera == BB_CAMERA_TOP ? 0.2 : 0.16;
-    v->cam.azimuth = camera == BB_CAMERA_FOLLOW ? 135 : 90;   /* side: from the mouse's right */
+    v->cam.distance = camera == BB_CAMERA_TOP ? 0.15 : 0.13;
+    v->cam.azimuth = camera == BB_CAMERA_FOLLOW ? -135 : -90; /* from the mouse's right (+x ahead, +y its left) */
     v->cam.elevation = camera == BB_CAMERA_TOP ? -89.9 : camera == BB_CAMERA_FOLLOW ? -25 : -12;
     return v;
 }
