@@ -109,7 +109,7 @@ Test(render, still_png_and_bad_input)
 /* In-process: the mouse is in the picture where its bodies project, and
  * active tendons are drawn in another colour than resting ones. */
 #define W 480
-#define H 360
+#define H 270 /* the body view's shape in a render: the top three quarters of a 4:3 frame */
 
 static long count_differing(const uint8_t *a, const uint8_t *b, int x0, int y0, int x1, int y1, int inside)
 {
