@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "encode.h"
 #include "gl_context.h"
@@ -109,12 +110,14 @@ int bb_render_run(const bb_render_options *o, char *err, size_t cap)
     unsigned n = o->still ? 1 : bb_render_frame_count(to - from, o->speed, o->fps);
     if (!(e = bb_encoder_open(o->out, o->width, o->height, o->fps, o->still, err, cap))) goto out;
     layout l = make_layout(o->width, o->height);
+    const int progress = !o->quiet && !o->still && isatty(2);
     for (unsigned k = 0; k < n; k++) {
         double t = o->still ? o->still_t : from + k * o->speed / o->fps;
         draw_frame(v, &r, &l, t, o->speed, rgb);
         if (bb_encoder_frame(e, rgb, err, cap)) goto out;
-        if (!o->quiet && !o->still && (k + 1) % 50 == 0) fprintf(stderr, "render: %u/%u frames\r", k + 1, n);
+        if (progress && (k + 1) % 50 == 0) fprintf(stderr, "render: %u/%u frames\r", k + 1, n);
     }
+    if (progress) fprintf(stderr, "%24s\r", ""); /* clear the progress line */
     rc = bb_encoder_close(e, err, cap) ? 1 : 0;
     e = NULL;
     clock_gettime(CLOCK_MONOTONIC, &t1);
