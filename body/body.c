@@ -287,11 +287,20 @@ int bb_body_body_pos(const bb_body *b, const char *body, double pos[3])
     return 0;
 }
 
+/* The task objects world.c adds (treadmill belt, lever, ...) are named bb_*;
+ * they are not the animal. */
+static int is_animal(const mjModel *m, int body)
+{
+    const char *n = mj_id2name(m, mjOBJ_BODY, body);
+    return body > 0 && !(n && strncmp(n, "bb_", 3) == 0);
+}
+
 void bb_body_com(const bb_body *b, double pos[3])
 {
     double mass = 0;
     pos[0] = pos[1] = pos[2] = 0;
     for (int i = 1; i < b->m->nbody; i++) {
+        if (!is_animal(b->m, i)) continue;
         double mi = b->m->body_mass[i];
         mass += mi;
         for (int k = 0; k < 3; k++) pos[k] += mi * b->d->xipos[3 * i + k];
@@ -302,7 +311,8 @@ void bb_body_com(const bb_body *b, double pos[3])
 double bb_body_total_mass(const bb_body *b)
 {
     double mass = 0;
-    for (int i = 1; i < b->m->nbody; i++) mass += b->m->body_mass[i];
+    for (int i = 1; i < b->m->nbody; i++)
+        if (is_animal(b->m, i)) mass += b->m->body_mass[i];
     return mass;
 }
 

@@ -27,7 +27,7 @@ int bb_footfalls_measure(const uint8_t *contact, uint32_t n_samples, uint32_t n_
     out->strides = downs - 1;
     out->frequency_hz = out->strides / ((last - first) * dt_s);
     for (uint32_t p = 0; p < n_paws; p++) {
-        uint32_t down = 0;
+        uint32_t down = 0, touch_downs = 0;
         double sx = 0, sy = 0;
         uint32_t cycle_start = first;
         for (uint32_t k = first; k < last; k++) {
@@ -38,11 +38,35 @@ int bb_footfalls_measure(const uint8_t *contact, uint32_t n_samples, uint32_t n_
                 while (next < last && !touch_down(contact, n_paws, next, ref)) next++;
                 double ph = (double)(k - cycle_start) / (double)(next - cycle_start);
                 sx += cos(TWO_PI * ph), sy += sin(TWO_PI * ph);
+                touch_downs++;
             }
         }
         out->duty[p] = (double)down / (last - first);
         double ph = atan2(sy, sx) / TWO_PI;
-        out->phase[p] = p == ref ? 0 : ph - floor(ph);
+        out->phase[p] = p == ref ? 0 : touch_downs ? ph - floor(ph) : NAN; /* a paw that never touched down has none */
     }
     return 0;
+}
+
+void bb_footfalls_debounce(uint8_t *contact, uint32_t n_samples, uint32_t n_paws, uint32_t min_samples)
+{
+    for (uint32_t p = 0; p < n_paws; p++) {
+        if (!n_samples) return;
+        uint8_t state = contact[p] != 0;
+        uint32_t k = 1;
+        while (k < n_samples) {
+            uint8_t v = contact[(size_t)k * n_paws + p] != 0;
+            if (v == state) {
+                contact[(size_t)k++ * n_paws + p] = state;
+                continue;
+            }
+            uint32_t end = k; /* the run of the other state: [k, end) */
+            while (end < n_samples && (contact[(size_t)end * n_paws + p] != 0) == v) end++;
+            if (end - k < min_samples && end < n_samples) /* too short to be a step phase: absorbed */
+                for (uint32_t j = k; j < end; j++) contact[(size_t)j * n_paws + p] = state;
+            else
+                state = v;
+            k = end;
+        }
+    }
 }

@@ -75,6 +75,10 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
             if (!o->drove || !o->angle || !o->peak) snprintf(err, cap, "out of memory");
             return -1;
         }
+        /* no gait block for a body without a left hind paw grid */
+        if (o->cfg->world.treadmill || o->cfg->cpg.enabled)
+            o->has_gait = !bb_gait_log_init(&o->gait, o->body, o->cfg->exchange_ms * 1e-3,
+                                            o->cfg->world.treadmill ? o->cfg->world.treadmill_speed_m_per_s : 0);
         o->lo = o->angle + o->n_hinges;
         o->hi = o->lo + o->n_hinges;
         bb_body_hinges(o->body, o->lo, NULL);
@@ -209,6 +213,10 @@ int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size
         }
         for (uint32_t i = 0; i < o->n_muscles; i++)
             if (r->excitation[i] > o->peak[i]) o->peak[i] = r->excitation[i];
+        if (o->has_gait && bb_gait_log_add(&o->gait, o->body)) {
+            snprintf(err, cap, "out of memory for the gait log");
+            return -1;
+        }
         if (r->interval->exchange + 1 == o->plan->n_exchanges) summarise(o);
     }
     int64_t t0 = (int64_t)r->interval->exchange * o->cfg->exchange_ns;
@@ -264,8 +272,10 @@ static int close_files(bb_output *o, char *err, size_t cap)
 
 int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t cap)
 {
-    if (close_files(o, err, cap)) return -1;
-    return bb_output_write_run_yaml(o, "complete", res, err, cap);
+    int rc = close_files(o, err, cap) ? -1 : bb_output_write_run_yaml(o, "complete", res, err, cap);
+    bb_gait_log_free(&o->gait);
+    o->has_gait = 0;
+    return rc;
 }
 
 void bb_output_fail(bb_output *o, const char *why)
@@ -274,6 +284,8 @@ void bb_output_fail(bb_output *o, const char *why)
     o->failure = why;
     if (close_files(o, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
     if (bb_output_write_run_yaml(o, "failed", NULL, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
+    bb_gait_log_free(&o->gait);
+    o->has_gait = 0;
 }
 
 int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_run_result *res, char *err, size_t cap)
@@ -316,6 +328,7 @@ int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_ru
         fprintf(f, "  wall_s: %.3f\n", res->wall_s);
         fprintf(f, "  realtime_factor: %.4f\n", res->wall_s > 0 ? sim_s / res->wall_s : 0.0);
     }
+    if (o->has_gait && (res || o->failure)) bb_gait_log_write_yaml(&o->gait, f);
     if (strcmp(o->cfg->task.kind, "none")) {
         const bb_trials_summary *t = &o->task;
         fprintf(f, "task:  # trials that ended (trials.tsv); medians over hits, .nan when none\n");

@@ -6,6 +6,7 @@
 #define BB_OUTPUT_H
 
 #include "config.h"
+#include "gait_log.h"
 #include "loop.h"
 #include "plan.h"
 #include "progress.h"
@@ -32,6 +33,8 @@ typedef struct bb_output {
     uint32_t presses;          /* lever presses seen so far */
     FILE *trials;              /* trials.tsv, when the experiment has a task */
     bb_trials_summary task;    /* over the trials that ended so far */
+    bb_gait_log gait;          /* locomotion experiments (treadmill or CPG): run.yaml's gait: block */
+    int has_gait;
     char summary[1024];        /* written at the last exchange, while the body still exists */
     bb_progress progress;
     int64_t flush_ns;      /* recording.flush_s */

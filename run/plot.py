@@ -224,6 +224,54 @@ def trials_figure(outdir, run, spikes, body, exchange_s):
     print(f"run/plot: {out}")
 
 
+def debounce(on, min_samples):
+    """body/gait.c's bb_footfalls_debounce: a run shorter than min_samples
+    between runs of the other state becomes that state."""
+    on = on.copy()
+    k, state = 1, on[0]
+    while k < len(on):
+        if on[k] == state:
+            k += 1
+            continue
+        end = k
+        while end < len(on) and on[end] == on[k]:
+            end += 1
+        if end - k < min_samples and end < len(on):
+            on[k:end] = state
+        else:
+            state = on[k]
+        k = end
+    return on
+
+
+def gait_figure(outdir, run, body, exchange_s):
+    """Footfall diagram of the last 1.5 s: raw contact flags (grey) and the
+    debounced stance phases (black) the gait: block of run.yaml measures."""
+    g = run["gait"]
+    t = body["t"]
+    keep = t >= t[-1] - 1.5
+    fig, ax = plt.subplots(figsize=(8, 3), dpi=120)
+    min_samples = int(np.ceil(0.02 / exchange_s - 1e-9))
+    for i, name in enumerate(body["grids"]):
+        raw = body["contact"][:, i].astype(bool)
+        ax.fill_between(t[keep], i + 0.45, i + 0.45 + 0.35 * raw[keep], step="post", color="0.6")
+        ax.fill_between(t[keep], i, i + 0.4 * debounce(raw, min_samples)[keep], step="post", color="k")
+    ax.set_yticks(np.arange(len(body["grids"])) + 0.4)
+    ax.set_yticklabels([n.replace("_touch", "") for n in body["grids"]], fontsize=7)
+    ax.set_xlabel("time (s)")
+    if g.get("strides", 0):
+        phase = ", ".join(f"{k} {v:.2f}" for k, v in g["phase"].items())
+        title = (f"{g['strides']} strides at {g['stride_hz']:.2f} Hz, {g['speed_m_per_s']:.2f} m/s; "
+                 f"touch-down phase in the L_pes cycle: {phase}")
+    else:
+        title = "no gait: fewer than 3 touch-downs of the left hind paw"
+    ax.set_title(title, fontsize=8)
+    fig.tight_layout()
+    out = os.path.join(outdir, "gait.png")
+    fig.savefig(out)
+    print(f"run/plot: {out}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("outdir")
@@ -250,6 +298,8 @@ def main():
     print(f"run/plot: {out}")
     if body is not None and os.path.exists(os.path.join(a.outdir, "trials.tsv")):
         trials_figure(a.outdir, run, spikes, body, exchange_s)
+    if body is not None and "gait" in run:
+        gait_figure(a.outdir, run, body, exchange_s)
 
 
 if __name__ == "__main__":

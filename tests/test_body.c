@@ -83,6 +83,34 @@ Test(footfalls, trot_and_walk_are_measured)
     }
 }
 
+Test(footfalls, chatter_is_debounced_before_measuring)
+{
+    static uint8_t c[600 * 4], clean[600 * 4];
+    double trot[4] = {0, 0.5, 0.5, 0};
+    synth(clean, 600, 0.005, 4, 0.6, trot, 4);
+    memcpy(c, clean, sizeof c);
+    /* one-sample lift-offs in every stance and touches in every swing, as the treadmill's contact flags show */
+    for (uint32_t k = 3; k < 600; k += 7)
+        for (uint32_t p = 0; p < 4; p++) c[k * 4 + p] ^= 1;
+    bb_footfalls g;
+    cr_assert_eq(bb_footfalls_measure(c, 600, 4, 0.005, 0, &g), 0);
+    cr_assert_gt(g.frequency_hz, 8, "chatter should read as fast stepping before debouncing (%g Hz)", g.frequency_hz);
+    bb_footfalls_debounce(c, 600, 4, (uint32_t)(BB_FOOTFALL_MIN_PHASE_S / 0.005));
+    cr_assert_eq(bb_footfalls_measure(c, 600, 4, 0.005, 0, &g), 0);
+    cr_assert_float_eq(g.frequency_hz, 4, 0.05);
+    for (int p = 0; p < 4; p++) cr_assert_float_eq(g.duty[p], 0.6, 0.03, "paw %d duty %g", p, g.duty[p]);
+    size_t differ = 0, transitions = 0; /* a flip next to a touch-down or lift-off moves it by a sample */
+    for (size_t i = 0; i < sizeof c; i++) differ += c[i] != clean[i];
+    for (size_t i = 4; i < sizeof c; i++) transitions += clean[i] != clean[i - 4];
+    cr_assert_leq(differ, 2 * transitions, "%zu flags differ from the clean gait (%zu transitions)", differ,
+                  transitions);
+    /* runs as long as the minimum are kept, a shorter one between others is absorbed, the last run is kept */
+    uint8_t one[12] = {1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0};
+    bb_footfalls_debounce(one, 12, 1, 4);
+    uint8_t want[12] = {1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+    cr_assert_arr_eq(one, want, 12);
+}
+
 Test(footfalls, too_few_steps_are_no_gait)
 {
     static uint8_t c[100 * 2];
@@ -91,5 +119,11 @@ Test(footfalls, too_few_steps_are_no_gait)
     bb_footfalls g;
     cr_assert_eq(bb_footfalls_measure(c, 100, 2, 0.005, 0, &g), -1);
     cr_assert_eq(bb_footfalls_measure(c, 100, BB_MAX_PAWS + 1, 0.005, 0, &g), -1);
+    static uint8_t lifted[600 * 2]; /* the second paw never touches: no phase, not 0 */
+    synth(lifted, 600, 0.005, 4, 0.6, ph, 2);
+    for (int k = 0; k < 600; k++) lifted[k * 2 + 1] = 0;
+    cr_assert_eq(bb_footfalls_measure(lifted, 600, 2, 0.005, 0, &g), 0);
+    cr_assert(isnan(g.phase[1]), "phase %g", g.phase[1]);
+    cr_assert_float_eq(g.duty[1], 0, 1e-12);
     cr_assert_eq(bb_footfalls_measure(c, 100, 2, 0.005, 2, &g), -1, "no such reference paw");
 }

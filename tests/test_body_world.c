@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "brainbody/body.h"
+#include "gait_log.h"
 
 #define MOUSE BB_SOURCE_DIR "/models/mouse_853muscle/mouse.xml"
 #define FORELIMB BB_SOURCE_DIR "/models/forelimb_demo/forelimb.xml"
@@ -282,4 +283,39 @@ Test(world, bad_inputs_are_named)
     cr_assert(strstr(err, MOUSE) && strstr(err, "no_such_head"), "%s", err);
     cr_assert_null(bb_body_open_world("/nonexistent/mouse.xml", &w, err, sizeof err));
     cr_assert(strstr(err, "/nonexistent/mouse.xml"), "%s", err);
+}
+
+/* The centre of mass is the animal's: a head-fixed mouse over a running 1 kg
+ * belt stays where it is (the belt's mass once dragged it 20 mm down and
+ * back), so the gait log's speed over the belt is the belt's speed. */
+Test(gait_log, a_head_fixed_mouse_over_the_belt_moves_at_belt_speed)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.head_fixed = 1, w.treadmill = 1, w.treadmill_speed = 0.2;
+    bb_body *b = open_world(MOUSE, &w);
+    double com[3];
+    bb_body_com(b, com);
+    cr_assert_gt(com[2], 0.01, "the mouse's centre of mass sits %g m above the floor", com[2]);
+    cr_assert_float_eq(bb_body_total_mass(b), 0.025, 0.01, "the animal's mass, not the belt's: %g kg",
+                       bb_body_total_mass(b));
+    bb_gait_log g;
+    cr_assert_eq(bb_gait_log_init(&g, b, 0.005, 0.2), 0, "the mouse has a left hind paw grid");
+    for (int k = 0; k < 100; k++) { /* 0.5 s */
+        run(b, 0.005);
+        cr_assert_eq(bb_gait_log_add(&g, b), 0);
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    bb_gait_log_write_yaml(&g, f);
+    fclose(f);
+    double speed = -1;
+    const char *at = strstr(text, "speed_m_per_s: ");
+    cr_assert(at && sscanf(at + 15, "%lf", &speed) == 1, "%s", text);
+    cr_assert_float_eq(speed, 0.2, 0.02, "speed over the belt %g m/s:\n%s", speed, text);
+    cr_assert(strstr(text, "com_height_m: {min: 0.0"), "%s", text);
+    free(text);
+    bb_gait_log_free(&g);
+    bb_body_close(b);
 }

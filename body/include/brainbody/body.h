@@ -130,7 +130,8 @@ typedef struct bb_footfalls {
     uint32_t strides;        /* complete cycles of the reference paw measured */
     double frequency_hz;     /* reference paw's touch-downs per second */
     double duty[BB_MAX_PAWS];  /* fraction of the measured cycles each paw is down */
-    double phase[BB_MAX_PAWS]; /* each paw's touch-down in the reference paw's cycle, 0..1 (circular mean) */
+    double phase[BB_MAX_PAWS]; /* each paw's touch-down in the reference paw's cycle, 0..1 (circular mean);
+                                  NAN for a paw with no touch-down in the measured cycles */
 } bb_footfalls;
 
 /* contact: n_samples rows of n_paws flags (0/1), one row every dt_s.
@@ -139,6 +140,13 @@ typedef struct bb_footfalls {
  * fewer than 3 touch-downs (no gait to measure) or n_paws is too large. */
 int bb_footfalls_measure(const uint8_t *contact, uint32_t n_samples, uint32_t n_paws, double dt_s, uint32_t ref,
                          bb_footfalls *out);
+
+/* Contact flags chatter at the physics' time resolution (a paw in stance
+ * loses and regains contact for a step or two). In place: per paw, a run of
+ * contact or of no contact shorter than min_samples, between runs of the
+ * other state, becomes that state. A run still going at the end is kept. */
+#define BB_FOOTFALL_MIN_PHASE_S 0.02 /* shorter than any stance or swing of a mouse gait: about 40 ms at an 8 Hz gallop (Bellardita & Kiehn 2015) */
+void bb_footfalls_debounce(uint8_t *contact, uint32_t n_samples, uint32_t n_paws, uint32_t min_samples);
 
 /* ---- whole-body kinematics ---------------------------------------------- */
 
@@ -155,7 +163,9 @@ void bb_body_hinges(const bb_body *b, double *angle, double *velocity); /* rad, 
 double bb_body_joint_angle(const bb_body *b, const char *joint);
 /* World position (m) of a named body's frame; returns -1 if there is none. */
 int bb_body_body_pos(const bb_body *b, const char *body, double pos[3]);
-/* Centre of mass of everything but the world (m). */
+/* Centre of mass (m) and mass (kg) of the animal: every body but the world
+ * and the task objects (bb_*: a 1 kg treadmill belt would otherwise be most
+ * of it). Kinetic energy below is of everything that moves, belt included. */
 void bb_body_com(const bb_body *b, double pos[3]);
 double bb_body_total_mass(const bb_body *b);
 double bb_body_kinetic_energy(const bb_body *b); /* J */

@@ -1,0 +1,29 @@
+/* The gait of a run, from the body once per exchange interval: each paw's
+ * contact flag (debounced, body/gait.c), the centre of mass and the belt.
+ * Kept for locomotion experiments (a treadmill or the spinal CPG) and
+ * written to run.yaml's gait: block (docs/recording.md). */
+#ifndef BB_GAIT_LOG_H
+#define BB_GAIT_LOG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "brainbody/body.h"
+
+typedef struct bb_gait_log {
+    uint32_t n_paws, ref;              /* ref: the left hind paw, phases are relative to its cycle */
+    char name[BB_MAX_PAWS][32];        /* paw names ("L_pes"): copied, the body is gone when run.yaml is written */
+    uint8_t *contact;                  /* n x n_paws */
+    uint32_t n, cap;
+    double dt_s, belt_m_per_s;
+    double com0[3], com[3], z_min, z_sum;
+} bb_gait_log;
+
+/* 0, or -1 when the body has no left hind paw grid (L_pes_*) or too many grids. */
+int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_m_per_s);
+int bb_gait_log_add(bb_gait_log *g, const bb_body *b); /* -1: out of memory */
+/* The gait: block, indented by two spaces under "gait:". */
+void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f);
+void bb_gait_log_free(bb_gait_log *g);
+
+#endif
