@@ -19,7 +19,9 @@ static const char *warning_text[mjNWARNING] = {
 
 void bb_health_init(bb_body *b)
 {
-    b->energy_limit = 0.5 * bb_body_total_mass(b) * BLOWUP_SPEED * BLOWUP_SPEED;
+    double mass = 0; /* everything that moves, task objects too: the kinetic energy covers them all */
+    for (int i = 1; i < b->m->nbody; i++) mass += b->m->body_mass[i];
+    b->energy_limit = 0.5 * mass * BLOWUP_SPEED * BLOWUP_SPEED;
     for (int w = 0; w < mjNWARNING; w++) b->warnings[w] = b->d->warning[w].number;
 }
 
