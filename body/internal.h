@@ -30,6 +30,8 @@ typedef struct bb_world_state {
     uint32_t lever_presses;
     double last_press_s;
     int target_site;                     /* -1 when there is no target */
+    int push_body;                       /* -1 when there is no push */
+    double push_force[3], push_start, push_end;
 } bb_world_state;
 
 struct bb_body {
@@ -53,7 +55,7 @@ char bb_side_of_name(const char *name);
 
 /* world.c */
 char *bb_world_compose(const char *model_text, const bb_world_spec *w, char *err, size_t errcap);
-void bb_world_bind(bb_body *b, const bb_world_spec *w);
+int bb_world_bind(bb_body *b, const bb_world_spec *w, const char *path, char *err, size_t errcap);
 void bb_world_before_step(bb_body *b);
 void bb_world_after_step(bb_body *b);
 

@@ -118,7 +118,7 @@ char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size
     return out;
 }
 
-void bb_world_bind(bb_body *b, const bb_world_spec *w)
+int bb_world_bind(bb_body *b, const bb_world_spec *w, const char *path, char *err, size_t errcap)
 {
     const mjModel *m = b->m;
     bb_world_state *s = &b->world;
@@ -134,13 +134,32 @@ void bb_world_bind(bb_body *b, const bb_world_spec *w)
     s->lever_armed = 1;
     s->last_press_s = -1;
     s->target_site = mj_name2id(m, mjOBJ_SITE, "bb_target");
+    s->push_body = -1;
+    if (w->perturb_duration > 0) {
+        s->push_body = mj_name2id(m, mjOBJ_BODY, w->perturb_body);
+        if (s->push_body <= 0) {
+            snprintf(err, errcap, "%s: the push's body '%s' is not a body of the model", path, w->perturb_body);
+            return -1;
+        }
+        memcpy(s->push_force, w->perturb_force, sizeof s->push_force);
+        s->push_start = w->perturb_start;
+        s->push_end = w->perturb_start + w->perturb_duration;
+    }
+    return 0;
 }
 
-/* The belt is driven kinematically: its velocity is set before each step
- * (a 1 kg belt under a 25 g mouse barely notices the feet). */
+/* The push is switched on and off on the step grid: it acts on the steps
+ * that start in [start, start + duration). The belt is driven
+ * kinematically: its velocity is set before each step (a 1 kg belt under a
+ * 25 g mouse barely notices the feet). */
 void bb_world_before_step(bb_body *b)
 {
     bb_world_state *s = &b->world;
+    if (s->push_body > 0) { /* xfrc_applied: force at the body's centre of mass, world frame */
+        double t = b->d->time, *f = b->d->xfrc_applied + 6 * s->push_body;
+        int on = t >= s->push_start - 1e-12 && t < s->push_end - 1e-12;
+        for (int k = 0; k < 3; k++) f[k] = on ? s->push_force[k] : 0;
+    }
     if (s->belt_joint < 0) return;
     b->d->qvel[s->belt_dof] = -s->belt_speed;
     if (b->d->qpos[s->belt_qpos] < -BELT_WRAP) b->d->qpos[s->belt_qpos] += BELT_WRAP;

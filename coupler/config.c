@@ -364,6 +364,12 @@ bb_world_spec *bb_config_world_spec(const bb_config *g, bb_world_spec *w)
     snprintf(w->head_body, sizeof w->head_body, "%s", cw->head_body);
     w->taxels_x = cw->taxels_x;
     w->taxels_y = cw->taxels_y;
+    if (cw->perturb) {
+        snprintf(w->perturb_body, sizeof w->perturb_body, "%s", cw->perturb_body);
+        memcpy(w->perturb_force, cw->perturb_N, sizeof w->perturb_force);
+        w->perturb_start = cw->perturb_start_s;
+        w->perturb_duration = cw->perturb_duration_s;
+    }
     return w;
 }
 
@@ -419,6 +425,11 @@ static void check_brain(ctx *c)
         bb_config_where(g, "brain.stimulus.stop_s", w, sizeof w);
         add_err(c, 0, 0, NULL, "%s: the stimulus stops (%g s) before it starts (%g s)", w, g->stimulus.stop_s,
                 g->stimulus.start_s);
+    }
+    if (g->world.perturb && g->world.perturb_start_s >= g->duration_s) {
+        bb_config_where(g, "body.perturb.start_s", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: the push starts (%g s) after the run ends (%g s)", w, g->world.perturb_start_s,
+                g->duration_s);
     }
     if (strcmp(g->brain_model, "poisson") == 0) {
         if (g->stimulus.enabled) {

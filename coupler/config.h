@@ -55,6 +55,9 @@ typedef struct bb_config {
         char lever_kind[16]; /* press | push */
         int tube;
         double tube_x_mm[2], tube_half_width_mm, tube_height_mm;
+        int perturb; /* body.perturb: a push (body/world.c) */
+        char perturb_body[BB_NAME_MAX];
+        double perturb_N[3], perturb_start_s, perturb_duration_s;
         double treadmill_speed_m_per_s;
         double target_mm[3], target_radius_mm;
         double lever_mm[3], lever_length_mm, lever_width_mm, lever_stiffness_mNm_per_rad, lever_threshold_deg;

@@ -99,10 +99,20 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
     return 0;
 }
 
-/* Task events of the interval [t0, t1) (ns): the stimulus switching on or
- * off, lever presses (docs/recording.md). */
+/* Task events of the interval [t0, t1) (ns): the stimulus and the push
+ * switching on or off, lever presses (docs/recording.md). */
 static void note_events(bb_output *o, int64_t t0, int64_t t1)
 {
+    const struct bb_config_world *cw = &o->cfg->world;
+    if (cw->perturb) {
+        int64_t on = llround(cw->perturb_start_s * 1e9), off = llround((cw->perturb_start_s + cw->perturb_duration_s) * 1e9);
+        if (on >= t0 && on < t1)
+            fprintf(o->events, "%.6f\tperturb_on\t%s %g %g %g N\n", cw->perturb_start_s, cw->perturb_body,
+                    cw->perturb_N[0], cw->perturb_N[1], cw->perturb_N[2]);
+        if (off >= t0 && off < t1)
+            fprintf(o->events, "%.6f\tperturb_off\t%s\n", cw->perturb_start_s + cw->perturb_duration_s,
+                    cw->perturb_body);
+    }
     const struct bb_config_stimulus *st = &o->cfg->stimulus;
     int64_t on = o->stim_on_ns, off = o->stim_off_ns;
     if (st->enabled && on >= t0 && on < t1)

@@ -122,6 +122,11 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
     bb_world_spec w;
     bb_config_world_spec(cfg, &w);
     m->b = bb_body_open_world(cfg->body_model, &w, err, cap);
+    if (!m->b && cfg->world.perturb && strstr(err, "the push's body")) { /* name the key that set it */
+        char where[BB_PATH_MAX + 64], why[1024];
+        snprintf(why, sizeof why, "%s", err);
+        snprintf(err, cap, "%s: %s", bb_config_where(cfg, "body.perturb.body", where, sizeof where), why);
+    }
     if (!m->b) {
         free(m);
         return -1;

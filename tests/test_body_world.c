@@ -319,3 +319,43 @@ Test(gait_log, a_head_fixed_mouse_over_the_belt_moves_at_belt_speed)
     bb_gait_log_free(&g);
     bb_body_close(b);
 }
+
+/* A push is Newton's second law: a free-falling mouse (no floor: nothing
+ * else acts sideways) pushed with F for dt gains F dt of momentum along F
+ * over an unpushed twin. */
+static void com_velocity(bb_body *b, double v[3])
+{
+    double a[3], c[3];
+    bb_body_com(b, a);
+    run(b, 0.001);
+    bb_body_com(b, c);
+    for (int k = 0; k < 3; k++) v[k] = (c[k] - a[k]) / 0.001;
+}
+
+Test(perturb, a_push_gives_the_animal_its_impulse)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.floor = 0;
+    bb_body *still = open_world(MOUSE, &w);
+    snprintf(w.perturb_body, sizeof w.perturb_body, "pelvis");
+    w.perturb_force[1] = 0.02; /* N, to the mouse's left */
+    w.perturb_start = 0.005, w.perturb_duration = 0.02;
+    bb_body *pushed = open_world(MOUSE, &w);
+    run(still, 0.03);
+    run(pushed, 0.03);
+    double v0[3], v1[3];
+    com_velocity(still, v0);
+    com_velocity(pushed, v1);
+    double mass = bb_body_total_mass(pushed), want = 0.02 * 0.02 / mass;
+    cr_assert_float_eq(v1[1] - v0[1], want, 0.03 * want, "sideways velocity gained %g m/s, F dt / m = %g m/s",
+                       v1[1] - v0[1], want);
+    cr_assert_lt(fabs(v1[0] - v0[0]), 0.1 * want, "forward: %g m/s", v1[0] - v0[0]);
+    bb_body_close(still);
+    bb_body_close(pushed);
+
+    char err[512];
+    snprintf(w.perturb_body, sizeof w.perturb_body, "tailbone");
+    cr_assert_null(bb_body_open_world(MOUSE, &w, err, sizeof err));
+    cr_assert(strstr(err, "the push's body 'tailbone' is not a body of the model"), "%s", err);
+}

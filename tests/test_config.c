@@ -219,6 +219,40 @@ Test(config, resolved_yaml_reads_back_identically)
     remove(resolved);
 }
 
+/* brainbody render reads the experiment back from run.yaml's config: section. */
+Test(config, run_record_section_is_read_back)
+{
+    char text[4096] = "status: complete\nconfig:\n";
+    for (const char *p = good; *p;) {
+        const char *nl = strchr(p, '\n');
+        strcat(text, "  ");
+        strncat(text, p, (size_t)(nl - p + 1));
+        p = nl + 1;
+    }
+    write_file(text);
+    cr_assert_eq(bb_config_load_run_record(path, &cfg, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(cfg.seed, 7);
+    cr_assert_eq(cfg.body_model[0], '/', "paths are recorded absolute: %s", cfg.body_model);
+    write_file(good);
+    cr_assert_eq(bb_config_load_run_record(path, &cfg, err, sizeof err), 2);
+    expect_error("config: missing: not a brainbody run record", NULL);
+}
+
+Test(config, a_push_inside_the_run)
+{
+    bb_override ov[] = {{"body.perturb.enabled=true"}, {"body.perturb.start_s=0.2"}};
+    cr_assert_eq(load_edit(0, "", ov, 2), 2);
+    cr_assert(strstr(err, "--set body.perturb.start_s: the push starts (0.2 s) after the run ends (0.1 s)"), "%s",
+              err);
+    bb_override ok[] = {{"body.perturb.enabled=true"}, {"body.perturb.start_s=0.05"}, {"body.perturb.y_N=0.03"}};
+    cr_assert_eq(load_edit(0, "", ok, 3), 0, "%s", err);
+    bb_world_spec w;
+    bb_config_world_spec(&cfg, &w);
+    cr_assert_str_eq(w.perturb_body, "pelvis");
+    cr_assert_float_eq(w.perturb_force[1], 0.03, 1e-12);
+    cr_assert_float_eq(w.perturb_duration, 0.02, 1e-12);
+}
+
 /* docs/config.md must document every key the schema accepts. */
 Test(config, every_key_is_documented)
 {

@@ -41,6 +41,11 @@ typedef struct bb_world_spec {
     double tube_height;       /* m, above z = 0 */
     char head_body[128];
     uint32_t taxels_x, taxels_y; /* touch-grid resolution on every paw pad */
+    /* a push: a constant force (N, world frame) on one body's centre of
+     * mass from start for duration seconds (the perturbation of a
+     * push-recovery test); no push when duration is 0 */
+    char perturb_body[128];
+    double perturb_force[3], perturb_start, perturb_duration;
 } bb_world_spec;
 
 /* Floor on, nothing else, 8 x 8 taxels, head body "skull". */
