@@ -20,6 +20,8 @@ typedef struct bb_config {
 
     char name[BB_NAME_MAX];
     uint64_t seed;
+    uint32_t ensemble;        /* experiment.ensemble: independent members in one mpirun */
+    uint32_t member, members; /* set by the command line in a member's own copy: its index, and how many */
     double duration_s;
 
     double brain_dt_ms, body_dt_ms, exchange_ms;

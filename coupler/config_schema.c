@@ -12,6 +12,7 @@
 const bb_key_spec bb_config_schema[] = {
     {"experiment.name", BB_KEY_STR, 1, NULL, 0, 0, 0, NULL, FIELD(name)},
     {"experiment.seed", BB_KEY_U64, 1, NULL, 0, 18446744073709551615.0, 0, NULL, FIELD(seed)},
+    {"experiment.ensemble", BB_KEY_U32, 0, "1", 1, 4096, 0, NULL, FIELD(ensemble)},
     {"experiment.duration_s", BB_KEY_FLOAT, 1, NULL, 0, 1e7, 1, NULL, FIELD(duration_s)},
     {"time.brain_dt_ms", BB_KEY_FLOAT, 1, NULL, 0, 1000, 1, NULL, FIELD(brain_dt_ms)},
     {"time.body_dt_ms", BB_KEY_FLOAT, 1, NULL, 0, 1000, 1, NULL, FIELD(body_dt_ms)},

@@ -79,7 +79,7 @@ static int setup_map(const bb_config *cfg, const bb_plan *plan, const bb_body_ro
 {
     memset(pools, 0, sizeof *pools);
     if (plan->role == BB_ROLE_BRAIN || plan->single_process) *pools = brain->pools;
-    MPI_Bcast(pools, (int)sizeof *pools, MPI_BYTE, bb_brain_world_rank(plan, 0), MPI_COMM_WORLD);
+    MPI_Bcast(pools, (int)sizeof *pools, MPI_BYTE, bb_brain_world_rank(plan, 0), plan->comm);
     if (plan->role != BB_ROLE_BODY || !strcmp(cfg->coupling_map, "uniform")) return 1;
     const char *lesion = strcmp(cfg->coupling_lesion, "none") ? cfg->coupling_lesion : "";
     if (bb_coupling_load(map, cfg->coupling_map, pools, cfg->output_cells, body, lesion, err, cap)) return 0;
@@ -93,14 +93,14 @@ static void share_layout(const bb_plan *plan, const bb_body_role *body, bb_body_
 {
     uint32_t n = sizes->n_taxels + sizes->n_muscles, known = 0;
     if (plan->role == BB_ROLE_BODY) known = body->sizes.area && body->sizes.side;
-    MPI_Bcast(&known, 1, MPI_UINT32_T, BB_BODY_RANK, MPI_COMM_WORLD);
+    MPI_Bcast(&known, 1, MPI_UINT32_T, BB_BODY_RANK, plan->comm);
     if (!known) return;
     *layout = xcalloc(2 * (size_t)n, 1);
     if (plan->role == BB_ROLE_BODY) {
         memcpy(*layout, body->sizes.area, n);
         memcpy(*layout + n, body->sizes.side, n);
     }
-    MPI_Bcast(*layout, (int)(2 * n), MPI_UINT8_T, BB_BODY_RANK, MPI_COMM_WORLD);
+    MPI_Bcast(*layout, (int)(2 * n), MPI_UINT8_T, BB_BODY_RANK, plan->comm);
     sizes->area = *layout;
     sizes->side = *layout + n;
 }
@@ -122,7 +122,7 @@ static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factor
                  uint8_t **layout, bb_coupling *map, int *have_map, bb_trials **trials, char *err, size_t cap)
 {
     MPI_Comm brain_comm;
-    MPI_Comm_split(MPI_COMM_WORLD, plan->role == BB_ROLE_BRAIN ? 1 : 0, plan->world_rank, &brain_comm);
+    MPI_Comm_split(plan->comm, plan->role == BB_ROLE_BRAIN ? 1 : 0, plan->world_rank, &brain_comm);
     int ok = 1;
     uint32_t msg[4] = {1, 0, 0, 0}; /* body ok, n_muscles, n_taxels, n_proprio */
     if (plan->role == BB_ROLE_BODY) {
@@ -132,7 +132,7 @@ static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factor
         msg[0] = (uint32_t)ok;
         if (ok) msg[1] = body->sizes.n_muscles, msg[2] = body->sizes.n_taxels, msg[3] = body->sizes.n_proprio;
     }
-    MPI_Bcast(msg, 4, MPI_UINT32_T, BB_BODY_RANK, MPI_COMM_WORLD);
+    MPI_Bcast(msg, 4, MPI_UINT32_T, BB_BODY_RANK, plan->comm);
     *sizes = (bb_body_sizes){msg[1], msg[2], msg[3], NULL, NULL};
     if (msg[0]) share_layout(plan, body, sizes, layout);
     if (msg[0] && (plan->role == BB_ROLE_BRAIN || plan->single_process)) {
@@ -140,12 +140,12 @@ static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factor
         *have_brain = ok;
     }
     int all = 0;
-    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, plan->comm);
     if (all) {
         bb_pools pools;
         ok = setup_map(cfg, plan, body, brain, &pools, map, have_map, err, cap);
         if (ok && plan->role == BB_ROLE_BODY && h && h->prepare) ok = h->prepare(h->ctx, body, &pools, err, cap) == 0;
-        MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+        MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, plan->comm);
     }
     MPI_Comm_free(&brain_comm);
     return all ? 0 : 2;
@@ -293,7 +293,7 @@ static void run_coupler_rank(coupler *c)
         for (int r = 0; r < p->n_brain; r++) {
             int from = bb_brain_world_rank(p, r);
             bb_status_set(k, BB_WAITING_SPIKES, from);
-            long len = bb_recv_any_size(from, BB_TAG_SPIKES, MPI_COMM_WORLD, &c->rx[r], &c->rx_cap[r], timeout);
+            long len = bb_recv_any_size(from, BB_TAG_SPIKES, p->comm, &c->rx[r], &c->rx_cap[r], timeout);
             if (len < 0) bb_fatal(3, "no spike packet from brain rank %d within %g s (watchdog.timeout_s)", from, timeout);
             coupler_take_spikes(c, c->rx[r], (size_t)len, &iv, from);
         }
@@ -301,7 +301,7 @@ static void run_coupler_rank(coupler *c)
         if (k + 1 < p->n_exchanges) {
             for (int r = 0; r < p->n_brain; r++)
                 MPI_Isend(c->fb, (int)c->fb_len, MPI_BYTE, bb_brain_world_rank(p, r), BB_TAG_FEEDBACK,
-                          MPI_COMM_WORLD, &c->fb_req[r]);
+                          p->comm, &c->fb_req[r]);
             /* Feedback packets are larger than a shared-memory eager message
              * (about 11 KB for the mouse): they move only while both sides
              * are inside MPI. The brain ranks are already waiting for it, so
@@ -392,13 +392,13 @@ static void run_brain_rank(brain_side *b)
             fb = brain_take_feedback(b, b->fbrx[slot], (size_t)len, k - 1);
         }
         if (k + 1 < p->n_exchanges)
-            MPI_Irecv(b->fbrx[k & 1], (int)b->fb_len, MPI_BYTE, BB_BODY_RANK, BB_TAG_FEEDBACK, MPI_COMM_WORLD,
+            MPI_Irecv(b->fbrx[k & 1], (int)b->fb_len, MPI_BYTE, BB_BODY_RANK, BB_TAG_FEEDBACK, p->comm,
                       &b->fb_req[k & 1]);
         int slot = (int)(k & 1);
         if (bb_wait_all(1, &b->tx_req[slot], NULL, timeout) >= 0)
             bb_fatal(3, "spike packet not delivered to rank %d within %g s", BB_BODY_RANK, timeout);
         size_t len = brain_step(b, &iv, fb, b->tx[slot]);
-        MPI_Isend(b->tx[slot], (int)len, MPI_BYTE, BB_BODY_RANK, BB_TAG_SPIKES, MPI_COMM_WORLD, &b->tx_req[slot]);
+        MPI_Isend(b->tx[slot], (int)len, MPI_BYTE, BB_BODY_RANK, BB_TAG_SPIKES, p->comm, &b->tx_req[slot]);
     }
     bb_status_set(p->n_exchanges, BB_FINISHING, -1);
     if (bb_wait_all(2, b->tx_req, NULL, timeout) >= 0)

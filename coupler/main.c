@@ -140,6 +140,37 @@ static void print_task(const bb_config *cfg, const bb_trials_summary *t)
     printf("; trials in %s/trials.tsv\n", cfg->output_dir);
 }
 
+/* experiment.ensemble: N independent members, each on size/N consecutive
+ * ranks of its own communicator, member m with seed + m and its outputs in
+ * output.dir/member_m. Each member's configuration is what a standalone run
+ * of that member would have (ensemble 1), so its run.yaml reproduces it. */
+static int split_ensemble(bb_config *cfg, MPI_Comm *comm, int *size, int *rank, char *err, size_t cap)
+{
+    uint32_t n = cfg->ensemble;
+    if (n <= 1) return 0;
+    if (*size % (int)n) {
+        char w[BB_PATH_MAX + 64];
+        snprintf(err, cap, "%s: %u members need a multiple of %u ranks; mpirun gave %d",
+                 bb_config_where(cfg, "experiment.ensemble", w, sizeof w), n, n, *size);
+        return -1;
+    }
+    int per = *size / (int)n, member = *rank / per;
+    MPI_Comm_split(MPI_COMM_WORLD, member, *rank, comm);
+    MPI_Comm_size(*comm, size);
+    MPI_Comm_rank(*comm, rank);
+    char dir[BB_PATH_MAX];
+    int len = snprintf(dir, sizeof dir, "%s/member_%03d", cfg->output_dir, member);
+    if (len < 0 || (size_t)len >= sizeof cfg->output_dir) {
+        snprintf(err, cap, "output.dir: too long for the member folders");
+        return -1;
+    }
+    memcpy(cfg->output_dir, dir, (size_t)len + 1);
+    cfg->seed += (uint64_t)member;
+    cfg->member = (uint32_t)member, cfg->members = n;
+    cfg->ensemble = 1;
+    return 0;
+}
+
 static int cmd_run(const args *a)
 {
     static bb_config cfg;
@@ -151,12 +182,16 @@ static int cmd_run(const args *a)
     bb_status_install_signal_handlers();
 
     bb_plan plan;
+    MPI_Comm comm = MPI_COMM_WORLD;
+    int world_rank = rank;
     if (bb_config_load(a->file, a->ov, a->n_ov, &cfg, err, sizeof err) ||
+        split_ensemble(&cfg, &comm, &size, &rank, err, sizeof err) ||
         bb_plan_make(&cfg, size, rank, &plan, err, sizeof err)) {
-        if (rank == 0) fprintf(stderr, "%s\n", err);
+        if (world_rank == 0) fprintf(stderr, "%s\n", err);
         MPI_Finalize();
         return 2;
     }
+    plan.comm = comm;
     bb_output out = {.cfg = &cfg, .plan = &plan, .force = a->force};
     bb_run_hooks hooks = {.ctx = &out, .prepare = prepare_output, .observe = observe_output};
     bb_run_result res;
@@ -188,6 +223,7 @@ static int cmd_run(const args *a)
                cfg.record_spikes && strcmp(cfg.brain_model, "cortex") == 0 ? ", every cortex spike in cortex_spikes.h5"
                                                                            : "");
     }
+    if (comm != MPI_COMM_WORLD) MPI_Comm_free(&comm);
     MPI_Finalize();
     return rc;
 }

@@ -312,6 +312,9 @@ int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_ru
     fprintf(f, "brainbody:\n  version: \"%s\"\n  protocol: %u\n", BRAINBODY_VERSION, BB_PROTO_VERSION);
     fprintf(f, "status: %s\n", status);
     fprintf(f, "experiment_file: \"%s\"\n", o->cfg->file);
+    if (o->cfg->members > 1)
+        fprintf(f, "ensemble_member: %u  # of %u (experiment.ensemble): this member's seed and folder, below\n",
+                o->cfg->member, o->cfg->members);
     fprintf(f, "config:\n");
     bb_config_write_yaml(o->cfg, f, 2);
     bb_plan_print(o->plan, o->cfg, f);

@@ -7,7 +7,7 @@
 int bb_plan_make(const bb_config *cfg, int world_size, int world_rank, bb_plan *p, char *err, size_t cap)
 {
     char w[BB_PATH_MAX + 64];
-    *p = (bb_plan){.world_size = world_size, .world_rank = world_rank};
+    *p = (bb_plan){.comm = MPI_COMM_WORLD, .world_size = world_size, .world_rank = world_rank};
     p->single_process = world_size == 1;
     int asked = cfg->ranks_brain ? cfg->ranks_brain + cfg->ranks_body : 0;
     if (p->single_process) {

@@ -2,6 +2,7 @@
 #ifndef BB_PLAN_H
 #define BB_PLAN_H
 
+#include <mpi.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -9,7 +10,8 @@
 typedef enum bb_role { BB_ROLE_BODY = 0, BB_ROLE_BRAIN = 1 } bb_role;
 
 typedef struct bb_plan {
-    int world_size, world_rank;
+    MPI_Comm comm;      /* the run's ranks: MPI_COMM_WORLD, or an ensemble member's share of it */
+    int world_size, world_rank; /* size of and rank in comm */
     int single_process; /* 1 rank: brain and body in one process */
     int n_brain;        /* brain ranks (1 in single-process mode) */
     bb_role role;
@@ -20,10 +22,11 @@ typedef struct bb_plan {
 } bb_plan;
 
 #define BB_BODY_RANK 0
-/* World rank of brain rank i. */
+/* Rank in plan->comm of brain rank i. */
 static inline int bb_brain_world_rank(const bb_plan *p, int i) { return p->single_process ? 0 : 1 + i; }
 
-/* Returns 0, or 2 with a message naming the config key if the ranks do not fit. */
+/* Returns 0, or 2 with a message naming the config key if the ranks do not
+ * fit. comm is MPI_COMM_WORLD; an ensemble member sets its own after. */
 int bb_plan_make(const bb_config *cfg, int world_size, int world_rank, bb_plan *p, char *err, size_t cap);
 void bb_plan_print(const bb_plan *p, const bb_config *cfg, FILE *f);
 
