@@ -172,7 +172,7 @@ size_t bb_encode_feedback(void *buf, size_t cap, uint64_t seq, uint32_t sender, 
     return seal(p, total);
 }
 
-static int known_kind(uint16_t k) { return k >= BB_MSG_SPIKES && k <= BB_MSG_FEEDBACK; }
+static int known_kind(uint16_t k) { return k >= BB_MSG_SPIKES && k <= BB_MSG_TELEMETRY; }
 
 bb_proto_err bb_decode_header(const void *buf, size_t len, const bb_expect *ex,
                               bb_msg_header *out, bb_proto_status *st)
@@ -373,5 +373,83 @@ bb_proto_err bb_decode_feedback(const void *buf, size_t len, const bb_expect *ex
     if (np) memcpy(proprio, pr, (size_t)np * 4u);
     if (nk) memcpy(task, tk, (size_t)nk * 4u);
     if (exchange) *exchange = get_u64(q);
+    return ok(st);
+}
+
+/* ---- telemetry */
+
+static size_t pad4(size_t n) { return (n + 3u) & ~(size_t)3u; }
+
+size_t bb_telemetry_packet_size(uint32_t n_pools, uint32_t n_paws)
+{
+    return BB_PROTO_HEADER_SIZE + BB_TELEMETRY_FIXED_SIZE + (size_t)n_pools * 4u + pad4(n_paws);
+}
+
+static void put_f32(unsigned char *p, float v) { memcpy(p, &v, 4); }
+static float get_f32(const unsigned char *p) { float v; memcpy(&v, p, 4); return v; }
+
+size_t bb_encode_telemetry(void *buf, size_t cap, uint64_t seq, const bb_telemetry *t)
+{
+    if (t->n_pools > BB_TELEMETRY_MAX_POOLS || t->n_paws > BB_TELEMETRY_MAX_PAWS) return 0;
+    size_t total = bb_telemetry_packet_size(t->n_pools, t->n_paws);
+    if (total > cap) return 0;
+    unsigned char *p = buf;
+    write_header(p, BB_MSG_TELEMETRY, seq, 0, total - BB_PROTO_HEADER_SIZE);
+    unsigned char *q = p + BB_PROTO_HEADER_SIZE;
+    put_u64(q, t->exchange);
+    memcpy(q + 8, &t->time_s, 8);
+    put_f32(q + 16, t->realtime_factor);
+    put_f32(q + 20, t->excitation_mean);
+    put_f32(q + 24, t->excitation_max);
+    put_u32(q + 28, t->n_pools);
+    put_u32(q + 32, t->n_paws);
+    put_u32(q + 36, t->flags);
+    put_u32(q + 40, t->lever_presses);
+    put_u32(q + 44, t->dropped);
+    q += BB_TELEMETRY_FIXED_SIZE;
+    if (t->n_pools) memcpy(q, t->pool_rate_hz, (size_t)t->n_pools * 4u);
+    q += (size_t)t->n_pools * 4u;
+    memset(q, 0, pad4(t->n_paws));
+    if (t->n_paws) memcpy(q, t->paw_contact, t->n_paws);
+    return seal(p, total);
+}
+
+bb_proto_err bb_decode_telemetry(const void *buf, size_t len, bb_telemetry *t, float *rates_out, uint8_t *paws_out,
+                                 bb_proto_status *st)
+{
+    bb_msg_header h;
+    bb_proto_err rc = open_payload(buf, len, NULL, BB_MSG_TELEMETRY, BB_TELEMETRY_FIXED_SIZE, &h, st);
+    if (rc) return rc;
+    const unsigned char *q = (const unsigned char *)buf + BB_PROTO_HEADER_SIZE;
+    const size_t base = BB_PROTO_HEADER_SIZE;
+    bb_telemetry v = {.exchange = get_u64(q), .realtime_factor = get_f32(q + 16),
+                      .excitation_mean = get_f32(q + 20), .excitation_max = get_f32(q + 24),
+                      .n_pools = get_u32(q + 28), .n_paws = get_u32(q + 32), .flags = get_u32(q + 36),
+                      .lever_presses = get_u32(q + 40), .dropped = get_u32(q + 44)};
+    memcpy(&v.time_s, q + 8, 8);
+    if (v.n_pools > BB_TELEMETRY_MAX_POOLS || v.n_paws > BB_TELEMETRY_MAX_PAWS)
+        return fail(st, BB_PROTO_E_COUNT, base + 28, "%u pools, %u paws (limits %u, %u)", (unsigned)v.n_pools,
+                    (unsigned)v.n_paws, BB_TELEMETRY_MAX_POOLS, BB_TELEMETRY_MAX_PAWS);
+    if (bb_telemetry_packet_size(v.n_pools, v.n_paws) - BB_PROTO_HEADER_SIZE != h.payload_len)
+        return fail(st, BB_PROTO_E_COUNT, base + 28, "%u pools and %u paws in %u payload bytes", (unsigned)v.n_pools,
+                    (unsigned)v.n_paws, (unsigned)h.payload_len);
+    if (!(v.time_s >= 0 && v.time_s <= 1e9))
+        return fail(st, BB_PROTO_E_VALUE, base + 8, "time %g s", v.time_s);
+    if (!(v.realtime_factor >= 0 && v.realtime_factor <= 1e6))
+        return fail(st, BB_PROTO_E_VALUE, base + 16, "real-time factor %g", (double)v.realtime_factor);
+    if ((rc = check_floats(q + 20, 2, base + 20, 0.0f, 1.0f, "excitation summary", st))) return rc;
+    if (v.flags & ~BB_TELEMETRY_FLAGS) return fail(st, BB_PROTO_E_RESERVED, base + 36, "flags %08x", (unsigned)v.flags);
+    const unsigned char *rates = q + BB_TELEMETRY_FIXED_SIZE, *paws = rates + (size_t)v.n_pools * 4u;
+    if ((rc = check_floats(rates, v.n_pools, base + BB_TELEMETRY_FIXED_SIZE, 0.0f, 1e4f, "pool rate", st))) return rc;
+    for (uint32_t i = 0; i < pad4(v.n_paws); i++) {
+        size_t at = base + BB_TELEMETRY_FIXED_SIZE + (size_t)v.n_pools * 4u + i;
+        if (i < v.n_paws && paws[i] > 1) return fail(st, BB_PROTO_E_VALUE, at, "paw %u contact %u", i, paws[i]);
+        if (i >= v.n_paws && paws[i]) return fail(st, BB_PROTO_E_RESERVED, at, "padding byte %u", paws[i]);
+    }
+    if (v.n_pools) memcpy(rates_out, rates, (size_t)v.n_pools * 4u);
+    if (v.n_paws) memcpy(paws_out, paws, v.n_paws);
+    v.pool_rate_hz = rates_out;
+    v.paw_contact = paws_out;
+    *t = v;
     return ok(st);
 }

@@ -295,3 +295,58 @@ Test(proto, spikes_order)
     bb_spikes_order(dealt, 4, 4, bucket, out);
     cr_assert_arr_eq(out, want_dealt, sizeof want_dealt);
 }
+
+/* ---- telemetry (kind 4) */
+
+static size_t telemetry_packet(void)
+{
+    static const float rates[3] = {0, 12.5f, 80};
+    static const uint8_t paws[5] = {1, 0, 0, 1, 1}; /* 5 paws: 3 bytes of padding */
+    bb_telemetry t = {.exchange = 9, .time_s = 0.05, .realtime_factor = 0.25f, .excitation_mean = 0.1f,
+                      .excitation_max = 0.75f, .n_pools = 3, .n_paws = 5,
+                      .flags = BB_TELEMETRY_CUE | BB_TELEMETRY_PUSH, .lever_presses = 4, .dropped = 2,
+                      .pool_rate_hz = rates, .paw_contact = paws};
+    return bb_encode_telemetry(buf, sizeof buf, 9, &t);
+}
+
+Test(proto, telemetry_round_trip_and_errors)
+{
+    size_t len = telemetry_packet();
+    cr_assert_eq(len, bb_telemetry_packet_size(3, 5));
+    cr_assert_eq(len, BB_PROTO_HEADER_SIZE + BB_TELEMETRY_FIXED_SIZE + 12 + 8);
+    bb_telemetry t;
+    static float rates[BB_TELEMETRY_MAX_POOLS];
+    static uint8_t paws[BB_TELEMETRY_MAX_PAWS];
+    bb_proto_status st;
+    cr_assert_eq(bb_decode_telemetry(buf, len, &t, rates, paws, &st), BB_PROTO_OK);
+    cr_assert_eq(t.exchange, 9);
+    cr_assert_float_eq(t.time_s, 0.05, 1e-15);
+    cr_assert_eq(t.flags, BB_TELEMETRY_CUE | BB_TELEMETRY_PUSH);
+    cr_assert_eq(t.lever_presses, 4);
+    cr_assert_eq(t.dropped, 2);
+    cr_assert_float_eq(t.pool_rate_hz[2], 80, 0);
+    cr_assert_eq(t.paw_contact[3], 1);
+    cr_assert_eq(t.paw_contact[1], 0);
+
+    const size_t base = BB_PROTO_HEADER_SIZE;
+    struct { size_t at; uint32_t value; bb_proto_err err; } bad[] = {
+        {base + 36, 64, BB_PROTO_E_RESERVED},                  /* an unknown flag */
+        {base + 28, 4, BB_PROTO_E_COUNT},                      /* more pools than the payload holds */
+        {base + 32, BB_TELEMETRY_MAX_PAWS + 1, BB_PROTO_E_COUNT},
+        {base + BB_TELEMETRY_FIXED_SIZE + 12, 2, BB_PROTO_E_VALUE}, /* a contact flag of 2 */
+        {base + BB_TELEMETRY_FIXED_SIZE + 4, 0x7fc00000u, BB_PROTO_E_VALUE}, /* a NaN rate */
+        {base + 24, 0x3fc00000u, BB_PROTO_E_VALUE},            /* excitation max 1.5 */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        len = telemetry_packet();
+        put32(bad[i].at, bad[i].value);
+        reseal(buf, len);
+        cr_expect_eq(bb_decode_telemetry(buf, len, &t, rates, paws, &st), bad[i].err, "case %zu: %s", i,
+                     bb_proto_describe(&st, (char[256]){0}, 256));
+    }
+    len = telemetry_packet(); /* a padding byte after the 5 paws */
+    buf[base + BB_TELEMETRY_FIXED_SIZE + 12 + 6] = 1;
+    reseal(buf, len);
+    cr_expect_eq(bb_decode_telemetry(buf, len, &t, rates, paws, &st), BB_PROTO_E_RESERVED);
+    cr_expect_eq(st.offset, base + BB_TELEMETRY_FIXED_SIZE + 12 + 6);
+}

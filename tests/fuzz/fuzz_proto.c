@@ -59,5 +59,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *raw, size_t raw_size)
     if (bb_decode_feedback(data, size, &ex, &k, t, p, c, &st) == BB_PROTO_OK)
         same_bytes(data, size, bb_encode_feedback(again, sizeof again, h.seq, h.sender, k, t, N_TAXELS, p, N_PROPRIO,
                                                   c, BB_TASK_CHANNELS));
+    static bb_telemetry tm;
+    static float rates[BB_TELEMETRY_MAX_POOLS];
+    static uint8_t paws[BB_TELEMETRY_MAX_PAWS];
+    if (bb_decode_telemetry(data, size, &tm, rates, paws, &st) == BB_PROTO_OK) {
+        if (tm.n_pools > BB_TELEMETRY_MAX_POOLS || tm.n_paws > BB_TELEMETRY_MAX_PAWS) abort();
+        if (h.sender != 0) return 0; /* the encoder writes sender 0: such a packet is valid but not re-encodable */
+        same_bytes(data, size, bb_encode_telemetry(again, sizeof again, h.seq, &tm));
+    }
     return 0;
 }

@@ -34,5 +34,11 @@ int main(int argc, char **argv)
     save(argv[1], "activation", bb_encode_activation(buf, sizeof buf, 4, 0, 4, a, 853));
     float c[BB_TASK_CHANNELS] = {1, 0};
     save(argv[1], "feedback", bb_encode_feedback(buf, sizeof buf, 5, 0, 5, t, 256, p, 3 * 853, c, BB_TASK_CHANNELS));
+    float rates[10] = {0, 1.5f, 20, 0, 0, 3, 0, 0, 0, 120};
+    uint8_t paws[4] = {1, 0, 1, 1};
+    bb_telemetry tm = {.exchange = 6, .time_s = 0.035, .realtime_factor = 0.12f, .excitation_mean = 0.05f,
+                       .excitation_max = 0.9f, .n_pools = 10, .n_paws = 4, .flags = BB_TELEMETRY_CUE,
+                       .lever_presses = 2, .pool_rate_hz = rates, .paw_contact = paws};
+    save(argv[1], "telemetry", bb_encode_telemetry(buf, sizeof buf, 6, &tm));
     return 0;
 }

@@ -25,6 +25,12 @@ extern "C" {
 #define BB_SPIKE_PAIR_SIZE 8u
 #define BB_ACTIVATION_FIXED_SIZE 16u
 #define BB_FEEDBACK_FIXED_SIZE 24u
+#define BB_TELEMETRY_FIXED_SIZE 48u
+#define BB_TELEMETRY_MAX_POOLS 4096u
+#define BB_TELEMETRY_MAX_PAWS 64u
+/* Telemetry flags: what is on at the end of the exchange. */
+enum { BB_TELEMETRY_CUE = 1u, BB_TELEMETRY_REWARD = 2u, BB_TELEMETRY_STIMULUS = 4u, BB_TELEMETRY_PUSH = 8u,
+       BB_TELEMETRY_FLAGS = 15u };
 /* Task channels of a feedback packet (levels in [0, 1]), in this order. */
 enum { BB_TASK_CUE = 0, BB_TASK_REWARD = 1, BB_TASK_CHANNELS = 2 };
 
@@ -32,6 +38,7 @@ typedef enum bb_msg_kind {
     BB_MSG_SPIKES = 1,     /* brain rank -> coupler: output-cell spikes of one exchange interval */
     BB_MSG_ACTIVATION = 2, /* coupler -> body (or a client): per-muscle excitation in [0, 1] */
     BB_MSG_FEEDBACK = 3,   /* coupler -> brain ranks: touch taxels, proprioceptor and task channels */
+    BB_MSG_TELEMETRY = 4,  /* coupler -> subscribers (ZeroMQ PUB): the run's state after one exchange */
 } bb_msg_kind;
 
 typedef enum bb_proto_err {
@@ -149,6 +156,29 @@ bb_proto_err bb_decode_activation(const void *buf, size_t len, const bb_expect *
 bb_proto_err bb_decode_feedback(const void *buf, size_t len, const bb_expect *ex,
                                 uint64_t *exchange, float *taxels, float *proprio, float *task,
                                 bb_proto_status *st);
+
+/* ---- telemetry (kind 4): one per exchange (or every few), coupler -> clients */
+
+typedef struct bb_telemetry {
+    uint64_t exchange;          /* the exchange just completed */
+    double time_s;              /* simulated time at its end */
+    float realtime_factor;      /* simulated / wall seconds since the run started */
+    float excitation_mean, excitation_max; /* over the muscles, in [0, 1] */
+    uint32_t n_pools, n_paws;
+    uint32_t flags;             /* BB_TELEMETRY_* */
+    uint32_t lever_presses;     /* so far */
+    uint32_t dropped;           /* telemetry messages this publisher dropped so far (slow subscribers) */
+    const float *pool_rate_hz;  /* n_pools: each output pool's mean rate over the exchange */
+    const uint8_t *paw_contact; /* n_paws: 0 or 1 */
+} bb_telemetry;
+
+size_t bb_telemetry_packet_size(uint32_t n_pools, uint32_t n_paws);
+size_t bb_encode_telemetry(void *buf, size_t cap, uint64_t seq, const bb_telemetry *t);
+/* Checks everything (sizes, ranges, flags, padding); on success copies the
+ * rates into rates (room for BB_TELEMETRY_MAX_POOLS) and the contacts into
+ * paws (room for BB_TELEMETRY_MAX_PAWS), and t's arrays point at them. */
+bb_proto_err bb_decode_telemetry(const void *buf, size_t len, bb_telemetry *t, float *rates, uint8_t *paws,
+                                 bb_proto_status *st);
 
 #ifdef __cplusplus
 }
