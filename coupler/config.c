@@ -373,6 +373,37 @@ bb_world_spec *bb_config_world_spec(const bb_config *g, bb_world_spec *w)
     return w;
 }
 
+/* A served run binds only where this machine alone can connect: an ipc://
+ * path, or TCP on a loopback address. Anything else would let other
+ * machines in, which needs CURVE authentication (not implemented yet). */
+static int local_endpoint(const char *e)
+{
+    static const char *const ok[] = {"default", "ipc://", "tcp://127.0.0.1:", "tcp://localhost:", "tcp://[::1]:"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (!strncmp(e, ok[i], strlen(ok[i])) && (i == 0 ? e[7] == '\0' : e[strlen(ok[i])] != '\0')) return 1;
+    return 0;
+}
+
+static void check_control(ctx *c)
+{
+    const bb_config *g = c->cfg;
+    const char *keys[2] = {"control.endpoint", "control.telemetry"}, *vals[2] = {g->control.endpoint,
+                                                                                   g->control.telemetry};
+    char w[BB_PATH_MAX + 64];
+    for (int k = 0; k < 2; k++)
+        if (!local_endpoint(vals[k])) {
+            bb_config_where(g, keys[k], w, sizeof w);
+            add_err(c, 0, 0, NULL,
+                    "%s: '%s' is not a local endpoint: a served run binds to ipc://PATH or tcp://127.0.0.1:PORT "
+                    "(localhost, [::1]) only; binding beyond this machine needs CURVE keys, not supported yet",
+                    w, vals[k]);
+        }
+    if (strcmp(vals[0], "default") && !strcmp(vals[0], vals[1])) {
+        bb_config_where(g, keys[1], w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: the telemetry needs its own endpoint, not the control one", w);
+    }
+}
+
 static void check_hemisphere(ctx *c, const char *key, const char *hemisphere)
 {
     char w[BB_PATH_MAX + 64];
@@ -543,6 +574,7 @@ static int load(const char *path, const char *section, const bb_override *ov, in
     if (c.nerr == 0) check_times(&c);
     if (c.nerr == 0) check_brain(&c);
     if (c.nerr == 0) check_task(&c);
+    if (c.nerr == 0) check_control(&c);
     return c.nerr ? 2 : 0;
 }
 

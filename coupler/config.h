@@ -89,6 +89,11 @@ typedef struct bb_config {
 
     char output_dir[BB_PATH_MAX]; /* relative to the working directory */
     double watchdog_s;
+    struct bb_config_control { /* control.*: serving the run over ZeroMQ (coupler/serve.c) */
+        int enabled;
+        char endpoint[BB_PATH_MAX], telemetry[BB_PATH_MAX]; /* "default": ipc:// in the output folder */
+        uint32_t telemetry_every, telemetry_hwm;
+    } control;
 
     /* where each schema key was set: line/column (1-based) or an override */
     struct bb_config_where {

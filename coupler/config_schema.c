@@ -106,6 +106,11 @@ const bb_key_spec bb_config_schema[] = {
     {"recording.flush_s", BB_KEY_FLOAT, 0, "1", 0, 1e7, 1, NULL, FIELD(flush_s)},
     {"output.dir", BB_KEY_PATH_OUT, 1, NULL, 0, 0, 0, NULL, FIELD(output_dir)},
     {"watchdog.timeout_s", BB_KEY_FLOAT, 0, "60", 0, 86400, 1, NULL, FIELD(watchdog_s)},
+    {"control.enabled", BB_KEY_BOOL, 0, "false", 0, 0, 0, NULL, FIELD(control.enabled)},
+    {"control.endpoint", BB_KEY_STR, 0, "default", 0, 0, 0, NULL, FIELD(control.endpoint)},
+    {"control.telemetry", BB_KEY_STR, 0, "default", 0, 0, 0, NULL, FIELD(control.telemetry)},
+    {"control.telemetry_every", BB_KEY_U32, 0, "1", 1, 1000000, 0, NULL, FIELD(control.telemetry_every)},
+    {"control.telemetry_hwm", BB_KEY_U32, 0, "100", 1, 1000000, 0, NULL, FIELD(control.telemetry_hwm)},
 };
 const size_t bb_config_schema_len = sizeof bb_config_schema / sizeof bb_config_schema[0];
 

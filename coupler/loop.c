@@ -265,7 +265,7 @@ static void coupler_finish(coupler *c, const bb_interval *iv)
 
     if (c->hooks && c->hooks->observe) {
         bb_exchange_record r = {iv, c->merged, (uint32_t)c->merged_n, c->next_excitation, s->n_muscles,
-                                c->taxels, c->proprio, s->n_taxels, s->n_proprio, c->trials};
+                                c->taxels, c->proprio, s->n_taxels, s->n_proprio, c->trials, c->task};
         char err[512];
         if (c->hooks->observe(c->hooks->ctx, &r, err, sizeof err)) bb_fatal(6, "output: %s", err);
     }

@@ -18,6 +18,7 @@ typedef struct bb_exchange_record {
     const float *taxels, *proprio; /* the body's sensing at the end of this interval */
     uint32_t n_taxels, n_proprio;
     const struct bb_trials *trials; /* the trial structure after this interval, or NULL */
+    const float *task;              /* BB_TASK_CHANNELS levels (cue, reward) the brain gets next */
 } bb_exchange_record;
 
 typedef struct bb_run_hooks {

@@ -12,6 +12,8 @@
 #include "model_info.h"
 #include "output.h"
 #include "plan.h"
+#include "ctl.h"
+#include "serve.h"
 #include "render_cli.h"
 #include "status.h"
 #include "transport.h"
@@ -23,9 +25,13 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage:\n"
-            "  brainbody run EXPERIMENT.yaml [--set key.path=value]... [--out DIR] [--force]\n"
+            "  brainbody run EXPERIMENT.yaml [--set key.path=value]... [--out DIR] [--force] [--serve]\n"
             "      run the experiment; under mpirun -np N, rank 0 holds the body and the coupler\n"
             "      and ranks 1..N-1 the brain; --out DIR is --set output.dir=DIR\n"
+            "  brainbody serve EXPERIMENT.yaml [run options]   (or run --serve)\n"
+            "      run it with the control and telemetry sockets (docs/operations.md)\n"
+            "  brainbody ctl ENDPOINT COMMAND...   |   brainbody ctl TELEMETRY_ENDPOINT watch [N]\n"
+            "      send a command to a served run, or print its telemetry\n"
             "  brainbody check EXPERIMENT.yaml [--set key.path=value]... [--ranks N]\n"
             "      validate the experiment and print the resolved plan for N ranks (default 1)\n"
             "  brainbody model-info MODEL.xml\n"
@@ -70,6 +76,12 @@ static int parse_args(int argc, char **argv, args *a, char *err, size_t cap)
             a->ov[a->n_ov++].text = a->out;
         } else if (strcmp(s, "--force") == 0) {
             a->force = 1;
+        } else if (strcmp(s, "--serve") == 0) {
+            if (a->n_ov == MAX_OVERRIDES) {
+                snprintf(err, cap, "more than %d --set options", MAX_OVERRIDES);
+                return -1;
+            }
+            a->ov[a->n_ov++].text = "control.enabled=true";
         } else if (strcmp(s, "--ranks") == 0 && i + 1 < argc) {
             char *end;
             long n = strtol(argv[++i], &end, 10);
@@ -87,6 +99,14 @@ static int parse_args(int argc, char **argv, args *a, char *err, size_t cap)
             snprintf(err, cap, "unexpected argument '%s'", s);
             return -1;
         }
+    }
+    if (strcmp(a->cmd, "serve") == 0) { /* serve = run --serve */
+        if (a->n_ov == MAX_OVERRIDES) {
+            snprintf(err, cap, "more than %d --set options", MAX_OVERRIDES);
+            return -1;
+        }
+        a->ov[a->n_ov++].text = "control.enabled=true";
+        a->cmd = "run";
     }
     if ((strcmp(a->cmd, "run") == 0 || strcmp(a->cmd, "check") == 0 || strcmp(a->cmd, "model-info") == 0) &&
         !a->file) {
@@ -114,17 +134,35 @@ static int cmd_check(const args *a)
 
 static void fail_output(void *ctx, const char *why) { bb_output_fail(ctx, why); }
 
+/* What the coupler rank does around the loop: the output folder, and the
+ * control and telemetry sockets when the run is served. */
+typedef struct coupler_side {
+    bb_output out;
+    bb_serve *serve;
+} coupler_side;
+
 static int prepare_output(void *ctx, const bb_body_role *body, const bb_pools *pools, char *err, size_t cap)
 {
-    ((bb_output *)ctx)->pools = *pools;
-    if (bb_output_prepare(ctx, body, err, cap)) return -1;
-    bb_fatal_set_cleanup(fail_output, ctx);
+    coupler_side *c = ctx;
+    c->out.pools = *pools;
+    if (bb_output_prepare(&c->out, body, err, cap)) return -1;
+    bb_fatal_set_cleanup(fail_output, &c->out);
+    if (c->out.cfg->control.enabled) {
+        c->serve = bb_serve_open(c->out.cfg, pools, body->body, c->out.plan->n_exchanges, err, cap);
+        if (!c->serve) return -1;
+        printf("brainbody: serving: control %s, telemetry %s (brainbody ctl ENDPOINT status)\n",
+               bb_serve_endpoint(c->serve), bb_serve_telemetry_endpoint(c->serve));
+        fflush(stdout);
+    }
     return 0;
 }
 
 static int observe_output(void *ctx, const bb_exchange_record *r, char *err, size_t cap)
 {
-    return bb_output_observe(ctx, r, err, cap);
+    coupler_side *c = ctx;
+    if (bb_output_observe(&c->out, r, err, cap)) return -1;
+    if (c->serve) bb_serve_exchange(c->serve, r);
+    return 0;
 }
 
 /* One line on the trials: the success rate and the timing, the reach
@@ -192,15 +230,17 @@ static int cmd_run(const args *a)
         return 2;
     }
     plan.comm = comm;
-    bb_output out = {.cfg = &cfg, .plan = &plan, .force = a->force};
-    bb_run_hooks hooks = {.ctx = &out, .prepare = prepare_output, .observe = observe_output};
+    coupler_side side = {.out = {.cfg = &cfg, .plan = &plan, .force = a->force}};
+    bb_output *out = &side.out;
+    bb_run_hooks hooks = {.ctx = &side, .prepare = prepare_output, .observe = observe_output};
     bb_run_result res;
     rc = bb_coupler_run(&cfg, &plan, &bb_product_roles, &hooks, &res, err, sizeof err);
     bb_fatal_set_cleanup(NULL, NULL);
+    bb_serve_close(side.serve);
     if (rc) {
         if (err[0]) fprintf(stderr, "brainbody: rank %d: %s\n", rank, err);
     } else if (plan.role == BB_ROLE_BODY) {
-        if (bb_output_finish(&out, &res, err, sizeof err)) {
+        if (bb_output_finish(out, &res, err, sizeof err)) {
             fprintf(stderr, "brainbody: %s\n", err);
             rc = 6;
         }
@@ -215,8 +255,8 @@ static int cmd_run(const args *a)
                    plan.n_brain > 1 ? "s" : "");
         printf("brainbody: %llu output-cell spikes from %u cells drove the body's muscles; digest %08x\n",
                (unsigned long long)res.spikes, cfg.output_cells, (unsigned)res.digest);
-        if (bb_output_summary(&out)[0]) printf("brainbody: %s.\n", bb_output_summary(&out));
-        if (strcmp(cfg.task.kind, "none")) print_task(&cfg, &out.task);
+        if (bb_output_summary(out)[0]) printf("brainbody: %s.\n", bb_output_summary(out));
+        if (strcmp(cfg.task.kind, "none")) print_task(&cfg, &out->task);
         printf("brainbody: run record in %s/run.yaml%s%s%s\n", cfg.output_dir,
                cfg.record_spikes ? ", output-cell spikes in spikes.h5 (SONATA)" : "",
                cfg.record_body ? ", the body in body.h5" : "",
@@ -233,6 +273,7 @@ int main(int argc, char **argv)
     args a;
     char err[512];
     if (argc >= 2 && strcmp(argv[1], "render") == 0) return bb_render_main(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "ctl") == 0) return bb_ctl_main(argc - 2, argv + 2);
     if (parse_args(argc, argv, &a, err, sizeof err)) {
         fprintf(stderr, "brainbody: %s\n", err);
         usage(stderr);

@@ -1,0 +1,259 @@
+#define _XOPEN_SOURCE 700 /* realpath */
+#include "serve.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zmq.h>
+
+#include "brainbody/body.h"
+#include "brainbody/proto.h"
+#include "control_cmd.h"
+
+/* Messages larger than this drop the connection (libzmq's ZMQ_MAXMSGSIZE):
+ * no memory is spent on them. Up to it, a command too long for the parser
+ * gets an error reply. */
+#define CONTROL_MAX_MESSAGE 65536
+
+struct bb_serve {
+    const bb_config *cfg;
+    void *zmq, *rep, *pub;
+    int bound[2];       /* control, telemetry: bound by this run (their ipc:// files are ours to remove) */
+    char endpoint[BB_PATH_MAX + 32], telemetry[BB_PATH_MAX + 32];
+    const struct bb_body *body;
+    bb_pools pools;
+    uint32_t *pool_of;  /* output cell -> pool */
+    uint32_t n_cells;
+    float *rates;
+    uint8_t paws[BB_TELEMETRY_MAX_PAWS];
+    uint32_t n_paws;
+    unsigned char *packet;
+    size_t packet_cap;
+    unsigned char request[CONTROL_MAX_MESSAGE];
+    uint64_t n_exchanges, exchange, published, dropped, commands;
+    double t0, sim_s, last_rtf;
+};
+
+static double wall_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* "default" -> ipc:// in the output folder (absolute: clients run anywhere). */
+static int resolve(const char *given, const char *dir, const char *file, char *out, size_t cap, char *err,
+                   size_t errcap)
+{
+    if (strcmp(given, "default")) {
+        snprintf(out, cap, "%s", given);
+        return 0;
+    }
+    char abs[BB_PATH_MAX];
+    if (!realpath(dir, abs)) {
+        snprintf(err, errcap, "control: cannot resolve the output folder '%s': %s", dir, strerror(errno));
+        return -1;
+    }
+    int n = snprintf(out, cap, "ipc://%s/%s", abs, file);
+    if (n < 0 || strlen(out) - 6 >= 107) { /* a Unix socket path holds 107 bytes */
+        snprintf(err, errcap, "control: the socket path %s/%s is longer than a Unix socket allows (107 bytes): "
+                              "set control.endpoint and control.telemetry to shorter ipc:// paths",
+                 abs, file);
+        return -1;
+    }
+    return 0;
+}
+
+static int bind_socket(void *sock, const char *endpoint, const char *what, char *err, size_t cap)
+{
+    if (zmq_bind(sock, endpoint) == 0) return 0;
+    snprintf(err, cap, "control: cannot bind the %s socket to %s: %s", what, endpoint, zmq_strerror(zmq_errno()));
+    return -1;
+}
+
+bb_serve *bb_serve_open(const bb_config *cfg, const bb_pools *pools, const struct bb_body *body,
+                        uint64_t n_exchanges, char *err, size_t cap)
+{
+    bb_serve *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, cap, "out of memory");
+        return NULL;
+    }
+    s->cfg = cfg, s->body = body, s->pools = *pools, s->n_exchanges = n_exchanges;
+    for (uint32_t p = 0; p < pools->n; p++)
+        if (pools->pool[p].first + pools->pool[p].count > s->n_cells)
+            s->n_cells = pools->pool[p].first + pools->pool[p].count;
+    s->pool_of = calloc(s->n_cells + 1, sizeof *s->pool_of);
+    s->rates = calloc(pools->n + 1, sizeof *s->rates);
+    s->n_paws = body ? bb_body_n_touch_grids(body) : 0;
+    if (s->n_paws > BB_TELEMETRY_MAX_PAWS) s->n_paws = BB_TELEMETRY_MAX_PAWS;
+    s->packet_cap = bb_telemetry_packet_size(pools->n, s->n_paws);
+    s->packet = malloc(s->packet_cap);
+    if (!s->pool_of || !s->rates || !s->packet) {
+        snprintf(err, cap, "out of memory");
+        bb_serve_close(s);
+        return NULL;
+    }
+    for (uint32_t p = 0; p < pools->n; p++)
+        for (uint32_t c = 0; c < pools->pool[p].count; c++) s->pool_of[pools->pool[p].first + c] = p;
+    if (resolve(cfg->control.endpoint, cfg->output_dir, "control.sock", s->endpoint, sizeof s->endpoint, err, cap) ||
+        resolve(cfg->control.telemetry, cfg->output_dir, "telemetry.sock", s->telemetry, sizeof s->telemetry, err,
+                cap)) {
+        bb_serve_close(s);
+        return NULL;
+    }
+    s->zmq = zmq_ctx_new();
+    s->rep = s->zmq ? zmq_socket(s->zmq, ZMQ_REP) : NULL;
+    s->pub = s->zmq ? zmq_socket(s->zmq, ZMQ_PUB) : NULL;
+    int64_t maxmsg = CONTROL_MAX_MESSAGE;
+    int linger = 0, hwm = (int)cfg->control.telemetry_hwm, nodrop = 1;
+    if (!s->rep || !s->pub || zmq_setsockopt(s->rep, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) ||
+        zmq_setsockopt(s->rep, ZMQ_LINGER, &linger, sizeof linger) ||
+        zmq_setsockopt(s->pub, ZMQ_LINGER, &linger, sizeof linger) ||
+        zmq_setsockopt(s->pub, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
+        /* a subscriber at its high-water mark makes send() say EAGAIN (counted as
+         * a drop) instead of PUB's silent discard */
+        zmq_setsockopt(s->pub, ZMQ_XPUB_NODROP, &nodrop, sizeof nodrop)) {
+        snprintf(err, cap, "control: cannot set up ZeroMQ: %s", zmq_strerror(zmq_errno()));
+        bb_serve_close(s);
+        return NULL;
+    }
+    if (!(s->bound[0] = !bind_socket(s->rep, s->endpoint, "control", err, cap)) ||
+        !(s->bound[1] = !bind_socket(s->pub, s->telemetry, "telemetry", err, cap))) {
+        bb_serve_close(s);
+        return NULL;
+    }
+    s->t0 = wall_now();
+    return s;
+}
+
+const char *bb_serve_endpoint(const bb_serve *s) { return s->endpoint; }
+const char *bb_serve_telemetry_endpoint(const bb_serve *s) { return s->telemetry; }
+
+static uint32_t flags_now(const bb_serve *s, const bb_exchange_record *r, double t)
+{
+    const bb_config *c = s->cfg;
+    uint32_t f = 0;
+    if (r->task && r->task[BB_TASK_CUE] > 0) f |= BB_TELEMETRY_CUE;
+    if (r->task && r->task[BB_TASK_REWARD] > 0) f |= BB_TELEMETRY_REWARD;
+    if (c->stimulus.enabled && t >= c->stimulus.start_s && t < c->stimulus.stop_s) f |= BB_TELEMETRY_STIMULUS;
+    if (c->world.perturb && t >= c->world.perturb_start_s && t < c->world.perturb_start_s + c->world.perturb_duration_s)
+        f |= BB_TELEMETRY_PUSH;
+    return f;
+}
+
+static void publish(bb_serve *s, const bb_exchange_record *r)
+{
+    const double exchange_s = s->cfg->exchange_ms * 1e-3;
+    memset(s->rates, 0, s->pools.n * sizeof *s->rates);
+    for (uint32_t i = 0; i < r->n_spikes; i++)
+        if (r->spikes[i].source < s->n_cells) s->rates[s->pool_of[r->spikes[i].source]] += 1;
+    for (uint32_t p = 0; p < s->pools.n; p++)
+        s->rates[p] = s->pools.pool[p].count ? (float)(s->rates[p] / (s->pools.pool[p].count * exchange_s)) : 0;
+    double sum = 0, max = 0;
+    for (uint32_t m = 0; m < r->n_muscles; m++) {
+        sum += r->excitation[m];
+        if (r->excitation[m] > max) max = r->excitation[m];
+    }
+    bb_task_state task = {0};
+    if (s->body) {
+        uint8_t all[256];
+        if (bb_body_n_touch_grids(s->body) <= sizeof all) {
+            bb_body_paw_contacts(s->body, all);
+            memcpy(s->paws, all, s->n_paws);
+        }
+        bb_body_task(s->body, &task);
+    }
+    bb_telemetry t = {.exchange = r->interval->exchange,
+                      .time_s = s->sim_s,
+                      .realtime_factor = (float)s->last_rtf,
+                      .excitation_mean = r->n_muscles ? (float)(sum / r->n_muscles) : 0,
+                      .excitation_max = (float)max,
+                      .n_pools = s->pools.n,
+                      .n_paws = s->n_paws,
+                      .flags = flags_now(s, r, s->sim_s - 1e-12),
+                      .lever_presses = task.lever_presses,
+                      .dropped = (uint32_t)(s->dropped > UINT32_MAX ? UINT32_MAX : s->dropped),
+                      .pool_rate_hz = s->rates,
+                      .paw_contact = s->paws};
+    size_t len = bb_encode_telemetry(s->packet, s->packet_cap, r->interval->exchange, &t);
+    if (len && zmq_send(s->pub, s->packet, len, ZMQ_DONTWAIT) < 0) s->dropped++; /* EAGAIN: over the high-water mark */
+    else s->published++;
+}
+
+static void reply(bb_serve *s, const char *text)
+{
+    zmq_send(s->rep, text, strlen(text), ZMQ_DONTWAIT); /* REP: the reply goes to the asker */
+}
+
+/* refused: why the message was not even parsed, or NULL */
+static void answer(bb_serve *s, const unsigned char *msg, size_t len, const char *refused)
+{
+    char out[2048], why[256];
+    bb_control_cmd cmd;
+    s->commands++;
+    if (refused) {
+        snprintf(out, sizeof out, "error: %s", refused);
+    } else if (bb_control_parse(msg, len, &cmd, why, sizeof why)) {
+        snprintf(out, sizeof out, "error: %s", why);
+    } else if (cmd.verb == BB_CTL_STATUS) {
+        snprintf(out, sizeof out,
+                 "ok experiment=%s exchange=%llu of=%llu simulated_s=%.6f realtime_factor=%.4f "
+                 "telemetry_published=%llu telemetry_dropped=%llu",
+                 s->cfg->name, (unsigned long long)s->exchange, (unsigned long long)s->n_exchanges, s->sim_s,
+                 s->last_rtf, (unsigned long long)s->published, (unsigned long long)s->dropped);
+    } else if (cmd.verb == BB_CTL_POOLS) {
+        size_t n = (size_t)snprintf(out, sizeof out, "ok pools=%u", s->pools.n);
+        for (uint32_t p = 0; p < s->pools.n && n < sizeof out; p++)
+            n += (size_t)snprintf(out + n, sizeof out - n, " %s:%u+%u", s->pools.pool[p].name,
+                                  s->pools.pool[p].first, s->pools.pool[p].count);
+    } else if (cmd.verb == BB_CTL_HELP) {
+        snprintf(out, sizeof out, "ok commands: %s", bb_control_verbs());
+    } else {
+        snprintf(out, sizeof out, "error: '%s' is not served yet (commands: %s)", cmd.word, bb_control_verbs());
+    }
+    reply(s, out);
+}
+
+void bb_serve_exchange(bb_serve *s, const bb_exchange_record *r)
+{
+    s->exchange = r->interval->exchange + 1;
+    s->sim_s = (double)s->exchange * s->cfg->exchange_ms * 1e-3;
+    double wall = wall_now() - s->t0;
+    s->last_rtf = wall > 0 ? s->sim_s / wall : 0;
+    if (r->interval->exchange % s->cfg->control.telemetry_every == 0) publish(s, r);
+    for (int budget = 0; budget < 16; budget++) { /* bounded: commands never stall the run */
+        int n = zmq_recv(s->rep, s->request, sizeof s->request, ZMQ_DONTWAIT);
+        if (n < 0) break; /* EAGAIN: nothing waiting */
+        int more = 0, parts = 1;
+        size_t more_len = sizeof more;
+        zmq_getsockopt(s->rep, ZMQ_RCVMORE, &more, &more_len);
+        while (more) { /* the rest of a multipart message: read, then refused */
+            unsigned char skip[64];
+            if (zmq_recv(s->rep, skip, sizeof skip, 0) < 0) break;
+            parts++;
+            zmq_getsockopt(s->rep, ZMQ_RCVMORE, &more, &more_len);
+        }
+        size_t len = (size_t)n < sizeof s->request ? (size_t)n : sizeof s->request;
+        answer(s, s->request, len, parts > 1 ? "a command is one message part" : NULL);
+    }
+}
+
+void bb_serve_close(bb_serve *s)
+{
+    if (!s) return;
+    if (s->rep) zmq_close(s->rep);
+    if (s->pub) zmq_close(s->pub);
+    if (s->zmq) zmq_ctx_term(s->zmq);
+    for (int k = 0; k < 2; k++) { /* the ipc:// socket files this run made */
+        const char *e = k ? s->telemetry : s->endpoint;
+        if (s->bound[k] && !strncmp(e, "ipc://", 6)) remove(e + 6);
+    }
+    free(s->pool_of);
+    free(s->rates);
+    free(s->packet);
+    free(s);
+}

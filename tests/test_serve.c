@@ -1,0 +1,209 @@
+/* A served run (brainbody serve): control commands answered between
+ * exchanges, bad ones refused while the run goes on, telemetry decoded,
+ * a subscriber that never reads does not stop the run, serving changes
+ * nothing in the results, and only local endpoints are accepted. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "brainbody/proto.h"
+#include "spawn.h"
+
+#define BRAINBODY BB_BINARY_DIR "/coupler/brainbody"
+#define OUT BB_BINARY_DIR "/tests/out_serve"
+#define CONTROL "ipc://" OUT "/served/control.sock"
+#define TELEMETRY "ipc://" OUT "/served/telemetry.sock"
+
+static spawn_result res;
+
+/* The cortex demo for 2 s (about 10 s of wall time here), served, in the
+ * background; returns its pid once its control socket exists. */
+static pid_t start_served(const char *dir, const char *extra)
+{
+    char out[512];
+    snprintf(out, sizeof out, "%s/run.log", OUT);
+    mkdir(OUT, 0755);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 1), dup2(fd, 2);
+        execl(BRAINBODY, BRAINBODY, "serve", BB_SOURCE_DIR "/run/demo.yaml", "--out", dir, "--force", "--set",
+              "experiment.duration_s=2", "--set", extra, (char *)NULL);
+        _exit(127);
+    }
+    char sock[600];
+    snprintf(sock, sizeof sock, "%s/control.sock", dir);
+    struct stat st;
+    for (int i = 0; i < 600 && stat(sock, &st) != 0; i++) nanosleep(&(struct timespec){0, 50000000L}, NULL);
+    cr_assert(stat(sock, &st) == 0, "the served run never opened %s", sock);
+    return pid;
+}
+
+static int finish(pid_t pid)
+{
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* One request, one reply (or "" after 5 s without one). */
+static const char *ask(void *ctx, const void *msg, size_t len)
+{
+    static char answer[4096];
+    void *req = zmq_socket(ctx, ZMQ_REQ);
+    int t = 5000, linger = 0;
+    zmq_setsockopt(req, ZMQ_RCVTIMEO, &t, sizeof t);
+    zmq_setsockopt(req, ZMQ_LINGER, &linger, sizeof linger);
+    cr_assert_eq(zmq_connect(req, CONTROL), 0);
+    zmq_send(req, msg, len, 0);
+    int n = zmq_recv(req, answer, sizeof answer - 1, 0);
+    answer[n > 0 ? (n < (int)sizeof answer ? n : (int)sizeof answer - 1) : 0] = '\0';
+    zmq_close(req);
+    return answer;
+}
+
+static const char *ask_text(void *ctx, const char *text) { return ask(ctx, text, strlen(text)); }
+
+Test(serve, commands_telemetry_and_bad_input_while_the_run_goes_on)
+{
+    pid_t pid = start_served(OUT "/served", "control.telemetry_every=1");
+    void *ctx = zmq_ctx_new();
+
+    const char *a = ask_text(ctx, "status");
+    cr_expect(!strncmp(a, "ok experiment=demo exchange=", 28), "%s", a);
+    cr_expect(strstr(a, " of=400 "), "%s", a);
+    a = ask_text(ctx, "pools");
+    cr_expect(!strncmp(a, "ok pools=10 M1L_tail:0+37", 25), "%s", a);
+    cr_expect(!strncmp(ask_text(ctx, "fly"), "error: unknown command 'fly'", 28), "%s", ask_text(ctx, "fly"));
+    cr_expect(!strncmp(ask_text(ctx, "pause"), "error: 'pause' is not served yet", 32));
+    cr_expect(strstr(ask(ctx, "sta\001tus", 7), "byte 3 is 0x01"));
+    static char big[1000];
+    memset(big, 'x', sizeof big);
+    cr_expect(strstr(ask(ctx, big, sizeof big), "command of 1000 bytes, the limit is 512"));
+    /* over ZMQ_MAXMSGSIZE: the connection is dropped, no reply, nothing allocated */
+    static char huge[100000];
+    memset(huge, 'x', sizeof huge);
+    cr_expect_str_eq(ask(ctx, huge, sizeof huge), "");
+    void *multi = zmq_socket(ctx, ZMQ_REQ);
+    int t = 5000, linger = 0;
+    zmq_setsockopt(multi, ZMQ_RCVTIMEO, &t, sizeof t);
+    zmq_setsockopt(multi, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_connect(multi, CONTROL);
+    zmq_send(multi, "status", 6, ZMQ_SNDMORE);
+    zmq_send(multi, "x", 1, 0);
+    char answer[256] = "";
+    int n = zmq_recv(multi, answer, sizeof answer - 1, 0);
+    answer[n > 0 ? n : 0] = '\0';
+    cr_expect_str_eq(answer, "error: a command is one message part");
+    zmq_close(multi);
+
+    /* telemetry: consecutive exchanges, every field valid */
+    void *sub = zmq_socket(ctx, ZMQ_SUB);
+    zmq_setsockopt(sub, ZMQ_RCVTIMEO, &t, sizeof t);
+    zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
+    cr_assert_eq(zmq_connect(sub, TELEMETRY), 0);
+    static unsigned char pkt[65536];
+    static float rates[BB_TELEMETRY_MAX_POOLS];
+    static uint8_t paws[BB_TELEMETRY_MAX_PAWS];
+    uint64_t last = 0;
+    for (int k = 0; k < 5; k++) {
+        n = zmq_recv(sub, pkt, sizeof pkt, 0);
+        cr_assert_gt(n, 0, "no telemetry");
+        bb_telemetry tm;
+        bb_proto_status st;
+        cr_assert_eq(bb_decode_telemetry(pkt, (size_t)n, &tm, rates, paws, &st), BB_PROTO_OK);
+        cr_expect_eq(tm.n_pools, 10);
+        cr_expect_eq(tm.n_paws, 4);
+        cr_expect_float_eq(tm.time_s, (tm.exchange + 1) * 0.005, 1e-9);
+        if (k) cr_expect_eq(tm.exchange, last + 1, "exchange %llu after %llu", (unsigned long long)tm.exchange,
+                            (unsigned long long)last);
+        last = tm.exchange;
+    }
+    zmq_close(sub);
+    a = ask_text(ctx, "status"); /* the run went on through all of it */
+    cr_expect(!strncmp(a, "ok experiment=demo", 18), "%s", a);
+    zmq_ctx_term(ctx);
+    cr_assert_eq(finish(pid), 0);
+
+    /* serving changes nothing: the same run unserved gives the same files */
+    char *plain[] = {BRAINBODY, "run", BB_SOURCE_DIR "/run/demo.yaml", "--out", OUT "/plain", "--force", "--set",
+                     "experiment.duration_s=2", NULL};
+    spawn_run(plain, 300, &res);
+    cr_assert(res.exited && res.status == 0, "%s", res.out);
+    const char *files[] = {"spikes.h5", "body.h5", "cortex_spikes.h5"};
+    for (int f = 0; f < 3; f++) {
+        char p1[600], p2[600];
+        snprintf(p1, sizeof p1, OUT "/served/%s", files[f]);
+        snprintf(p2, sizeof p2, OUT "/plain/%s", files[f]);
+        size_t l1 = 0, l2 = 0;
+        char *x = slurp(p1, &l1), *y = slurp(p2, &l2);
+        cr_expect(x && y && l1 == l2 && !memcmp(x, y, l1), "%s differs between the served and the plain run", files[f]);
+        free(x), free(y);
+    }
+    struct stat st;
+    cr_expect(stat(OUT "/served/control.sock", &st) != 0, "the socket file was left behind");
+}
+
+Test(serve, a_subscriber_that_never_reads_is_dropped_not_waited_for)
+{
+    pid_t pid = start_served(OUT "/slow", "control.telemetry_hwm=1");
+    void *ctx = zmq_ctx_new();
+    void *sub = zmq_socket(ctx, ZMQ_SUB);
+    int one = 1, linger = 0;
+    int tiny = 1024; /* and a small kernel buffer, so that backpressure comes within the run */
+    zmq_setsockopt(sub, ZMQ_RCVHWM, &one, sizeof one);
+    zmq_setsockopt(sub, ZMQ_RCVBUF, &tiny, sizeof tiny);
+    zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
+    cr_assert_eq(zmq_connect(sub, "ipc://" OUT "/slow/telemetry.sock"), 0);
+    /* never reads; ask the run how it is doing once it is well on */
+    const char *a = "";
+    unsigned long long exchange = 0, dropped = 0;
+    for (int i = 0; i < 100 && exchange < 350; i++) {
+        nanosleep(&(struct timespec){0, 200000000L}, NULL);
+        void *req = zmq_socket(ctx, ZMQ_REQ);
+        int t = 5000;
+        zmq_setsockopt(req, ZMQ_RCVTIMEO, &t, sizeof t);
+        zmq_setsockopt(req, ZMQ_LINGER, &linger, sizeof linger);
+        zmq_connect(req, "ipc://" OUT "/slow/control.sock");
+        zmq_send(req, "status", 6, 0);
+        static char answer[1024];
+        int n = zmq_recv(req, answer, sizeof answer - 1, 0);
+        zmq_close(req);
+        if (n <= 0) break; /* finished */
+        answer[n] = '\0';
+        a = answer;
+        const char *e = strstr(a, "exchange="), *d = strstr(a, "telemetry_dropped=");
+        if (e) exchange = strtoull(e + 9, NULL, 10);
+        if (d) dropped = strtoull(d + 18, NULL, 10);
+    }
+    cr_expect_geq(exchange, 350, "the run stalled at exchange %llu: %s", exchange, a);
+    cr_expect_gt(dropped, 0, "nothing dropped for a subscriber that never reads: %s", a);
+    zmq_close(sub);
+    zmq_ctx_term(ctx);
+    cr_assert_eq(finish(pid), 0);
+}
+
+Test(serve, only_local_endpoints)
+{
+    char *wide[] = {BRAINBODY, "check", BB_SOURCE_DIR "/run/demo.yaml", "--set", "control.enabled=true", "--set",
+                    "control.endpoint=tcp://0.0.0.0:5555", NULL};
+    spawn_run(wide, 60, &res);
+    cr_expect_eq(res.status, 2, "%s", res.out);
+    cr_expect(strstr(res.out, "--set control.endpoint: 'tcp://0.0.0.0:5555' is not a local endpoint"), "%s", res.out);
+    char *lan[] = {BRAINBODY, "check", BB_SOURCE_DIR "/run/demo.yaml", "--set", "control.telemetry=tcp://10.0.0.5:1",
+                   NULL};
+    spawn_run(lan, 60, &res);
+    cr_expect_eq(res.status, 2, "%s", res.out);
+    char *loop[] = {BRAINBODY, "check", BB_SOURCE_DIR "/run/demo.yaml", "--set", "control.endpoint=tcp://127.0.0.1:5555",
+                    "--set", "control.telemetry=ipc:///tmp/bb_t.sock", NULL};
+    spawn_run(loop, 60, &res);
+    cr_expect_eq(res.status, 0, "%s", res.out);
+}
