@@ -13,12 +13,17 @@ typedef enum bb_control_verb {
     BB_CTL_STATUS,
     BB_CTL_POOLS,
     BB_CTL_HELP,
+    BB_CTL_PAUSE,
+    BB_CTL_RESUME,
+    BB_CTL_STOP,
+    BB_CTL_RUN_FOR, /* seconds: simulated time to run, then pause */
     BB_CTL_UNSUPPORTED, /* a command of the daemon issue not served yet */
 } bb_control_verb;
 
 typedef struct bb_control_cmd {
     bb_control_verb verb;
     char word[32]; /* the verb as given */
+    double seconds; /* run-for */
 } bb_control_cmd;
 
 /* 0, or -1 with the reason in err (naming the byte offset where it applies). */

@@ -37,6 +37,7 @@ typedef struct coupler {
     size_t *rx_cap;
     uint32_t digest;
     uint64_t spikes_total;
+    uint64_t exchanges_done; /* fewer than planned after a stop */
 } coupler;
 
 typedef struct brain_side {
@@ -53,6 +54,7 @@ typedef struct brain_side {
     MPI_Request fb_req[2];
     float *taxels, *proprio, task[BB_TASK_CHANNELS];
     bb_feedback fb;
+    uint64_t exchanges_done;
 } brain_side;
 
 static bb_interval interval_of(const bb_plan *p, uint64_t k)
@@ -283,6 +285,32 @@ static void coupler_step_body(coupler *c, uint64_t k)
         bb_fatal(5, "body: %s", err);
 }
 
+/* Tells every brain rank the run is held, resumed or stopped after exchange k. */
+static void send_hold(coupler *c, uint64_t k, uint32_t state)
+{
+    unsigned char m[BB_PROTO_HEADER_SIZE + BB_HOLD_SIZE];
+    size_t len = bb_encode_hold(m, sizeof m, k, k, state);
+    for (int r = 0; r < c->plan->n_brain && !c->plan->single_process; r++)
+        MPI_Send(m, (int)len, MPI_BYTE, bb_brain_world_rank(c->plan, r), BB_TAG_HOLD, c->plan->comm);
+}
+
+/* Between exchanges k and k + 1: waits while the hooks hold the run; 1 when
+ * they stop it (the brain ranks told). */
+static int held_or_stopped(coupler *c, uint64_t k)
+{
+    bb_loop_control *lc = c->hooks ? c->hooks->control : NULL;
+    if (!lc || !(lc->hold || lc->stop)) return 0;
+    if (lc->hold && !lc->stop) {
+        send_hold(c, k, BB_HOLD_PAUSE);
+        bb_status_set(k + 1, BB_HELD, -1);
+        while (lc->hold && !lc->stop) c->hooks->idle(c->hooks->ctx, 100);
+        if (!lc->stop) send_hold(c, k, BB_HOLD_RESUME);
+    }
+    if (!lc->stop) return 0;
+    send_hold(c, k, BB_HOLD_STOP);
+    return 1;
+}
+
 static void run_coupler_rank(coupler *c)
 {
     const bb_plan *p = c->plan;
@@ -298,6 +326,8 @@ static void run_coupler_rank(coupler *c)
             coupler_take_spikes(c, c->rx[r], (size_t)len, &iv, from);
         }
         coupler_finish(c, &iv);
+        c->exchanges_done = k + 1;
+        if (k + 1 < p->n_exchanges && held_or_stopped(c, k)) break;
         if (k + 1 < p->n_exchanges) {
             for (int r = 0; r < p->n_brain; r++)
                 MPI_Isend(c->fb, (int)c->fb_len, MPI_BYTE, bb_brain_world_rank(p, r), BB_TAG_FEEDBACK,
@@ -378,6 +408,7 @@ static void run_brain_rank(brain_side *b)
     /* Twice the coupler's limit: when a brain rank falls silent, the coupler,
      * which knows which rank it is waiting for, reports first. */
     double timeout = 2 * b->cfg->watchdog_s;
+    b->exchanges_done = p->n_exchanges;
     for (uint64_t k = 0; k < p->n_exchanges; k++) {
         bb_interval iv = interval_of(p, k);
         const bb_feedback *fb = NULL;
@@ -385,8 +416,13 @@ static void run_brain_rank(brain_side *b)
             int slot = (int)((k - 1) & 1);
             MPI_Status st;
             bb_status_set(k, BB_WAITING_FEEDBACK, BB_BODY_RANK);
-            if (bb_wait_all(1, &b->fb_req[slot], &st, timeout) >= 0)
-                bb_fatal(3, "no feedback from coupler rank %d within %g s (watchdog.timeout_s)", BB_BODY_RANK, timeout);
+            char why[512];
+            int w = bb_wait_or_hold(&b->fb_req[slot], &st, BB_BODY_RANK, p->comm, timeout, why, sizeof why);
+            if (w < 0) bb_fatal(3, "%s", why);
+            if (w == 1) { /* stopped: the coupler sends nothing more */
+                b->exchanges_done = k;
+                break;
+            }
             int len = 0;
             MPI_Get_count(&st, MPI_BYTE, &len);
             fb = brain_take_feedback(b, b->fbrx[slot], (size_t)len, k - 1);
@@ -401,6 +437,14 @@ static void run_brain_rank(brain_side *b)
         MPI_Isend(b->tx[slot], (int)len, MPI_BYTE, BB_BODY_RANK, BB_TAG_SPIKES, p->comm, &b->tx_req[slot]);
     }
     bb_status_set(p->n_exchanges, BB_FINISHING, -1);
+    for (int more = 1; more;) { /* hold packets not taken (a resume that came with its feedback) */
+        MPI_Status ps;
+        MPI_Iprobe(BB_BODY_RANK, BB_TAG_HOLD, p->comm, &more, &ps);
+        if (more) {
+            unsigned char m[BB_PROTO_HEADER_SIZE + BB_HOLD_SIZE];
+            MPI_Recv(m, sizeof m, MPI_BYTE, BB_BODY_RANK, BB_TAG_HOLD, p->comm, MPI_STATUS_IGNORE);
+        }
+    }
     if (bb_wait_all(2, b->tx_req, NULL, timeout) >= 0)
         bb_fatal(3, "spike packets not delivered within %g s at the end of the run", timeout);
 }
@@ -416,6 +460,8 @@ static void run_single_process(coupler *c, brain_side *b)
         coupler_take_spikes(c, b->tx[0], len, &iv, 0);
         coupler_step_body(c, k);
         coupler_finish(c, &iv);
+        c->exchanges_done = k + 1;
+        if (k + 1 < c->plan->n_exchanges && held_or_stopped(c, k)) break;
         fb = brain_take_feedback(b, c->fb, c->fb_len, k);
     }
 }
@@ -452,7 +498,8 @@ int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_fact
         if (plan->single_process) run_single_process(&c, &b);
         else if (have_body) run_coupler_rank(&c);
         else run_brain_rank(&b);
-        res->exchanges = plan->n_exchanges;
+        res->exchanges = have_body ? c.exchanges_done : b.exchanges_done;
+        res->stopped = res->exchanges < plan->n_exchanges;
         res->wall_s = now_s() - t0;
         if (have_body) {
             res->spikes = c.spikes_total;

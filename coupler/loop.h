@@ -21,6 +21,13 @@ typedef struct bb_exchange_record {
     const float *task;              /* BB_TASK_CHANNELS levels (cue, reward) the brain gets next */
 } bb_exchange_record;
 
+/* What a served run's commands ask of the loop, set by the hooks on the
+ * coupler rank between exchanges (coupler/serve.c). */
+typedef struct bb_loop_control {
+    int hold; /* wait before the next exchange until cleared (pause, run-for) */
+    int stop; /* end the run after this exchange (stop) */
+} bb_loop_control;
+
 typedef struct bb_run_hooks {
     void *ctx;
     /* Coupler rank, after every role is built and before the first exchange;
@@ -29,10 +36,15 @@ typedef struct bb_run_hooks {
     /* Coupler rank, after every exchange; a non-zero return (message in err)
      * stops every rank with exit status 6. */
     int (*observe)(void *ctx, const bb_exchange_record *r, char *err, size_t cap);
+    /* Coupler rank: read after every exchange (NULL: never held or stopped);
+     * while it says hold, idle(ctx, ms) is called to wait for a change. */
+    bb_loop_control *control;
+    void (*idle)(void *ctx, int wait_ms);
 } bb_run_hooks;
 
 typedef struct bb_run_result {
-    uint64_t exchanges;
+    uint64_t exchanges; /* run: fewer than planned when the run was stopped */
+    int stopped;        /* ended early by a stop command */
     uint64_t spikes;
     uint32_t digest; /* CRC-32 chained over every exchange's canonical packets and excitation */
     double wall_s;

@@ -139,7 +139,10 @@ static void fail_output(void *ctx, const char *why) { bb_output_fail(ctx, why); 
 typedef struct coupler_side {
     bb_output out;
     bb_serve *serve;
+    bb_loop_control control; /* what the served run's commands ask of the loop */
 } coupler_side;
+
+static void idle_serve(void *ctx, int wait_ms) { bb_serve_idle(((coupler_side *)ctx)->serve, wait_ms); }
 
 static int prepare_output(void *ctx, const bb_body_role *body, const bb_pools *pools, char *err, size_t cap)
 {
@@ -148,7 +151,7 @@ static int prepare_output(void *ctx, const bb_body_role *body, const bb_pools *p
     if (bb_output_prepare(&c->out, body, err, cap)) return -1;
     bb_fatal_set_cleanup(fail_output, &c->out);
     if (c->out.cfg->control.enabled) {
-        c->serve = bb_serve_open(c->out.cfg, pools, body->body, c->out.plan->n_exchanges, err, cap);
+        c->serve = bb_serve_open(c->out.cfg, pools, body->body, c->out.plan->n_exchanges, &c->control, err, cap);
         if (!c->serve) return -1;
         printf("brainbody: serving: control %s, telemetry %s (brainbody ctl ENDPOINT status)\n",
                bb_serve_endpoint(c->serve), bb_serve_telemetry_endpoint(c->serve));
@@ -232,7 +235,8 @@ static int cmd_run(const args *a)
     plan.comm = comm;
     coupler_side side = {.out = {.cfg = &cfg, .plan = &plan, .force = a->force}};
     bb_output *out = &side.out;
-    bb_run_hooks hooks = {.ctx = &side, .prepare = prepare_output, .observe = observe_output};
+    bb_run_hooks hooks = {.ctx = &side, .prepare = prepare_output, .observe = observe_output,
+                          .control = &side.control, .idle = idle_serve};
     bb_run_result res;
     rc = bb_coupler_run(&cfg, &plan, &bb_product_roles, &hooks, &res, err, sizeof err);
     bb_fatal_set_cleanup(NULL, NULL);

@@ -282,7 +282,9 @@ static int close_files(bb_output *o, char *err, size_t cap)
 
 int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t cap)
 {
-    int rc = close_files(o, err, cap) ? -1 : bb_output_write_run_yaml(o, "complete", res, err, cap);
+    /* stopped: ended early by a served run's stop command, its outputs complete up to there */
+    int rc = close_files(o, err, cap) ? -1 : bb_output_write_run_yaml(o, res->stopped ? "stopped" : "complete", res,
+                                                                      err, cap);
     bb_gait_log_free(&o->gait);
     o->has_gait = 0;
     return rc;

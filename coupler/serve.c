@@ -34,6 +34,8 @@ struct bb_serve {
     size_t packet_cap;
     unsigned char request[CONTROL_MAX_MESSAGE];
     uint64_t n_exchanges, exchange, published, dropped, commands;
+    bb_loop_control *control;
+    uint64_t run_until; /* run-for: hold when this many exchanges are done; 0: no limit */
     double t0, sim_s, last_rtf;
 };
 
@@ -75,14 +77,14 @@ static int bind_socket(void *sock, const char *endpoint, const char *what, char 
 }
 
 bb_serve *bb_serve_open(const bb_config *cfg, const bb_pools *pools, const struct bb_body *body,
-                        uint64_t n_exchanges, char *err, size_t cap)
+                        uint64_t n_exchanges, bb_loop_control *control, char *err, size_t cap)
 {
     bb_serve *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, cap, "out of memory");
         return NULL;
     }
-    s->cfg = cfg, s->body = body, s->pools = *pools, s->n_exchanges = n_exchanges;
+    s->cfg = cfg, s->body = body, s->pools = *pools, s->n_exchanges = n_exchanges, s->control = control;
     for (uint32_t p = 0; p < pools->n; p++)
         if (pools->pool[p].first + pools->pool[p].count > s->n_cells)
             s->n_cells = pools->pool[p].first + pools->pool[p].count;
@@ -200,11 +202,31 @@ static void answer(bb_serve *s, const unsigned char *msg, size_t len, const char
     } else if (bb_control_parse(msg, len, &cmd, why, sizeof why)) {
         snprintf(out, sizeof out, "error: %s", why);
     } else if (cmd.verb == BB_CTL_STATUS) {
+        const bb_loop_control *lc = s->control;
         snprintf(out, sizeof out,
-                 "ok experiment=%s exchange=%llu of=%llu simulated_s=%.6f realtime_factor=%.4f "
+                 "ok experiment=%s state=%s exchange=%llu of=%llu simulated_s=%.6f realtime_factor=%.4f "
                  "telemetry_published=%llu telemetry_dropped=%llu",
-                 s->cfg->name, (unsigned long long)s->exchange, (unsigned long long)s->n_exchanges, s->sim_s,
-                 s->last_rtf, (unsigned long long)s->published, (unsigned long long)s->dropped);
+                 s->cfg->name, lc->stop ? "stopping" : lc->hold ? "paused" : "running", (unsigned long long)s->exchange,
+                 (unsigned long long)s->n_exchanges, s->sim_s, s->last_rtf, (unsigned long long)s->published,
+                 (unsigned long long)s->dropped);
+    } else if (cmd.verb == BB_CTL_PAUSE) {
+        s->control->hold = 1, s->run_until = 0;
+        snprintf(out, sizeof out, "ok paused after exchange %llu (simulated %.6f s)", (unsigned long long)s->exchange,
+                 s->sim_s);
+    } else if (cmd.verb == BB_CTL_RESUME) {
+        s->control->hold = 0, s->run_until = 0;
+        snprintf(out, sizeof out, "ok running from exchange %llu", (unsigned long long)s->exchange);
+    } else if (cmd.verb == BB_CTL_RUN_FOR) {
+        uint64_t more = (uint64_t)llround(cmd.seconds / (s->cfg->exchange_ms * 1e-3));
+        if (more == 0) more = 1;
+        s->run_until = s->exchange + more;
+        s->control->hold = 0;
+        snprintf(out, sizeof out, "ok running %llu exchanges (%.6f s), then paused at exchange %llu",
+                 (unsigned long long)more, more * s->cfg->exchange_ms * 1e-3, (unsigned long long)s->run_until);
+    } else if (cmd.verb == BB_CTL_STOP) {
+        s->control->stop = 1;
+        snprintf(out, sizeof out, "ok stopping after exchange %llu: outputs closed, run.yaml says stopped",
+                 (unsigned long long)s->exchange);
     } else if (cmd.verb == BB_CTL_POOLS) {
         size_t n = (size_t)snprintf(out, sizeof out, "ok pools=%u", s->pools.n);
         for (uint32_t p = 0; p < s->pools.n && n < sizeof out; p++)
@@ -218,13 +240,28 @@ static void answer(bb_serve *s, const unsigned char *msg, size_t len, const char
     reply(s, out);
 }
 
+static void take_commands(bb_serve *s);
+
 void bb_serve_exchange(bb_serve *s, const bb_exchange_record *r)
 {
     s->exchange = r->interval->exchange + 1;
+    if (s->run_until && s->exchange >= s->run_until) s->control->hold = 1, s->run_until = 0;
     s->sim_s = (double)s->exchange * s->cfg->exchange_ms * 1e-3;
     double wall = wall_now() - s->t0;
     s->last_rtf = wall > 0 ? s->sim_s / wall : 0;
     if (r->interval->exchange % s->cfg->control.telemetry_every == 0) publish(s, r);
+    take_commands(s);
+}
+
+void bb_serve_idle(bb_serve *s, int wait_ms)
+{
+    zmq_pollitem_t item = {.socket = s->rep, .events = ZMQ_POLLIN};
+    if (zmq_poll(&item, 1, wait_ms) > 0) take_commands(s);
+}
+
+/* Answers what has arrived, without waiting. */
+static void take_commands(bb_serve *s)
+{
     for (int budget = 0; budget < 16; budget++) { /* bounded: commands never stall the run */
         int n = zmq_recv(s->rep, s->request, sizeof s->request, ZMQ_DONTWAIT);
         if (n < 0) break; /* EAGAIN: nothing waiting */

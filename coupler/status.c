@@ -19,6 +19,7 @@ static const char *const activity_text[] = {
     [BB_WAITING_SPIKES] = "waiting for spikes from rank",
     [BB_WAITING_FEEDBACK] = "waiting for feedback from rank",
     [BB_SENDING_FEEDBACK] = "sending feedback",
+    [BB_HELD] = "held (paused by a control command)",
     [BB_FINISHING] = "finishing",
 };
 

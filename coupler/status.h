@@ -11,6 +11,7 @@ typedef enum bb_activity {
     BB_WAITING_SPIKES,   /* coupler: waiting for a brain rank's spike packet */
     BB_WAITING_FEEDBACK, /* brain: waiting for the coupler's feedback */
     BB_SENDING_FEEDBACK, /* coupler: handing the feedback packet over */
+    BB_HELD,             /* coupler: a served run paused between exchanges */
     BB_FINISHING,
 } bb_activity;
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "brainbody/proto.h"
 #include "status.h"
 
 static double now_s(void)
@@ -35,6 +36,52 @@ static int backoff(unsigned long iter, double t0, double timeout_s)
     struct timespec ts = {0, (long)(pause * 1e9)};
     nanosleep(&ts, NULL);
     return 1;
+}
+
+int bb_wait_or_hold(MPI_Request *req, MPI_Status *st, int src, MPI_Comm comm, double timeout_s, char *err, size_t cap)
+{
+    double t0 = now_s();
+    int held = 0;
+    for (unsigned long iter = 0;; iter++) {
+        int done = 0, flag = 0;
+        MPI_Test(req, &done, st ? st : MPI_STATUS_IGNORE);
+        if (done) return 0;
+        MPI_Status ps;
+        MPI_Iprobe(src, BB_TAG_HOLD, comm, &flag, &ps);
+        if (flag) {
+            unsigned char m[BB_PROTO_HEADER_SIZE + BB_HOLD_SIZE + 16];
+            int len = 0;
+            MPI_Get_count(&ps, MPI_BYTE, &len);
+            if (len < 0 || (size_t)len > sizeof m) {
+                snprintf(err, cap, "hold packet of %d bytes from rank %d", len, src);
+                return -1;
+            }
+            MPI_Recv(m, len, MPI_BYTE, src, BB_TAG_HOLD, comm, MPI_STATUS_IGNORE);
+            uint64_t exchange;
+            uint32_t state;
+            bb_proto_status pst;
+            char why[256];
+            if (bb_decode_hold(m, (size_t)len, &exchange, &state, &pst)) {
+                snprintf(err, cap, "hold packet from rank %d rejected: %s", src, bb_proto_describe(&pst, why, sizeof why));
+                return -1;
+            }
+            if (state == BB_HOLD_STOP) {
+                MPI_Cancel(req);
+                MPI_Wait(req, MPI_STATUS_IGNORE);
+                return 1;
+            }
+            held = state == BB_HOLD_PAUSE;
+            t0 = now_s(), iter = 0; /* the watchdog restarts from a resume */
+            continue;
+        }
+        if (held) {
+            struct timespec ts = {0, 1000000L}; /* held: nothing will come soon */
+            nanosleep(&ts, NULL);
+        } else if (!backoff(iter, t0, timeout_s)) {
+            snprintf(err, cap, "no feedback from coupler rank %d within %g s (watchdog.timeout_s)", src, timeout_s);
+            return -1;
+        }
+    }
 }
 
 int bb_wait_all(int n, MPI_Request *reqs, MPI_Status *st, double timeout_s)

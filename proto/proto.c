@@ -172,7 +172,7 @@ size_t bb_encode_feedback(void *buf, size_t cap, uint64_t seq, uint32_t sender, 
     return seal(p, total);
 }
 
-static int known_kind(uint16_t k) { return k >= BB_MSG_SPIKES && k <= BB_MSG_TELEMETRY; }
+static int known_kind(uint16_t k) { return k >= BB_MSG_SPIKES && k <= BB_MSG_HOLD; }
 
 bb_proto_err bb_decode_header(const void *buf, size_t len, const bb_expect *ex,
                               bb_msg_header *out, bb_proto_status *st)
@@ -451,5 +451,36 @@ bb_proto_err bb_decode_telemetry(const void *buf, size_t len, bb_telemetry *t, f
     v.pool_rate_hz = rates_out;
     v.paw_contact = paws_out;
     *t = v;
+    return ok(st);
+}
+
+/* ---- hold */
+
+size_t bb_encode_hold(void *buf, size_t cap, uint64_t seq, uint64_t exchange, uint32_t state)
+{
+    size_t total = BB_PROTO_HEADER_SIZE + BB_HOLD_SIZE;
+    if (total > cap || state > BB_HOLD_STOP) return 0;
+    unsigned char *p = buf;
+    write_header(p, BB_MSG_HOLD, seq, 0, BB_HOLD_SIZE);
+    put_u64(p + BB_PROTO_HEADER_SIZE, exchange);
+    put_u32(p + BB_PROTO_HEADER_SIZE + 8, state);
+    put_u32(p + BB_PROTO_HEADER_SIZE + 12, 0);
+    return seal(p, total);
+}
+
+bb_proto_err bb_decode_hold(const void *buf, size_t len, uint64_t *exchange, uint32_t *state, bb_proto_status *st)
+{
+    bb_msg_header h;
+    bb_proto_err rc = open_payload(buf, len, NULL, BB_MSG_HOLD, BB_HOLD_SIZE, &h, st);
+    if (rc) return rc;
+    const unsigned char *q = (const unsigned char *)buf + BB_PROTO_HEADER_SIZE;
+    if (h.payload_len != BB_HOLD_SIZE)
+        return fail(st, BB_PROTO_E_COUNT, H_LEN, "hold payload of %u bytes, expected %u", (unsigned)h.payload_len,
+                    BB_HOLD_SIZE);
+    uint32_t s = get_u32(q + 8);
+    if (s > BB_HOLD_STOP) return fail(st, BB_PROTO_E_VALUE, BB_PROTO_HEADER_SIZE + 8, "state %u", (unsigned)s);
+    if (get_u32(q + 12)) return fail(st, BB_PROTO_E_RESERVED, BB_PROTO_HEADER_SIZE + 12, NULL);
+    *exchange = get_u64(q);
+    *state = s;
     return ok(st);
 }

@@ -350,3 +350,25 @@ Test(proto, telemetry_round_trip_and_errors)
     cr_expect_eq(bb_decode_telemetry(buf, len, &t, rates, paws, &st), BB_PROTO_E_RESERVED);
     cr_expect_eq(st.offset, base + BB_TELEMETRY_FIXED_SIZE + 12 + 6);
 }
+
+Test(proto, hold_round_trip_and_errors)
+{
+    size_t len = bb_encode_hold(buf, sizeof buf, 3, 41, BB_HOLD_STOP);
+    cr_assert_eq(len, BB_PROTO_HEADER_SIZE + BB_HOLD_SIZE);
+    uint64_t k = 0;
+    uint32_t state = 9;
+    bb_proto_status st;
+    cr_assert_eq(bb_decode_hold(buf, len, &k, &state, &st), BB_PROTO_OK);
+    cr_assert_eq(k, 41);
+    cr_assert_eq(state, BB_HOLD_STOP);
+    cr_assert_eq(bb_encode_hold(buf, sizeof buf, 3, 41, 3), 0, "no such state");
+    put32(BB_PROTO_HEADER_SIZE + 8, 3);
+    reseal(buf, len);
+    cr_expect_eq(bb_decode_hold(buf, len, &k, &state, &st), BB_PROTO_E_VALUE);
+    len = bb_encode_hold(buf, sizeof buf, 3, 41, BB_HOLD_PAUSE);
+    put32(BB_PROTO_HEADER_SIZE + 12, 1);
+    reseal(buf, len);
+    cr_expect_eq(bb_decode_hold(buf, len, &k, &state, &st), BB_PROTO_E_RESERVED);
+    len = spike_packet(5, three, 3); /* another kind */
+    cr_expect_eq(bb_decode_hold(buf, len, &k, &state, &st), BB_PROTO_E_KIND);
+}

@@ -17,24 +17,40 @@
 
 #define BRAINBODY BB_BINARY_DIR "/coupler/brainbody"
 #define OUT BB_BINARY_DIR "/tests/out_serve"
-#define CONTROL "ipc://" OUT "/served/control.sock"
 #define TELEMETRY "ipc://" OUT "/served/telemetry.sock"
 
 static spawn_result res;
+static pid_t served; /* the served run in the background, killed (whole group) if a test ends early */
+static char control[700]; /* its control endpoint */
+
+static void kill_served(void)
+{
+    if (served > 0 && waitpid(served, NULL, WNOHANG) == 0) {
+        kill(-served, SIGKILL);
+        waitpid(served, NULL, 0);
+    }
+}
 
 /* The cortex demo for 2 s (about 10 s of wall time here), served, in the
- * background; returns its pid once its control socket exists. */
-static pid_t start_served(const char *dir, const char *extra)
+ * background (through mpirun when ranks > 1); returns its pid once its
+ * control socket exists. */
+static pid_t start_served(const char *dir, const char *extra, const char *ranks)
 {
     char out[512];
-    snprintf(out, sizeof out, "%s/run.log", OUT);
+    snprintf(out, sizeof out, "%s.log", dir);
     mkdir(OUT, 0755);
+    mpi_test_env();
     pid_t pid = fork();
     if (pid == 0) {
         int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(fd, 1), dup2(fd, 2);
-        execl(BRAINBODY, BRAINBODY, "serve", BB_SOURCE_DIR "/run/demo.yaml", "--out", dir, "--force", "--set",
-              "experiment.duration_s=2", "--set", extra, (char *)NULL);
+        setpgid(0, 0);
+        if (strcmp(ranks, "1"))
+            execlp(BB_MPIEXEC, BB_MPIEXEC, "-np", ranks, BRAINBODY, "serve", BB_SOURCE_DIR "/run/demo.yaml", "--out",
+                   dir, "--force", "--set", "experiment.duration_s=2", "--set", extra, (char *)NULL);
+        else
+            execl(BRAINBODY, BRAINBODY, "serve", BB_SOURCE_DIR "/run/demo.yaml", "--out", dir, "--force", "--set",
+                  "experiment.duration_s=2", "--set", extra, (char *)NULL);
         _exit(127);
     }
     char sock[600];
@@ -42,6 +58,8 @@ static pid_t start_served(const char *dir, const char *extra)
     struct stat st;
     for (int i = 0; i < 600 && stat(sock, &st) != 0; i++) nanosleep(&(struct timespec){0, 50000000L}, NULL);
     cr_assert(stat(sock, &st) == 0, "the served run never opened %s", sock);
+    snprintf(control, sizeof control, "ipc://%s", sock);
+    served = pid;
     return pid;
 }
 
@@ -49,6 +67,7 @@ static int finish(pid_t pid)
 {
     int status = 0;
     waitpid(pid, &status, 0);
+    served = 0;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -60,7 +79,7 @@ static const char *ask(void *ctx, const void *msg, size_t len)
     int t = 5000, linger = 0;
     zmq_setsockopt(req, ZMQ_RCVTIMEO, &t, sizeof t);
     zmq_setsockopt(req, ZMQ_LINGER, &linger, sizeof linger);
-    cr_assert_eq(zmq_connect(req, CONTROL), 0);
+    cr_assert_eq(zmq_connect(req, control), 0);
     zmq_send(req, msg, len, 0);
     int n = zmq_recv(req, answer, sizeof answer - 1, 0);
     answer[n > 0 ? (n < (int)sizeof answer ? n : (int)sizeof answer - 1) : 0] = '\0';
@@ -70,18 +89,34 @@ static const char *ask(void *ctx, const void *msg, size_t len)
 
 static const char *ask_text(void *ctx, const char *text) { return ask(ctx, text, strlen(text)); }
 
-Test(serve, commands_telemetry_and_bad_input_while_the_run_goes_on)
+/* Waits (up to 2 minutes: the machine may be busy) until status says what
+ * is asked, and returns that status. */
+static const char *status_until(void *ctx, const char *want, unsigned long long min_exchange)
 {
-    pid_t pid = start_served(OUT "/served", "control.telemetry_every=1");
+    const char *a = "";
+    for (int i = 0; i < 240; i++) {
+        a = ask_text(ctx, "status");
+        const char *e = strstr(a, "exchange=");
+        if (strstr(a, want) && e && strtoull(e + 9, NULL, 10) >= min_exchange) return a;
+        nanosleep(&(struct timespec){0, 500000000L}, NULL);
+    }
+    return a;
+}
+
+Test(serve, commands_telemetry_and_bad_input_while_the_run_goes_on, .fini = kill_served)
+{
+    pid_t pid = start_served(OUT "/served", "control.telemetry_every=1", "1");
     void *ctx = zmq_ctx_new();
 
-    const char *a = ask_text(ctx, "status");
-    cr_expect(!strncmp(a, "ok experiment=demo exchange=", 28), "%s", a);
+    const char *a = status_until(ctx, "state=running", 1);
+    cr_expect(!strncmp(a, "ok experiment=demo state=running exchange=", 42), "%s", a);
     cr_expect(strstr(a, " of=400 "), "%s", a);
     a = ask_text(ctx, "pools");
     cr_expect(!strncmp(a, "ok pools=10 M1L_tail:0+37", 25), "%s", a);
     cr_expect(!strncmp(ask_text(ctx, "fly"), "error: unknown command 'fly'", 28), "%s", ask_text(ctx, "fly"));
-    cr_expect(!strncmp(ask_text(ctx, "pause"), "error: 'pause' is not served yet", 32));
+    cr_expect(!strncmp(ask_text(ctx, "stimulate"), "error: 'stimulate' is not served yet", 36));
+    cr_expect(strstr(ask_text(ctx, "run-for soon"), "run-for: 'soon' is not a number of seconds"));
+    cr_expect(strstr(ask_text(ctx, "run-for"), "run-for takes one number of simulated seconds"));
     cr_expect(strstr(ask(ctx, "sta\001tus", 7), "byte 3 is 0x01"));
     static char big[1000];
     memset(big, 'x', sizeof big);
@@ -94,7 +129,7 @@ Test(serve, commands_telemetry_and_bad_input_while_the_run_goes_on)
     int t = 5000, linger = 0;
     zmq_setsockopt(multi, ZMQ_RCVTIMEO, &t, sizeof t);
     zmq_setsockopt(multi, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_connect(multi, CONTROL);
+    zmq_connect(multi, control);
     zmq_send(multi, "status", 6, ZMQ_SNDMORE);
     zmq_send(multi, "x", 1, 0);
     char answer[256] = "";
@@ -151,9 +186,9 @@ Test(serve, commands_telemetry_and_bad_input_while_the_run_goes_on)
     cr_expect(stat(OUT "/served/control.sock", &st) != 0, "the socket file was left behind");
 }
 
-Test(serve, a_subscriber_that_never_reads_is_dropped_not_waited_for)
+Test(serve, a_subscriber_that_never_reads_is_dropped_not_waited_for, .fini = kill_served)
 {
-    pid_t pid = start_served(OUT "/slow", "control.telemetry_hwm=1");
+    pid_t pid = start_served(OUT "/slow", "control.telemetry_hwm=1", "1");
     void *ctx = zmq_ctx_new();
     void *sub = zmq_socket(ctx, ZMQ_SUB);
     int one = 1, linger = 0;
@@ -166,7 +201,7 @@ Test(serve, a_subscriber_that_never_reads_is_dropped_not_waited_for)
     /* never reads; ask the run how it is doing once it is well on */
     const char *a = "";
     unsigned long long exchange = 0, dropped = 0;
-    for (int i = 0; i < 100 && exchange < 350; i++) {
+    for (int i = 0; i < 600 && exchange < 350; i++) { /* up to 2 minutes on a busy machine */
         nanosleep(&(struct timespec){0, 200000000L}, NULL);
         void *req = zmq_socket(ctx, ZMQ_REQ);
         int t = 5000;
@@ -206,4 +241,74 @@ Test(serve, only_local_endpoints)
                     "--set", "control.telemetry=ipc:///tmp/bb_t.sock", NULL};
     spawn_run(loop, 60, &res);
     cr_expect_eq(res.status, 0, "%s", res.out);
+}
+
+static unsigned long long exchange_of(const char *status)
+{
+    const char *e = strstr(status, "exchange=");
+    return e ? strtoull(e + 9, NULL, 10) : 0;
+}
+
+static int same_files(const char *a, const char *b, const char *name)
+{
+    char p1[600], p2[600];
+    snprintf(p1, sizeof p1, "%s/%s", a, name);
+    snprintf(p2, sizeof p2, "%s/%s", b, name);
+    size_t l1 = 0, l2 = 0;
+    char *x = slurp(p1, &l1), *y = slurp(p2, &l2);
+    int same = x && y && l1 == l2 && !memcmp(x, y, l1);
+    free(x), free(y);
+    return same;
+}
+
+/* Across ranks the hold packets reach the brain ranks: a pause longer than
+ * their watchdog is no fault, run-for runs that far, and a paused and
+ * resumed run writes what an uninterrupted one does; stop ends it cleanly. */
+Test(serve, pause_run_for_resume_and_stop_across_ranks, .fini = kill_served)
+{
+    pid_t pid = start_served(OUT "/held", "watchdog.timeout_s=1", "3");
+    void *ctx = zmq_ctx_new();
+    const char *a = status_until(ctx, "state=running", 1);
+    a = ask_text(ctx, "pause");
+    cr_assert(!strncmp(a, "ok paused after exchange", 24), "pause: '%s'", a);
+    nanosleep(&(struct timespec){3, 0}, NULL); /* longer than the brain ranks' 2 s watchdog */
+    unsigned long long k1 = exchange_of(ask_text(ctx, "status"));
+    nanosleep(&(struct timespec){0, 500000000L}, NULL);
+    a = ask_text(ctx, "status");
+    cr_expect(strstr(a, "state=paused"), "%s", a);
+    cr_expect_eq(exchange_of(a), k1, "a paused run moved: %s", a);
+    a = ask_text(ctx, "run-for 0.05");
+    cr_expect(strstr(a, "ok running 10 exchanges"), "%s", a);
+    a = status_until(ctx, "state=paused", k1 + 10);
+    cr_expect(strstr(a, "state=paused") && exchange_of(a) == k1 + 10, "after run-for 0.05 from %llu: %s", k1, a);
+    cr_expect(!strncmp(ask_text(ctx, "resume"), "ok running", 10));
+    zmq_ctx_term(ctx);
+    cr_assert_eq(finish(pid), 0, "the held run failed; see " OUT "/held.log");
+    /* the plain run of the first test, or made here when this test runs alone */
+    struct stat st;
+    if (stat(OUT "/plain/body.h5", &st) != 0) {
+        char *plain[] = {BRAINBODY, "run", BB_SOURCE_DIR "/run/demo.yaml", "--out", OUT "/plain", "--force", "--set",
+                         "experiment.duration_s=2", NULL};
+        spawn_run(plain, 300, &res);
+        cr_assert(res.exited && res.status == 0, "%s", res.out);
+    }
+    cr_expect(same_files(OUT "/held", OUT "/plain", "spikes.h5"), "a paused run's spikes differ");
+    cr_expect(same_files(OUT "/held", OUT "/plain", "body.h5"), "a paused run's body differs");
+
+    pid = start_served(OUT "/stopped", "watchdog.timeout_s=5", "3");
+    ctx = zmq_ctx_new();
+    status_until(ctx, "state=running", 20);
+    a = ask_text(ctx, "stop");
+    cr_assert(!strncmp(a, "ok stopping after exchange ", 27), "%s", a);
+    unsigned long long k = strtoull(a + 27, NULL, 10);
+    zmq_ctx_term(ctx);
+    cr_assert_eq(finish(pid), 0, "the stopped run failed; see " OUT "/stopped.log");
+    size_t n = 0;
+    char *yaml = slurp(OUT "/stopped/run.yaml", &n);
+    cr_assert(yaml);
+    cr_expect(strstr(yaml, "status: stopped"), "%s", yaml);
+    char want[64];
+    snprintf(want, sizeof want, "exchanges: %llu\n", k);
+    cr_expect(strstr(yaml, want), "run.yaml does not record %s", want);
+    free(yaml);
 }

@@ -67,5 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *raw, size_t raw_size)
         if (h.sender != 0) return 0; /* the encoder writes sender 0: such a packet is valid but not re-encodable */
         same_bytes(data, size, bb_encode_telemetry(again, sizeof again, h.seq, &tm));
     }
+    uint32_t state;
+    if (bb_decode_hold(data, size, &k, &state, &st) == BB_PROTO_OK && h.sender == 0)
+        same_bytes(data, size, bb_encode_hold(again, sizeof again, h.seq, k, state));
     return 0;
 }

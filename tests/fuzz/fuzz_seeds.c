@@ -40,5 +40,6 @@ int main(int argc, char **argv)
                        .excitation_max = 0.9f, .n_pools = 10, .n_paws = 4, .flags = BB_TELEMETRY_CUE,
                        .lever_presses = 2, .pool_rate_hz = rates, .paw_contact = paws};
     save(argv[1], "telemetry", bb_encode_telemetry(buf, sizeof buf, 6, &tm));
+    save(argv[1], "hold", bb_encode_hold(buf, sizeof buf, 7, 7, BB_HOLD_PAUSE));
     return 0;
 }

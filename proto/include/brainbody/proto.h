@@ -26,6 +26,9 @@ extern "C" {
 #define BB_ACTIVATION_FIXED_SIZE 16u
 #define BB_FEEDBACK_FIXED_SIZE 24u
 #define BB_TELEMETRY_FIXED_SIZE 48u
+#define BB_HOLD_SIZE 16u
+/* Hold packet states: what the coupler does after the exchange it names. */
+enum { BB_HOLD_RESUME = 0, BB_HOLD_PAUSE = 1, BB_HOLD_STOP = 2 };
 #define BB_TELEMETRY_MAX_POOLS 4096u
 #define BB_TELEMETRY_MAX_PAWS 64u
 /* Telemetry flags: what is on at the end of the exchange. */
@@ -39,6 +42,7 @@ typedef enum bb_msg_kind {
     BB_MSG_ACTIVATION = 2, /* coupler -> body (or a client): per-muscle excitation in [0, 1] */
     BB_MSG_FEEDBACK = 3,   /* coupler -> brain ranks: touch taxels, proprioceptor and task channels */
     BB_MSG_TELEMETRY = 4,  /* coupler -> subscribers (ZeroMQ PUB): the run's state after one exchange */
+    BB_MSG_HOLD = 5,       /* coupler -> brain ranks: the run is held, resumed or stopped between exchanges */
 } bb_msg_kind;
 
 typedef enum bb_proto_err {
@@ -179,6 +183,12 @@ size_t bb_encode_telemetry(void *buf, size_t cap, uint64_t seq, const bb_telemet
  * paws (room for BB_TELEMETRY_MAX_PAWS), and t's arrays point at them. */
 bb_proto_err bb_decode_telemetry(const void *buf, size_t len, bb_telemetry *t, float *rates, uint8_t *paws,
                                  bb_proto_status *st);
+
+/* ---- hold (kind 5): a served run paused, resumed or stopped (coupler -> brain ranks) */
+
+size_t bb_encode_hold(void *buf, size_t cap, uint64_t seq, uint64_t exchange, uint32_t state);
+/* state is one of BB_HOLD_*. */
+bb_proto_err bb_decode_hold(const void *buf, size_t len, uint64_t *exchange, uint32_t *state, bb_proto_status *st);
 
 #ifdef __cplusplus
 }
