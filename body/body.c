@@ -123,10 +123,7 @@ static bb_body *make_body(mjModel *m, const char *path, const bb_world_spec *w, 
         bb_body_close(b);
         return NULL;
     }
-    if (bb_world_bind(b, w, path, err, errcap)) {
-        bb_body_close(b);
-        return NULL;
-    }
+    bb_world_bind(b, w);
     bb_health_init(b);
     return b;
 }

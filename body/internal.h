@@ -55,7 +55,7 @@ char bb_side_of_name(const char *name);
 
 /* world.c */
 char *bb_world_compose(const char *model_text, const bb_world_spec *w, char *err, size_t errcap);
-int bb_world_bind(bb_body *b, const bb_world_spec *w, const char *path, char *err, size_t errcap);
+void bb_world_bind(bb_body *b, const bb_world_spec *w);
 void bb_world_before_step(bb_body *b);
 void bb_world_after_step(bb_body *b);
 

@@ -118,7 +118,7 @@ char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size
     return out;
 }
 
-int bb_world_bind(bb_body *b, const bb_world_spec *w, const char *path, char *err, size_t errcap)
+void bb_world_bind(bb_body *b, const bb_world_spec *w)
 {
     const mjModel *m = b->m;
     bb_world_state *s = &b->world;
@@ -135,16 +135,26 @@ int bb_world_bind(bb_body *b, const bb_world_spec *w, const char *path, char *er
     s->last_press_s = -1;
     s->target_site = mj_name2id(m, mjOBJ_SITE, "bb_target");
     s->push_body = -1;
-    if (w->perturb_duration > 0) {
-        s->push_body = mj_name2id(m, mjOBJ_BODY, w->perturb_body);
-        if (s->push_body <= 0) {
-            snprintf(err, errcap, "%s: the push's body '%s' is not a body of the model", path, w->perturb_body);
-            return -1;
-        }
-        memcpy(s->push_force, w->perturb_force, sizeof s->push_force);
-        s->push_start = w->perturb_start;
-        s->push_end = w->perturb_start + w->perturb_duration;
+}
+
+int bb_body_push(bb_body *b, const char *body, const double force[3], double start_s, double duration_s, char *err,
+                 size_t errcap)
+{
+    int id = mj_name2id(b->m, mjOBJ_BODY, body);
+    if (id <= 0) {
+        snprintf(err, errcap, "the push's body '%s' is not a body of the model", body);
+        return -1;
     }
+    if (!(start_s >= 0 && duration_s > 0)) {
+        snprintf(err, errcap, "a push needs start >= 0 and duration > 0 s (got %g, %g)", start_s, duration_s);
+        return -1;
+    }
+    bb_world_state *s = &b->world;
+    if (s->push_body > 0) memset(b->d->xfrc_applied + 6 * s->push_body, 0, 3 * sizeof(mjtNum));
+    s->push_body = id;
+    memcpy(s->push_force, force, sizeof s->push_force);
+    s->push_start = start_s;
+    s->push_end = start_s + duration_s;
     return 0;
 }
 

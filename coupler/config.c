@@ -317,6 +317,11 @@ static void check_times(ctx *c)
         bb_config_where(g, "time.exchange_ms", w, sizeof w);
         add_err(c, 0, 0, NULL, "%s: more than 2^32 brain steps per exchange interval", w);
     }
+    if (g->world.perturb && g->world.perturb_start_s >= g->duration_s) {
+        bb_config_where(g, "body.perturb.start_s", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: the push starts (%g s) after the run ends (%g s)", w, g->world.perturb_start_s,
+                g->duration_s);
+    }
 }
 
 /* The cortex spec a configuration describes. */
@@ -335,8 +340,6 @@ bb_cortex_spec bb_config_cortex_spec(const bb_config *g)
     return s;
 }
 
-/* An M1 strip input (brain.stimulus, task.cue) must name a hemisphere the
- * cortex has. */
 bb_world_spec *bb_config_world_spec(const bb_config *g, bb_world_spec *w)
 {
     bb_world_defaults(w);
@@ -364,12 +367,6 @@ bb_world_spec *bb_config_world_spec(const bb_config *g, bb_world_spec *w)
     snprintf(w->head_body, sizeof w->head_body, "%s", cw->head_body);
     w->taxels_x = cw->taxels_x;
     w->taxels_y = cw->taxels_y;
-    if (cw->perturb) {
-        snprintf(w->perturb_body, sizeof w->perturb_body, "%s", cw->perturb_body);
-        memcpy(w->perturb_force, cw->perturb_N, sizeof w->perturb_force);
-        w->perturb_start = cw->perturb_start_s;
-        w->perturb_duration = cw->perturb_duration_s;
-    }
     return w;
 }
 
@@ -378,9 +375,10 @@ bb_world_spec *bb_config_world_spec(const bb_config *g, bb_world_spec *w)
  * machines in, which needs CURVE authentication (not implemented yet). */
 static int local_endpoint(const char *e)
 {
-    static const char *const ok[] = {"default", "ipc://", "tcp://127.0.0.1:", "tcp://localhost:", "tcp://[::1]:"};
-    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
-        if (!strncmp(e, ok[i], strlen(ok[i])) && (i == 0 ? e[7] == '\0' : e[strlen(ok[i])] != '\0')) return 1;
+    static const char *const prefix[] = {"ipc://", "tcp://127.0.0.1:", "tcp://localhost:", "tcp://[::1]:"};
+    if (!strcmp(e, "default")) return 1;
+    for (size_t i = 0; i < sizeof prefix / sizeof *prefix; i++) /* the prefix and something after it */
+        if (!strncmp(e, prefix[i], strlen(prefix[i])) && e[strlen(prefix[i])]) return 1;
     return 0;
 }
 
@@ -404,6 +402,8 @@ static void check_control(ctx *c)
     }
 }
 
+/* An M1 strip input (brain.stimulus, task.cue) must name a hemisphere the
+ * cortex has. */
 static void check_hemisphere(ctx *c, const char *key, const char *hemisphere)
 {
     char w[BB_PATH_MAX + 64];
@@ -456,11 +456,6 @@ static void check_brain(ctx *c)
         bb_config_where(g, "brain.stimulus.stop_s", w, sizeof w);
         add_err(c, 0, 0, NULL, "%s: the stimulus stops (%g s) before it starts (%g s)", w, g->stimulus.stop_s,
                 g->stimulus.start_s);
-    }
-    if (g->world.perturb && g->world.perturb_start_s >= g->duration_s) {
-        bb_config_where(g, "body.perturb.start_s", w, sizeof w);
-        add_err(c, 0, 0, NULL, "%s: the push starts (%g s) after the run ends (%g s)", w, g->world.perturb_start_s,
-                g->duration_s);
     }
     if (strcmp(g->brain_model, "poisson") == 0) {
         if (g->stimulus.enabled) {

@@ -126,7 +126,8 @@ void bb_config_write_yaml(const bb_config *cfg, FILE *f, int indent);
 bb_cortex_spec bb_config_cortex_spec(const bb_config *cfg);
 
 /* The body.* world settings (floor, treadmill, task objects, head fixation,
- * touch grids) as the body's world spec; returns w. */
+ * touch grids) as the body's world spec; returns w. (body.perturb is
+ * applied after loading, with bb_body_push.) */
 bb_world_spec *bb_config_world_spec(const bb_config *cfg, bb_world_spec *w);
 
 /* Schema introspection, for docs checks and `brainbody check`. */

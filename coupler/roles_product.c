@@ -122,10 +122,15 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
     bb_world_spec w;
     bb_config_world_spec(cfg, &w);
     m->b = bb_body_open_world(cfg->body_model, &w, err, cap);
-    if (!m->b && cfg->world.perturb && strstr(err, "the push's body")) { /* name the key that set it */
-        char where[BB_PATH_MAX + 64], why[1024];
-        snprintf(why, sizeof why, "%s", err);
-        snprintf(err, cap, "%s: %s", bb_config_where(cfg, "body.perturb.body", where, sizeof where), why);
+    char why[512];
+    if (m->b && cfg->world.perturb &&
+        bb_body_push(m->b, cfg->world.perturb_body, cfg->world.perturb_N, cfg->world.perturb_start_s,
+                     cfg->world.perturb_duration_s, why, sizeof why)) {
+        char where[BB_PATH_MAX + 64];
+        snprintf(err, cap, "%s: %s: %s", bb_config_where(cfg, "body.perturb.body", where, sizeof where),
+                 cfg->body_model, why);
+        bb_body_close(m->b);
+        m->b = NULL;
     }
     if (!m->b) {
         free(m);

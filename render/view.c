@@ -35,21 +35,6 @@ void bb_view_tendon_colour(double a, float rgba[4])
     for (int k = 0; k < 4; k++) rgba[k] = (float)(REST[k] + a * (ACTIVE[k] - REST[k]));
 }
 
-static void mouse_com(const bb_view *v, double c[3])
-{
-    double w = 0;
-    c[0] = c[1] = c[2] = 0;
-    for (int i = 1; i < v->m->nbody; i++) {
-        const char *n = mj_id2name(v->m, mjOBJ_BODY, i);
-        if (n && !strncmp(n, "bb_", 3)) continue; /* task objects */
-        double mass = v->m->body_mass[i];
-        for (int k = 0; k < 3; k++) c[k] += mass * v->d->xipos[3 * i + k];
-        w += mass;
-    }
-    if (w > 0)
-        for (int k = 0; k < 3; k++) c[k] /= w;
-}
-
 bb_view *bb_view_open(const bb_replay *r, int width, int height, bb_render_camera camera, int best, char *err,
                       size_t cap)
 {
@@ -109,7 +94,7 @@ bb_view *bb_view_open(const bb_replay *r, int width, int height, bb_render_camer
 
     v->camera = camera;
     bb_body_set_state(v->body, r->qpos, r->qvel, r->activation, r->excitation);
-    mouse_com(v, v->com0);
+    bb_body_com(v->body, v->com0);
     v->cam.type = mjCAMERA_FREE;
     v->cam.distance = camera == BB_CAMERA_TOP ? 0.15 : 0.13;
     v->cam.azimuth = camera == BB_CAMERA_FOLLOW ? -135 : -90; /* from the mouse's right (+x ahead, +y its left) */
@@ -138,7 +123,7 @@ void bb_view_draw(bb_view *v, const bb_replay *r, uint32_t row, mjrRect rect, in
     for (uint32_t i = 0; i < v->n_muscles; i++)
         if (v->tendon[i] >= 0) bb_view_tendon_colour(act[i], v->m->tendon_rgba + 4 * v->tendon[i]);
     double c[3];
-    if (v->camera == BB_CAMERA_FOLLOW) mouse_com(v, c);
+    if (v->camera == BB_CAMERA_FOLLOW) bb_body_com(v->body, c);
     else memcpy(c, v->com0, sizeof c); /* a fixed camera: the mouse moves through the frame */
     for (int k = 0; k < 3; k++) v->cam.lookat[k] = c[k];
     mjv_updateScene(v->m, v->d, &v->opt, NULL, &v->cam, static_only ? mjCAT_STATIC : mjCAT_ALL, &v->scn);

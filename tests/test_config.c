@@ -246,11 +246,9 @@ Test(config, a_push_inside_the_run)
               err);
     bb_override ok[] = {{"body.perturb.enabled=true"}, {"body.perturb.start_s=0.05"}, {"body.perturb.y_N=0.03"}};
     cr_assert_eq(load_edit(0, "", ok, 3), 0, "%s", err);
-    bb_world_spec w;
-    bb_config_world_spec(&cfg, &w);
-    cr_assert_str_eq(w.perturb_body, "pelvis");
-    cr_assert_float_eq(w.perturb_force[1], 0.03, 1e-12);
-    cr_assert_float_eq(w.perturb_duration, 0.02, 1e-12);
+    cr_assert_str_eq(cfg.world.perturb_body, "pelvis");
+    cr_assert_float_eq(cfg.world.perturb_N[1], 0.03, 1e-12);
+    cr_assert_float_eq(cfg.world.perturb_duration_s, 0.02, 1e-12);
 }
 
 /* docs/config.md must document every key the schema accepts. */

@@ -41,11 +41,6 @@ typedef struct bb_world_spec {
     double tube_height;       /* m, above z = 0 */
     char head_body[128];
     uint32_t taxels_x, taxels_y; /* touch-grid resolution on every paw pad */
-    /* a push: a constant force (N, world frame) on one body's centre of
-     * mass from start for duration seconds (the perturbation of a
-     * push-recovery test); no push when duration is 0 */
-    char perturb_body[128];
-    double perturb_force[3], perturb_start, perturb_duration;
 } bb_world_spec;
 
 /* Floor on, nothing else, 8 x 8 taxels, head body "skull". */
@@ -188,6 +183,16 @@ typedef struct bb_task_state {
 } bb_task_state;
 
 void bb_body_task(const bb_body *b, bb_task_state *out);
+
+/* ---- a push (world.c) ---------------------------------------------------- */
+
+/* A constant force (N, world frame) on the centre of mass of the body
+ * named `body`, on the physics steps that start in [start_s, start_s +
+ * duration_s): the perturbation of a push-recovery test. Replaces any
+ * earlier push. Returns 0, or -1 with a message in err when the model has
+ * no such body or the times are not start >= 0, duration > 0. */
+int bb_body_push(bb_body *b, const char *body, const double force[3], double start_s, double duration_s, char *err,
+                 size_t errcap);
 
 /* ---- replay (body/replay.c) ----------------------------------------------- */
 
