@@ -119,6 +119,15 @@ void bb_cpg_free(bb_cpg *c) { free(c); }
 void bb_cpg_set_alpha(bb_cpg *c, double alpha) { c->alpha = alpha; }
 double bb_cpg_time_ms(const bb_cpg *c) { return c->t_ms; }
 
+int bb_cpg_state(bb_cpg *c, bb_state_io *io)
+{
+    return bb_state_field(io, "cpg.alpha", &c->alpha, sizeof c->alpha) ||
+                   bb_state_field(io, "cpg.t_ms", &c->t_ms, sizeof c->t_ms) ||
+                   bb_state_field(io, "cpg.v", c->v, sizeof c->v) || bb_state_field(io, "cpg.h", c->h, sizeof c->h)
+               ? -1
+               : 0;
+}
+
 static double out_of(double v)
 {
     const bb_cpg_neuron *p = &bb_cpg_neuron_params;

@@ -413,3 +413,27 @@ double bb_sim_voltage(const bb_sim *s, uint32_t gid)
             return s->V[i] + (s->net->pops[p].p.model == BB_IAF_PSC_EXP ? s->net->pops[p].p.E_L : 0);
     return NAN;
 }
+
+int bb_sim_state(bb_sim *s, bb_state_io *io)
+{
+    size_t n = s->n, ring = (size_t)s->L * s->n, nst = (size_t)s->net->n_stims;
+    if (bb_state_same(io, "sim.ranks", (uint64_t)s->size) || bb_state_same(io, "sim.rank", (uint64_t)s->rank) ||
+        bb_state_same(io, "sim.neurons", n) || bb_state_same(io, "sim.ring_slots", s->L) ||
+        bb_state_field(io, "sim.step", &s->step, sizeof s->step) ||
+        bb_state_field(io, "sim.V", s->V, n * sizeof *s->V) || bb_state_field(io, "sim.A", s->A, n * sizeof *s->A) ||
+        bb_state_field(io, "sim.B", s->B, n * sizeof *s->B) || bb_state_field(io, "sim.U", s->U, n * sizeof *s->U) ||
+        bb_state_field(io, "sim.refr", s->refr, n * sizeof *s->refr) ||
+        bb_state_field(io, "sim.ring_ex", s->ring_ex, ring * sizeof *s->ring_ex) ||
+        bb_state_field(io, "sim.ring_in", s->ring_in, ring * sizeof *s->ring_in) ||
+        bb_state_field(io, "sim.dc", s->dc, n * sizeof *s->dc) ||
+        bb_state_field(io, "sim.dc_user", s->dc_user, n * sizeof *s->dc_user) ||
+        bb_state_field(io, "sim.dc_stale", &s->dc_stale, sizeof s->dc_stale) ||
+        bb_state_field(io, "sim.stim_at", s->stim_at, nst * sizeof *s->stim_at) ||
+        bb_state_field(io, "sim.stim_gain", s->stim_gain, nst * sizeof *s->stim_gain) ||
+        bb_state_field(io, "sim.pop_spikes", s->pop_spikes, (size_t)s->net->n_pops * sizeof *s->pop_spikes) ||
+        bb_state_field(io, "sim.events", &s->events, sizeof s->events))
+        return -1;
+    for (int a = 0; a < s->net->n_ports; a++)
+        if (bb_state_field(io, "sim.afferent", s->aff[a], s->net->ports[a].n_channels * sizeof *s->aff[a])) return -1;
+    return 0;
+}

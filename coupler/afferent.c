@@ -141,3 +141,13 @@ void bb_afferent_map_rates(const bb_afferent_map *m, int hemisphere, const bb_fe
     for (uint32_t c = 0; c < m->n_channels; c++)
         if (m->count[hemisphere][c]) values[c] *= m->convergence / m->count[hemisphere][c];
 }
+
+int bb_afferent_map_state(bb_afferent_map *m, bb_state_io *io)
+{
+    size_t ring = m->delay ? (size_t)(m->delay + 1) * ((size_t)m->n_taxels + m->n_proprio) : 0;
+    return bb_state_same(io, "afferent.delay", m->delay) ||
+                   bb_state_field(io, "afferent.pushed", &m->pushed, sizeof m->pushed) ||
+                   bb_state_field(io, "afferent.ring", m->ring, ring * sizeof *m->ring)
+               ? -1
+               : 0;
+}

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "brainbody/state.h"
 #include "roles.h"
 
 typedef struct bb_afferent_map {
@@ -35,5 +36,7 @@ const bb_feedback *bb_afferent_map_delay(bb_afferent_map *m, const bb_feedback *
  * feedback: each channel the mean rate of its entries times the convergence;
  * 0 for fb NULL. */
 void bb_afferent_map_rates(const bb_afferent_map *m, int hemisphere, const bb_feedback *fb, double *values);
+/* The feedback still in flight (the delay ring), for checkpoints. */
+int bb_afferent_map_state(bb_afferent_map *m, bb_state_io *io);
 
 #endif

@@ -88,6 +88,8 @@ typedef struct bb_config {
     double flush_s;
 
     char output_dir[BB_PATH_MAX]; /* relative to the working directory */
+    double checkpoint_every_s;    /* checkpoint.every_s: 0, none */
+    uint32_t checkpoint_keep;     /* checkpoint.keep: the newest kept; 0, all */
     double watchdog_s;
     struct bb_config_control { /* control.*: serving the run over ZeroMQ (coupler/serve.c) */
         int enabled;

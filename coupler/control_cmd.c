@@ -9,15 +9,14 @@ static const struct {
     bb_control_verb verb;
 } VERBS[] = {
     {"status", BB_CTL_STATUS}, {"pools", BB_CTL_POOLS}, {"help", BB_CTL_HELP}, {"pause", BB_CTL_PAUSE},
-    {"resume", BB_CTL_RESUME}, {"run-for", BB_CTL_RUN_FOR}, {"stop", BB_CTL_STOP},
+    {"resume", BB_CTL_RESUME}, {"run-for", BB_CTL_RUN_FOR}, {"stop", BB_CTL_STOP}, {"checkpoint", BB_CTL_CHECKPOINT},
     /* the daemon issue's other commands: recognised, answered "not served yet" */
     {"stimulate", BB_CTL_UNSUPPORTED}, {"lesion", BB_CTL_UNSUPPORTED},
     {"restore", BB_CTL_UNSUPPORTED}, {"set-gain", BB_CTL_UNSUPPORTED}, {"perturb", BB_CTL_UNSUPPORTED},
-    {"checkpoint", BB_CTL_UNSUPPORTED},
 };
 #define N_VERBS (sizeof VERBS / sizeof *VERBS)
 
-const char *bb_control_verbs(void) { return "status, pools, help, pause, resume, run-for SECONDS, stop"; }
+const char *bb_control_verbs(void) { return "status, pools, help, pause, resume, run-for SECONDS, stop, checkpoint"; }
 
 /* run-for's one argument at byte c: a number of seconds, > 0 and at most 10^6. */
 static int parse_seconds(const unsigned char *p, size_t len, size_t c, bb_control_cmd *out, char *err, size_t cap)

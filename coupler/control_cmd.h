@@ -17,6 +17,7 @@ typedef enum bb_control_verb {
     BB_CTL_RESUME,
     BB_CTL_STOP,
     BB_CTL_RUN_FOR, /* seconds: simulated time to run, then pause */
+    BB_CTL_CHECKPOINT,
     BB_CTL_UNSUPPORTED, /* a command of the daemon issue not served yet */
 } bb_control_verb;
 

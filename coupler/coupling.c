@@ -317,3 +317,15 @@ void bb_coupling_apply(bb_coupling *c, const bb_spike *spikes, uint32_t n, float
         excitation[m] = excitation[m] < 0 ? 0 : excitation[m] > 1 ? 1 : excitation[m];
     c->k++;
 }
+
+int bb_coupling_state(bb_coupling *c, bb_state_io *io)
+{
+    return bb_state_same(io, "coupling.ring", c->ring) || bb_state_same(io, "coupling.pools", c->n_pools) ||
+                   bb_state_same(io, "coupling.pathways", c->n_paths) ||
+                   bb_state_field(io, "coupling.k", &c->k, sizeof c->k) ||
+                   bb_state_field(io, "coupling.counts", c->counts,
+                                  (size_t)c->ring * c->n_pools * sizeof *c->counts) ||
+                   bb_state_field(io, "coupling.paths", c->paths, c->n_paths * sizeof *c->paths)
+               ? -1
+               : 0;
+}

@@ -37,5 +37,7 @@ int bb_coupling_load(bb_coupling *c, const char *path, const bb_pools *pools, ui
 void bb_coupling_free(bb_coupling *c);
 /* One interval's spikes (sources are output-cell ids) -> excitation in [0, 1]. */
 void bb_coupling_apply(bb_coupling *c, const bb_spike *spikes, uint32_t n, float *excitation);
+/* The counts still in flight and the pathways (weights, lesions), for checkpoints. */
+int bb_coupling_state(bb_coupling *c, bb_state_io *io);
 
 #endif

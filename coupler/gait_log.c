@@ -80,3 +80,29 @@ void bb_gait_log_free(bb_gait_log *g)
     free(g->contact);
     memset(g, 0, sizeof *g);
 }
+
+int bb_gait_log_state(bb_gait_log *g, bb_state_io *io)
+{
+    uint64_t n = g->n;
+    if (bb_state_same(io, "gait.paws", g->n_paws) || bb_state_u64(io, "gait.rows", &n)) return -1;
+    if (io->restoring) {
+        if (n > UINT32_MAX) return -1;
+        if (n > g->cap) {
+            uint8_t *c = realloc(g->contact, (size_t)n * g->n_paws);
+            if (!c) {
+                snprintf(io->why, sizeof io->why, "out of memory for %llu gait rows", (unsigned long long)n);
+                return -1;
+            }
+            g->contact = c;
+            g->cap = (uint32_t)n;
+        }
+        g->n = (uint32_t)n;
+    }
+    return bb_state_field(io, "gait.contact", g->contact, (size_t)g->n * g->n_paws) ||
+                   bb_state_field(io, "gait.com0", g->com0, sizeof g->com0) ||
+                   bb_state_field(io, "gait.com", g->com, sizeof g->com) ||
+                   bb_state_field(io, "gait.z", &g->z_min, sizeof g->z_min) ||
+                   bb_state_field(io, "gait.z_sum", &g->z_sum, sizeof g->z_sum)
+               ? -1
+               : 0;
+}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "brainbody/body.h"
+#include "brainbody/state.h"
 
 typedef struct bb_gait_log {
     uint32_t n_paws, ref;              /* ref: the left hind paw, phases are relative to its cycle */
@@ -25,5 +26,7 @@ int bb_gait_log_add(bb_gait_log *g, const bb_body *b); /* -1: out of memory */
 /* The gait: block, indented by two spaces under "gait:". */
 void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f);
 void bb_gait_log_free(bb_gait_log *g);
+/* What has been logged so far, for checkpoints. */
+int bb_gait_log_state(bb_gait_log *g, bb_state_io *io);
 
 #endif

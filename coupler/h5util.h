@@ -10,5 +10,11 @@
 hid_t bb_h5_untimed(hid_t class_id);
 /* A group without timestamps. */
 hid_t bb_h5_group(hid_t parent, const char *name);
+/* After a failed write (a full disk): nothing more reaches the file. Its
+ * descriptor is pointed at /dev/null, so what HDF5 still writes when the
+ * file is closed (metadata describing rows that never reached the disk,
+ * and a superblock claiming them) goes nowhere, and the file stays as its
+ * last successful flush left it: readable, with every row flushed. */
+void bb_h5_detach(hid_t file);
 
 #endif

@@ -5,10 +5,13 @@
  * one process, so every rank count exchanges the same bytes. */
 #include "loop.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "checkpoint.h"
 #include "coupling.h"
 #include "efferent.h"
 #include "status.h"
@@ -38,6 +41,7 @@ typedef struct coupler {
     uint32_t digest;
     uint64_t spikes_total;
     uint64_t exchanges_done; /* fewer than planned after a stop */
+    uint64_t checkpoint_every; /* exchanges between checkpoints (checkpoint.every_s); 0: none */
 } coupler;
 
 typedef struct brain_side {
@@ -55,7 +59,15 @@ typedef struct brain_side {
     float *taxels, *proprio, task[BB_TASK_CHANNELS];
     bb_feedback fb;
     uint64_t exchanges_done;
+    int held; /* paused by the coupler (its watchdog waits) */
 } brain_side;
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
 
 static bb_interval interval_of(const bb_plan *p, uint64_t k)
 {
@@ -175,6 +187,10 @@ static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, 
     c->rx = xcalloc((size_t)nb, sizeof *c->rx);
     c->rx_cap = xcalloc((size_t)nb, sizeof *c->rx_cap);
     c->digest = 0;
+    if (cfg->checkpoint_every_s > 0) {
+        double every = cfg->checkpoint_every_s * 1e3 / cfg->exchange_ms;
+        c->checkpoint_every = every < 1 ? 1 : (uint64_t)llround(every);
+    }
 }
 
 static void coupler_free(coupler *c)
@@ -285,6 +301,140 @@ static void coupler_step_body(coupler *c, uint64_t k)
         bb_fatal(5, "body: %s", err);
 }
 
+/* ---- checkpoints: every rank's state between exchanges (checkpoint.h) */
+
+/* What every state file starts with: the rank layout and the exchanges done. */
+static int meta_state(const bb_plan *p, uint64_t *done, bb_state_io *io)
+{
+    return bb_state_same(io, "plan.ranks", (uint64_t)p->world_size) ||
+                   bb_state_same(io, "plan.rank", (uint64_t)p->world_rank) ||
+                   bb_state_u64(io, "plan.exchanges_done", done)
+               ? -1
+               : 0;
+}
+
+static int brain_state(brain_side *b, bb_state_io *io)
+{
+    if (b->brain->state) return b->brain->state(b->brain->ctx, io);
+    snprintf(io->why, sizeof io->why, "this brain cannot be checkpointed");
+    return -1;
+}
+
+/* The coupler's buffers (the excitation for the next interval, the feedback
+ * packet not yet sent), its map and trials, the body and the recording. */
+static int coupler_state(coupler *c, bb_state_io *io)
+{
+    const bb_body_sizes *s = &c->body->sizes;
+    if (!c->body->state) {
+        snprintf(io->why, sizeof io->why, "this body cannot be checkpointed");
+        return -1;
+    }
+    return bb_state_same(io, "coupler.muscles", s->n_muscles) || bb_state_same(io, "coupler.taxels", s->n_taxels) ||
+                   bb_state_same(io, "coupler.proprio", s->n_proprio) ||
+                   bb_state_same(io, "coupler.map", c->map != NULL) ||
+                   bb_state_same(io, "coupler.trials", c->trials != NULL) ||
+                   bb_state_field(io, "coupler.excitation", c->excitation, s->n_muscles * sizeof(float)) ||
+                   bb_state_field(io, "coupler.taxels", c->taxels, s->n_taxels * sizeof(float)) ||
+                   bb_state_field(io, "coupler.proprio", c->proprio, s->n_proprio * sizeof(float)) ||
+                   bb_state_field(io, "coupler.task", c->task, sizeof c->task) ||
+                   bb_state_field(io, "coupler.digest", &c->digest, sizeof c->digest) ||
+                   bb_state_field(io, "coupler.spikes", &c->spikes_total, sizeof c->spikes_total) ||
+                   bb_state_field(io, "coupler.feedback_packet", c->fb, c->fb_len) ||
+                   (c->map && bb_coupling_state(c->map, io)) || (c->trials && bb_trials_state(c->trials, io)) ||
+                   c->body->state(c->body->ctx, io) ||
+                   (c->hooks && c->hooks->state && c->hooks->state(c->hooks->ctx, io))
+               ? -1
+               : 0;
+}
+
+/* Saves this rank's state file into dir, or restores it from there (*done:
+ * the exchanges done). c and b: this rank's sides, NULL where it has none. */
+static int rank_file(const bb_plan *p, const char *dir, int restoring, uint64_t *done, coupler *c, brain_side *b,
+                     char *err, size_t cap)
+{
+    char path[BB_PATH_MAX + 64];
+    bb_checkpoint_rank_file(dir, p->world_rank, path, sizeof path);
+    bb_state_file *f = restoring ? bb_state_file_open(path, err, cap) : bb_state_file_create(path, err, cap);
+    if (!f) return -1;
+    bb_state_io *io = bb_state_file_io(f);
+    int failed = meta_state(p, done, io) || (b && brain_state(b, io)) || (c && coupler_state(c, io));
+    return bb_state_file_close(f, failed, err, cap);
+}
+
+static void send_hold(coupler *c, uint64_t k, uint32_t state);
+
+/* After exchange k, on the coupler rank: every rank writes its state file
+ * into the partial folder, the brain ranks answer, and the folder is renamed
+ * into place. b: the brain side in a single process, else NULL. */
+static void write_checkpoint(coupler *c, brain_side *b, uint64_t k)
+{
+    const bb_plan *p = c->plan;
+    uint64_t done = k + 1;
+    char final[BB_PATH_MAX + 64], partial[BB_PATH_MAX + 64], err[1024] = "", why[256];
+    double t0 = now_s();
+    bb_checkpoint_paths(c->cfg->output_dir, done, final, partial, sizeof final);
+    bb_status_set(k, BB_CHECKPOINTING, -1);
+    if (c->hooks && c->hooks->control) c->hooks->control->checkpoint = 0;
+    int ok = bb_checkpoint_begin(c->cfg->output_dir, partial, err, sizeof err) == 0, told = ok;
+    if (told) send_hold(c, k, BB_HOLD_CHECKPOINT);
+    if (ok && rank_file(p, partial, 0, &done, c, b, err, sizeof err)) ok = 0;
+    for (int r = 0; told && r < p->n_brain && !p->single_process; r++) {
+        int from = bb_brain_world_rank(p, r);
+        long len = bb_recv_any_size(from, BB_TAG_HOLD, p->comm, &c->rx[r], &c->rx_cap[r], c->cfg->watchdog_s);
+        uint64_t at = 0;
+        uint32_t state = 0;
+        bb_proto_status st;
+        if (len < 0) bb_fatal(3, "checkpoint: no answer from brain rank %d within %g s (watchdog.timeout_s)", from,
+                              c->cfg->watchdog_s);
+        if (bb_decode_hold(c->rx[r], (size_t)len, &at, &state, &st) || at != k ||
+            (state != BB_HOLD_SAVED && state != BB_HOLD_FAILED))
+            bb_fatal(3, "checkpoint: bad answer from brain rank %d: %s", from,
+                     st.code ? bb_proto_describe(&st, why, sizeof why) : "not a saved/failed hold packet for it");
+        if (state == BB_HOLD_FAILED && ok) {
+            snprintf(err, sizeof err, "brain rank %d could not write its state (its message above)", from);
+            ok = 0;
+        }
+    }
+    if (ok && bb_checkpoint_commit(c->cfg->output_dir, partial, final, c->cfg->checkpoint_keep, err, sizeof err)) ok = 0;
+    if (!ok) {
+        bb_checkpoint_abandon(partial);
+        bb_fatal(6, "checkpoint after exchange %llu: %s", (unsigned long long)done, err);
+    }
+    printf("brainbody: checkpoint after exchange %llu (%.3f s simulated): %s, %.1f MB in %.2f s\n",
+           (unsigned long long)done, (double)done * c->cfg->exchange_ms * 1e-3, final,
+           (double)bb_checkpoint_bytes(final, p->world_size) / 1e6, now_s() - t0);
+    fflush(stdout);
+}
+
+/* On a brain rank, told by the coupler: saves this rank's state after
+ * exchange k into the partial folder and answers saved or failed. */
+static void brain_checkpoint(brain_side *b, uint64_t k, uint64_t at)
+{
+    const bb_plan *p = b->plan;
+    uint64_t done = k;
+    char partial[BB_PATH_MAX + 64], err[1024];
+    if (at + 1 != k) bb_fatal(3, "checkpoint requested after exchange %llu while waiting for the feedback of %llu",
+                              (unsigned long long)(at + 1), (unsigned long long)k);
+    bb_status_set(k, BB_CHECKPOINTING, -1);
+    bb_checkpoint_paths(b->cfg->output_dir, done, NULL, partial, sizeof partial);
+    int ok = rank_file(p, partial, 0, &done, NULL, b, err, sizeof err) == 0;
+    if (!ok) {
+        fprintf(stderr, "brainbody: rank %d (brain): checkpoint after exchange %llu: %s\n", p->world_rank,
+                (unsigned long long)done, err);
+        fflush(stderr);
+    }
+    unsigned char m[BB_PROTO_HEADER_SIZE + BB_HOLD_SIZE];
+    size_t len = bb_encode_hold(m, sizeof m, at, at, ok ? BB_HOLD_SAVED : BB_HOLD_FAILED);
+    MPI_Send(m, (int)len, MPI_BYTE, BB_BODY_RANK, BB_TAG_HOLD, p->comm);
+    bb_status_set(k, BB_WAITING_FEEDBACK, BB_BODY_RANK);
+}
+
+static int checkpoint_due(const coupler *c, uint64_t k)
+{
+    const bb_loop_control *lc = c->hooks ? c->hooks->control : NULL;
+    return (c->checkpoint_every && (k + 1) % c->checkpoint_every == 0) || (lc && lc->checkpoint);
+}
+
 /* Tells every brain rank the run is held, resumed or stopped after exchange k. */
 static void send_hold(coupler *c, uint64_t k, uint32_t state)
 {
@@ -294,16 +444,25 @@ static void send_hold(coupler *c, uint64_t k, uint32_t state)
         MPI_Send(m, (int)len, MPI_BYTE, bb_brain_world_rank(c->plan, r), BB_TAG_HOLD, c->plan->comm);
 }
 
-/* Between exchanges k and k + 1: waits while the hooks hold the run; 1 when
- * they stop it (the brain ranks told). */
-static int held_or_stopped(coupler *c, uint64_t k)
+/* Between exchanges k and k + 1: writes a checkpoint when one is due, waits
+ * while the hooks hold the run (writing the checkpoints asked for
+ * meanwhile); 1 when they stop it (the brain ranks told). b: the brain side
+ * in a single process, else NULL. */
+static int held_or_stopped(coupler *c, brain_side *b, uint64_t k)
 {
+    if (checkpoint_due(c, k)) write_checkpoint(c, b, k);
     bb_loop_control *lc = c->hooks ? c->hooks->control : NULL;
     if (!lc || !(lc->hold || lc->stop)) return 0;
     if (lc->hold && !lc->stop) {
         send_hold(c, k, BB_HOLD_PAUSE);
         bb_status_set(k + 1, BB_HELD, -1);
-        while (lc->hold && !lc->stop) c->hooks->idle(c->hooks->ctx, 100);
+        while (lc->hold && !lc->stop) {
+            c->hooks->idle(c->hooks->ctx, 100);
+            if (lc->checkpoint) {
+                write_checkpoint(c, b, k);
+                bb_status_set(k + 1, BB_HELD, -1);
+            }
+        }
         if (!lc->stop) send_hold(c, k, BB_HOLD_RESUME);
     }
     if (!lc->stop) return 0;
@@ -311,11 +470,33 @@ static int held_or_stopped(coupler *c, uint64_t k)
     return 1;
 }
 
-static void run_coupler_rank(coupler *c)
+/* Sends the feedback of exchange k to every brain rank and waits until it has left. */
+static void send_feedback(coupler *c, uint64_t k)
 {
     const bb_plan *p = c->plan;
     double timeout = c->cfg->watchdog_s;
-    for (uint64_t k = 0; k < p->n_exchanges; k++) {
+    for (int r = 0; r < p->n_brain; r++)
+        MPI_Isend(c->fb, (int)c->fb_len, MPI_BYTE, bb_brain_world_rank(p, r), BB_TAG_FEEDBACK, p->comm, &c->fb_req[r]);
+    /* Feedback packets are larger than a shared-memory eager message
+     * (about 11 KB for the mouse): they move only while both sides are
+     * inside MPI. The brain ranks are already waiting for it, so finishing
+     * the send now takes microseconds; left pending, it would move only
+     * after the next body interval, and every brain interval would start one
+     * body interval late. So the buffer is free again before the next
+     * interval's packet. */
+    bb_status_set(k, BB_SENDING_FEEDBACK, -1);
+    int stuck = bb_wait_all(p->n_brain, c->fb_req, NULL, timeout);
+    if (stuck >= 0)
+        bb_fatal(3, "feedback to brain rank %d not delivered within %g s", bb_brain_world_rank(p, stuck), timeout);
+}
+
+/* From exchange start (0, or where a resumed checkpoint left off). */
+static void run_coupler_rank(coupler *c, uint64_t start)
+{
+    const bb_plan *p = c->plan;
+    double timeout = c->cfg->watchdog_s;
+    if (start > 0) send_feedback(c, start - 1);
+    for (uint64_t k = start; k < p->n_exchanges; k++) {
         bb_interval iv = interval_of(p, k);
         coupler_step_body(c, k);
         for (int r = 0; r < p->n_brain; r++) {
@@ -327,24 +508,8 @@ static void run_coupler_rank(coupler *c)
         }
         coupler_finish(c, &iv);
         c->exchanges_done = k + 1;
-        if (k + 1 < p->n_exchanges && held_or_stopped(c, k)) break;
-        if (k + 1 < p->n_exchanges) {
-            for (int r = 0; r < p->n_brain; r++)
-                MPI_Isend(c->fb, (int)c->fb_len, MPI_BYTE, bb_brain_world_rank(p, r), BB_TAG_FEEDBACK,
-                          p->comm, &c->fb_req[r]);
-            /* Feedback packets are larger than a shared-memory eager message
-             * (about 11 KB for the mouse): they move only while both sides
-             * are inside MPI. The brain ranks are already waiting for it, so
-             * finishing the send now takes microseconds; left pending, it
-             * would move only after the next body interval, and every brain
-             * interval would start one body interval late. So the buffer
-             * is free again before the next interval's packet. */
-            bb_status_set(k, BB_SENDING_FEEDBACK, -1);
-            int stuck = bb_wait_all(p->n_brain, c->fb_req, NULL, timeout);
-            if (stuck >= 0)
-                bb_fatal(3, "feedback to brain rank %d not delivered within %g s", bb_brain_world_rank(p, stuck),
-                         timeout);
-        }
+        if (k + 1 < p->n_exchanges && held_or_stopped(c, NULL, k)) break;
+        if (k + 1 < p->n_exchanges) send_feedback(c, k);
     }
     bb_status_set(p->n_exchanges, BB_FINISHING, -1);
 }
@@ -402,14 +567,17 @@ static size_t brain_step(brain_side *b, const bb_interval *iv, const bb_feedback
     return bb_encode_spikes(tx, b->tx_cap, iv->exchange, (uint32_t)b->plan->world_rank, iv, b->local, (uint32_t)n);
 }
 
-static void run_brain_rank(brain_side *b)
+static void run_brain_rank(brain_side *b, uint64_t start)
 {
     const bb_plan *p = b->plan;
     /* Twice the coupler's limit: when a brain rank falls silent, the coupler,
      * which knows which rank it is waiting for, reports first. */
     double timeout = 2 * b->cfg->watchdog_s;
     b->exchanges_done = p->n_exchanges;
-    for (uint64_t k = 0; k < p->n_exchanges; k++) {
+    if (start > 0) /* resumed: the feedback of the checkpoint's last exchange comes first */
+        MPI_Irecv(b->fbrx[(start - 1) & 1], (int)b->fb_len, MPI_BYTE, BB_BODY_RANK, BB_TAG_FEEDBACK, p->comm,
+                  &b->fb_req[(start - 1) & 1]);
+    for (uint64_t k = start; k < p->n_exchanges; k++) {
         bb_interval iv = interval_of(p, k);
         const bb_feedback *fb = NULL;
         if (k > 0) {
@@ -417,7 +585,11 @@ static void run_brain_rank(brain_side *b)
             MPI_Status st;
             bb_status_set(k, BB_WAITING_FEEDBACK, BB_BODY_RANK);
             char why[512];
-            int w = bb_wait_or_hold(&b->fb_req[slot], &st, BB_BODY_RANK, p->comm, timeout, why, sizeof why);
+            uint64_t at = 0;
+            int w;
+            while ((w = bb_wait_or_hold(&b->fb_req[slot], &st, BB_BODY_RANK, p->comm, timeout, &b->held, &at, why,
+                                        sizeof why)) == 2)
+                brain_checkpoint(b, k, at);
             if (w < 0) bb_fatal(3, "%s", why);
             if (w == 1) { /* stopped: the coupler sends nothing more */
                 b->exchanges_done = k;
@@ -451,26 +623,41 @@ static void run_brain_rank(brain_side *b)
 
 /* ---- one process: the same packets, encoded and decoded in place */
 
-static void run_single_process(coupler *c, brain_side *b)
+static void run_single_process(coupler *c, brain_side *b, uint64_t start)
 {
-    const bb_feedback *fb = NULL;
-    for (uint64_t k = 0; k < c->plan->n_exchanges; k++) {
+    const bb_feedback *fb = start > 0 ? brain_take_feedback(b, c->fb, c->fb_len, start - 1) : NULL;
+    for (uint64_t k = start; k < c->plan->n_exchanges; k++) {
         bb_interval iv = interval_of(c->plan, k);
         size_t len = brain_step(b, &iv, fb, b->tx[0]);
         coupler_take_spikes(c, b->tx[0], len, &iv, 0);
         coupler_step_body(c, k);
         coupler_finish(c, &iv);
         c->exchanges_done = k + 1;
-        if (k + 1 < c->plan->n_exchanges && held_or_stopped(c, k)) break;
+        if (k + 1 < c->plan->n_exchanges && held_or_stopped(c, b, k)) break;
         fb = brain_take_feedback(b, c->fb, c->fb_len, k);
     }
 }
 
-static double now_s(void)
+/* Every rank restores its state file from the checkpoint dir; all or
+ * nothing. *start: the exchange to go on from. */
+static int resume(const bb_plan *p, const char *dir, coupler *c, brain_side *b, uint64_t *start, char *err, size_t cap)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+    /* Every rank's file is read through first: a damaged or missing file
+     * stops the resume before any output file is cut back. */
+    char path[BB_PATH_MAX + 64];
+    bb_checkpoint_rank_file(dir, p->world_rank, path, sizeof path);
+    int ok = bb_state_file_check(path, err, cap) == 0, all = 0;
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, p->comm);
+    if (all) ok = rank_file(p, dir, 1, start, c, b, err, cap) == 0;
+    if (ok && *start >= p->n_exchanges) {
+        snprintf(err, cap, "%s: the checkpoint is at the run's end (exchange %llu of %llu): nothing to resume", dir,
+                 (unsigned long long)*start, (unsigned long long)p->n_exchanges);
+        ok = 0;
+    }
+    if (ok && c) c->exchanges_done = *start;
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, p->comm);
+    if (ok && !all) err[0] = '\0'; /* another rank failed and says why */
+    return all ? 0 : 2;
 }
 
 int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_factory *roles,
@@ -481,6 +668,7 @@ int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_fact
     int have_body = 0, have_brain = 0;
     err[0] = '\0';
     bb_status_init(plan->world_rank, plan->single_process ? "brain+body" : plan->role == BB_ROLE_BODY ? "body+coupler" : "brain");
+    bb_status_set_interval_ns(cfg->exchange_ns);
     bb_body_sizes sizes;
     bb_coupling map;
     int have_map = 0;
@@ -495,10 +683,14 @@ int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_fact
         brain_side b;
         if (have_body) coupler_init(&c, cfg, plan, &body, hooks, have_map ? &map : NULL, trials);
         if (have_brain) brain_init(&b, cfg, plan, &brain, &sizes);
-        if (plan->single_process) run_single_process(&c, &b);
-        else if (have_body) run_coupler_rank(&c);
-        else run_brain_rank(&b);
+        uint64_t start = 0;
+        if (hooks && hooks->resume) rc = resume(plan, hooks->resume, have_body ? &c : NULL, have_brain ? &b : NULL,
+                                                &start, err, cap);
+        if (rc == 0 && plan->single_process) run_single_process(&c, &b, start);
+        else if (rc == 0 && have_body) run_coupler_rank(&c, start);
+        else if (rc == 0) run_brain_rank(&b, start);
         res->exchanges = have_body ? c.exchanges_done : b.exchanges_done;
+        res->resumed_at = start;
         res->stopped = res->exchanges < plan->n_exchanges;
         res->wall_s = now_s() - t0;
         if (have_body) {

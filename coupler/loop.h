@@ -24,8 +24,9 @@ typedef struct bb_exchange_record {
 /* What a served run's commands ask of the loop, set by the hooks on the
  * coupler rank between exchanges (coupler/serve.c). */
 typedef struct bb_loop_control {
-    int hold; /* wait before the next exchange until cleared (pause, run-for) */
-    int stop; /* end the run after this exchange (stop) */
+    int hold;       /* wait before the next exchange until cleared (pause, run-for) */
+    int stop;       /* end the run after this exchange (stop) */
+    int checkpoint; /* write a checkpoint after this exchange (cleared once written) */
 } bb_loop_control;
 
 typedef struct bb_run_hooks {
@@ -40,10 +41,16 @@ typedef struct bb_run_hooks {
      * while it says hold, idle(ctx, ms) is called to wait for a change. */
     bb_loop_control *control;
     void (*idle)(void *ctx, int wait_ms);
+    /* Coupler rank: the recording's state, saved into every checkpoint and
+     * restored when resuming (NULL: nothing recorded). */
+    int (*state)(void *ctx, bb_state_io *io);
+    /* Every rank: the checkpoint folder to resume from, or NULL. */
+    const char *resume;
 } bb_run_hooks;
 
 typedef struct bb_run_result {
     uint64_t exchanges; /* run: fewer than planned when the run was stopped */
+    uint64_t resumed_at; /* the exchange a resumed run started from (0: from the start); wall_s covers the rest */
     int stopped;        /* ended early by a stop command */
     uint64_t spikes;
     uint32_t digest; /* CRC-32 chained over every exchange's canonical packets and excitation */
@@ -51,8 +58,12 @@ typedef struct bb_run_result {
 } bb_run_result;
 
 /* Runs the experiment on this rank (MPI must be initialised). Returns 0, or 2
- * if setup failed (message in err, printed by the rank that failed). A fault
- * during the run prints the rank, exchange and cause and aborts every rank. */
+ * if setup failed or the checkpoint to resume from does not fit (message in
+ * err, printed by the rank that failed). A fault during the run prints the
+ * rank, exchange and cause and aborts every rank. Checkpoints
+ * (checkpoint.every_s, or the control's request) are written between
+ * exchanges into output.dir/checkpoints (coupler/checkpoint.h); a failed
+ * one stops the run with exit status 6. */
 int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_factory *roles,
                    const bb_run_hooks *hooks, bb_run_result *res, char *err, size_t cap);
 

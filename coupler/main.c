@@ -1,12 +1,16 @@
 /* brainbody: command line. `run` needs MPI (started by mpirun, or a single
  * process); `check` and `version` do not. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <mpi.h>
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "brainbody/proto.h"
+#include "checkpoint.h"
 #include "config.h"
 #include "loop.h"
 #include "model_info.h"
@@ -28,6 +32,8 @@ static void usage(FILE *f)
             "  brainbody run EXPERIMENT.yaml [--set key.path=value]... [--out DIR] [--force] [--serve]\n"
             "      run the experiment; under mpirun -np N, rank 0 holds the body and the coupler\n"
             "      and ranks 1..N-1 the brain; --out DIR is --set output.dir=DIR\n"
+            "  brainbody run --resume OUTDIR/checkpoints/exchange_N [--serve]\n"
+            "      continue a run from a checkpoint, on as many ranks, in its output folder\n"
             "  brainbody serve EXPERIMENT.yaml [run options]   (or run --serve)\n"
             "      run it with the control and telemetry sockets (docs/operations.md)\n"
             "  brainbody ctl ENDPOINT COMMAND...   |   brainbody ctl TELEMETRY_ENDPOINT watch [N]\n"
@@ -45,6 +51,7 @@ static void usage(FILE *f)
 
 typedef struct args {
     const char *cmd, *file;
+    const char *resume; /* --resume CHECKPOINT */
     char out[4096]; /* --out DIR, as an override */
     bb_override ov[MAX_OVERRIDES];
     int n_ov, force, ranks;
@@ -74,6 +81,8 @@ static int parse_args(int argc, char **argv, args *a, char *err, size_t cap)
             }
             snprintf(a->out, sizeof a->out, "output.dir=%s", argv[++i]);
             a->ov[a->n_ov++].text = a->out;
+        } else if (strcmp(s, "--resume") == 0 && i + 1 < argc) {
+            a->resume = argv[++i];
         } else if (strcmp(s, "--force") == 0) {
             a->force = 1;
         } else if (strcmp(s, "--serve") == 0) {
@@ -107,6 +116,15 @@ static int parse_args(int argc, char **argv, args *a, char *err, size_t cap)
         }
         a->ov[a->n_ov++].text = "control.enabled=true";
         a->cmd = "run";
+    }
+    if (a->resume) {
+        int serve_only = a->n_ov == 0 || (a->n_ov == 1 && !strcmp(a->ov[0].text, "control.enabled=true"));
+        if (strcmp(a->cmd, "run") || a->file || !serve_only || a->force) {
+            snprintf(err, cap, "--resume takes the experiment, its folder and its seed from the checkpoint: "
+                               "no experiment file, --set, --out or --force with it (only --serve)");
+            return -1;
+        }
+        return 0;
     }
     if ((strcmp(a->cmd, "run") == 0 || strcmp(a->cmd, "check") == 0 || strcmp(a->cmd, "model-info") == 0) &&
         !a->file) {
@@ -158,6 +176,19 @@ static int prepare_output(void *ctx, const bb_body_role *body, const bb_pools *p
         fflush(stdout);
     }
     return 0;
+}
+
+/* The recording's part of a checkpoint: flushed to disk first, so that
+ * the lengths saved are on disk. */
+static int output_state(void *ctx, bb_state_io *io)
+{
+    coupler_side *c = ctx;
+    char err[512];
+    if (!io->restoring && bb_output_flush(&c->out, err, sizeof err)) {
+        snprintf(io->why, sizeof io->why, "%s", err);
+        return -1;
+    }
+    return bb_output_state(&c->out, io);
 }
 
 static int observe_output(void *ctx, const bb_exchange_record *r, char *err, size_t cap)
@@ -212,6 +243,34 @@ static int split_ensemble(bb_config *cfg, MPI_Comm *comm, int *size, int *rank, 
     return 0;
 }
 
+/* The experiment file with its overrides, or, with --resume, the run
+ * record saved in the checkpoint (resume: the checkpoint's full path). */
+static int load_experiment(const args *a, bb_config *cfg, char *resume, char *err, size_t cap)
+{
+    if (!a->resume) return bb_config_load(a->file, a->ov, a->n_ov, cfg, err, cap) ? -1 : 0;
+    char record[BB_PATH_MAX + 16];
+    errno = 0;
+    if (!realpath(a->resume, resume) || bb_checkpoint_exchanges(resume) < 0) {
+        snprintf(err, cap, "--resume %s: not a checkpoint folder (OUTDIR/checkpoints/exchange_N)%s%s", a->resume,
+                 errno ? ": " : "", errno ? strerror(errno) : "");
+        return -1;
+    }
+    snprintf(record, sizeof record, "%s/run.yaml", resume);
+    if (bb_config_load_run_record(record, cfg, err, cap)) return -1;
+    cfg->control.enabled = cfg->control.enabled || a->n_ov == 1; /* --serve */
+    /* The run goes on in the folder the checkpoint is in (OUTDIR/checkpoints/exchange_N),
+     * wherever that folder was moved. */
+    char *slash = strrchr(resume, '/');
+    size_t n = slash ? (size_t)(slash - resume) : 0;
+    if (n < 12 || strncmp(resume + n - 12, "/checkpoints", 12)) {
+        snprintf(err, cap, "--resume %s: not inside an output folder's checkpoints/ folder", a->resume);
+        return -1;
+    }
+    memcpy(cfg->output_dir, resume, n - 12);
+    cfg->output_dir[n - 12] = '\0';
+    return 0;
+}
+
 static int cmd_run(const args *a)
 {
     static bb_config cfg;
@@ -225,18 +284,19 @@ static int cmd_run(const args *a)
     bb_plan plan;
     MPI_Comm comm = MPI_COMM_WORLD;
     int world_rank = rank;
-    if (bb_config_load(a->file, a->ov, a->n_ov, &cfg, err, sizeof err) ||
-        split_ensemble(&cfg, &comm, &size, &rank, err, sizeof err) ||
+    static char resume[BB_PATH_MAX];
+    if (load_experiment(a, &cfg, resume, err, sizeof err) || split_ensemble(&cfg, &comm, &size, &rank, err, sizeof err) ||
         bb_plan_make(&cfg, size, rank, &plan, err, sizeof err)) {
         if (world_rank == 0) fprintf(stderr, "%s\n", err);
         MPI_Finalize();
         return 2;
     }
     plan.comm = comm;
-    coupler_side side = {.out = {.cfg = &cfg, .plan = &plan, .force = a->force}};
+    coupler_side side = {.out = {.cfg = &cfg, .plan = &plan, .force = a->force, .resume_from = a->resume ? resume : NULL}};
     bb_output *out = &side.out;
     bb_run_hooks hooks = {.ctx = &side, .prepare = prepare_output, .observe = observe_output,
-                          .control = &side.control, .idle = idle_serve};
+                          .control = &side.control, .idle = idle_serve, .state = output_state,
+                          .resume = a->resume ? resume : NULL};
     bb_run_result res;
     rc = bb_coupler_run(&cfg, &plan, &bb_product_roles, &hooks, &res, err, sizeof err);
     bb_fatal_set_cleanup(NULL, NULL);
@@ -248,9 +308,13 @@ static int cmd_run(const args *a)
             fprintf(stderr, "brainbody: %s\n", err);
             rc = 6;
         }
-        double sim_s = (double)res.exchanges * cfg.exchange_ms * 1e-3;
-        printf("brainbody: %s: %llu exchanges of %g ms (%.3f s simulated) in %.3f s wall (%.3fx real time)\n",
-               cfg.name, (unsigned long long)res.exchanges, cfg.exchange_ms, sim_s, res.wall_s,
+        double sim_s = (double)(res.exchanges - res.resumed_at) * cfg.exchange_ms * 1e-3;
+        if (res.resumed_at)
+            printf("brainbody: %s: resumed at exchange %llu, ", cfg.name, (unsigned long long)res.resumed_at);
+        else
+            printf("brainbody: %s: ", cfg.name);
+        printf("%llu exchanges of %g ms (%.3f s simulated) in %.3f s wall (%.3fx real time)\n",
+               (unsigned long long)(res.exchanges - res.resumed_at), cfg.exchange_ms, sim_s, res.wall_s,
                res.wall_s > 0 ? sim_s / res.wall_s : 0.0);
         if (plan.single_process)
             printf("brainbody: 1 rank: brain and body in one process\n");

@@ -7,8 +7,10 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "brainbody/proto.h"
+#include "checkpoint.h"
 #include "record_trials.h"
 #include "version.h"
 
@@ -42,35 +44,47 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
                      dir);
             return -1;
         }
-        if (!o->force) {
+        if (!o->force && !o->resume_from) {
             snprintf(err, cap, "%s: output folder '%s' already exists; choose another (--set output.dir=...) or "
                                "pass --force to overwrite its files",
                      bb_config_where(o->cfg, "output.dir", w, sizeof w), dir);
             return -1;
         }
+    } else if (o->resume_from) {
+        snprintf(err, cap, "%s: cannot resume: the run's output folder '%s' is gone", o->resume_from, dir);
+        return -1;
     } else if (make_dirs(dir, err, cap)) {
         return -1;
     }
-    if (bb_output_write_run_yaml(o, "running", NULL, err, cap)) return -1;
+    if (!o->resume_from) bb_checkpoint_remove_all(dir); /* --force: an old run's checkpoints must not resume into this one */
+    /* resuming: run.yaml is rewritten once the checkpoint is restored (bb_output_state) */
+    if (!o->resume_from && bb_output_write_run_yaml(o, "running", NULL, err, cap)) return -1;
     o->flush_ns = o->next_flush_ns = (int64_t)(o->cfg->flush_s * 1e9);
     if (o->cfg->record_spikes) {
         char path[BB_PATH_MAX + 16];
         snprintf(path, sizeof path, "%s/spikes.h5", dir);
-        remove(path); /* only reached for a new folder or with --force */
-        o->spikes = bb_spike_file_create(path, "output_cells", o->cfg->brain_dt_ms, err, cap);
+        const char *pop = "output_cells";
+        if (o->resume_from) {
+            o->spikes = bb_spike_file_open_many(path, &pop, 1, o->cfg->brain_dt_ms, err, cap);
+        } else {
+            remove(path); /* only reached for a new folder or with --force */
+            o->spikes = bb_spike_file_create(path, pop, o->cfg->brain_dt_ms, err, cap);
+        }
         if (!o->spikes) return -1;
     }
     if (o->cfg->record_body && body->body) {
         char path[BB_PATH_MAX + 16];
         snprintf(path, sizeof path, "%s/body.h5", dir);
-        remove(path);
+        if (!o->resume_from) remove(path);
         o->body = body->body;
         o->n_muscles = body->sizes.n_muscles;
         o->drove = calloc(o->n_muscles + 1, sizeof *o->drove);
         o->n_hinges = bb_body_n_hinges(o->body);
         o->angle = calloc(3 * (size_t)o->n_hinges + 1, sizeof *o->angle);
         o->peak = calloc(o->n_muscles + 1, sizeof *o->peak);
-        o->body_file = o->drove && o->angle && o->peak ? bb_body_file_create(path, o->body, err, cap) : NULL;
+        o->body_file = !o->drove || !o->angle || !o->peak ? NULL
+                       : o->resume_from     ? bb_body_file_open(path, o->body, err, cap)
+                                            : bb_body_file_create(path, o->body, err, cap);
         if (!o->body_file) {
             if (!o->drove || !o->angle || !o->peak) snprintf(err, cap, "out of memory");
             return -1;
@@ -86,13 +100,15 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
     }
     char epath[BB_PATH_MAX + 16];
     snprintf(epath, sizeof epath, "%s/events.tsv", dir);
-    o->events = fopen(epath, "w");
+    o->events = fopen(epath, o->resume_from ? "r+" : "w");
     if (!o->events) {
         snprintf(err, cap, "cannot write '%s': %s", epath, strerror(errno));
         return -1;
     }
-    fprintf(o->events, "time_s\tevent\tdetail\n");
-    if (strcmp(o->cfg->task.kind, "none") && !(o->trials = bb_trials_file_create(dir, err, cap))) return -1;
+    if (!o->resume_from) fprintf(o->events, "time_s\tevent\tdetail\n");
+    if (strcmp(o->cfg->task.kind, "none") &&
+        !(o->trials = o->resume_from ? bb_trials_file_open(dir, err, cap) : bb_trials_file_create(dir, err, cap)))
+        return -1;
     o->stim_on_ns = llround(o->cfg->stimulus.start_s * 1e9);
     o->stim_off_ns = llround(o->cfg->stimulus.stop_s * 1e9);
     bb_progress_start(&o->progress, o->cfg->duration_s);
@@ -250,6 +266,56 @@ int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size
     return 0;
 }
 
+/* Writes everything recorded so far to disk (before a checkpoint). */
+int bb_output_flush(bb_output *o, char *err, size_t cap)
+{
+    if (o->spikes && bb_spike_file_flush(o->spikes, err, cap)) return -1;
+    if (o->body_file && bb_body_file_flush(o->body_file, err, cap)) return -1;
+    if ((o->events && fflush(o->events)) || (o->trials && fflush(o->trials))) {
+        snprintf(err, cap, "%s: cannot write events.tsv or trials.tsv: %s", o->cfg->output_dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* A text file's length at the checkpoint; restoring cuts it back there. */
+static int text_state(FILE *f, const char *name, bb_state_io *io)
+{
+    long at = ftell(f);
+    uint64_t n = at < 0 ? 0 : (uint64_t)at;
+    if (bb_state_u64(io, name, &n)) return -1;
+    if (!io->restoring) return 0;
+    if (fseek(f, 0, SEEK_END) || ftell(f) < (long)n) {
+        snprintf(io->why, sizeof io->why, "%s is shorter than at the checkpoint (%llu bytes)", name, (unsigned long long)n);
+        return -1;
+    }
+    if (fflush(f) || ftruncate(fileno(f), (off_t)n) || fseek(f, (long)n, SEEK_SET)) {
+        snprintf(io->why, sizeof io->why, "%s: cannot cut back to the checkpoint: %s", name, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int bb_output_state(bb_output *o, bb_state_io *io)
+{
+    if (bb_state_same(io, "output.spikes", o->spikes != NULL) || bb_state_same(io, "output.body", o->body_file != NULL) ||
+        bb_state_same(io, "output.trials", o->trials != NULL) || bb_state_same(io, "output.gait", (uint64_t)o->has_gait) ||
+        bb_state_field(io, "output.exchanges", &o->exchanges, sizeof o->exchanges) ||
+        bb_state_field(io, "output.next_flush_ns", &o->next_flush_ns, sizeof o->next_flush_ns) ||
+        bb_state_field(io, "output.presses", &o->presses, sizeof o->presses) ||
+        bb_state_field(io, "output.task", &o->task, sizeof o->task) ||
+        (o->spikes && bb_spike_file_state(o->spikes, io)) || (o->body_file && bb_body_file_state(o->body_file, io)) ||
+        text_state(o->events, "events.tsv", io) || (o->trials && text_state(o->trials, "trials.tsv", io)))
+        return -1;
+    if (o->body_file && (bb_state_field(io, "output.drove", o->drove, o->n_muscles * sizeof *o->drove) ||
+                         bb_state_field(io, "output.angles", o->angle, 3 * (size_t)o->n_hinges * sizeof *o->angle) ||
+                         bb_state_field(io, "output.peak", o->peak, o->n_muscles * sizeof *o->peak) ||
+                         (o->has_gait && bb_gait_log_state(&o->gait, io))))
+        return -1;
+    if (io->restoring && bb_output_write_run_yaml(o, "running", NULL, io->why, sizeof io->why)) return -1;
+    return 0;
+}
+
 /* Closes the recording files, flushing what they hold; 0 or -1 (first error in err). */
 static int close_files(bb_output *o, char *err, size_t cap)
 {
@@ -314,6 +380,7 @@ int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_ru
     fprintf(f, "brainbody:\n  version: \"%s\"\n  protocol: %u\n", BRAINBODY_VERSION, BB_PROTO_VERSION);
     fprintf(f, "status: %s\n", status);
     fprintf(f, "experiment_file: \"%s\"\n", o->cfg->file);
+    if (o->resume_from) fprintf(f, "resumed_from: \"%s\"  # a checkpoint; this run continued from it\n", o->resume_from);
     if (o->cfg->members > 1)
         fprintf(f, "ensemble_member: %u  # of %u (experiment.ensemble): this member's seed and folder, below\n",
                 o->cfg->member, o->cfg->members);
@@ -341,7 +408,10 @@ int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_ru
                 o->cfg->record_spikes ? ", spikes.h5" : "", o->cfg->record_body && o->body ? ", body.h5" : "");
         fprintf(f, "  exchange_digest: \"%08x\"\n", (unsigned)res->digest);
         fprintf(f, "  wall_s: %.3f\n", res->wall_s);
-        fprintf(f, "  realtime_factor: %.4f\n", res->wall_s > 0 ? sim_s / res->wall_s : 0.0);
+        double ran_s = (double)(res->exchanges - res->resumed_at) * o->cfg->exchange_ms * 1e-3;
+        if (res->resumed_at) fprintf(f, "  resumed_at_exchange: %llu  # wall_s and realtime_factor: from there\n",
+                                     (unsigned long long)res->resumed_at);
+        fprintf(f, "  realtime_factor: %.4f\n", res->wall_s > 0 ? ran_s / res->wall_s : 0.0);
     }
     if (o->has_gait && (res || o->failure)) bb_gait_log_write_yaml(&o->gait, f);
     if (strcmp(o->cfg->task.kind, "none")) {

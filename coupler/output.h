@@ -41,6 +41,7 @@ typedef struct bb_output {
     int64_t next_flush_ns; /* simulated time of the next flush */
     uint64_t exchanges;    /* recorded so far */
     const char *failure;   /* why the run stopped, written to run.yaml; NULL: it did not */
+    const char *resume_from; /* the checkpoint this run continues, or NULL: the files exist and are continued */
 } bb_output;
 
 /* Creates the folder, run.yaml and the recording files (coupler rank);
@@ -56,6 +57,11 @@ const char *bb_output_summary(const bb_output *o);
 /* After a fatal error: closes the recording files (flushing what they hold)
  * and writes run.yaml with status failed and the reason. */
 void bb_output_fail(bb_output *o, const char *why);
+/* Writes everything recorded so far to disk (before a checkpoint). */
+int bb_output_flush(bb_output *o, char *err, size_t cap);
+/* The recording's state (file lengths, summaries, gait log) for checkpoints;
+ * restoring cuts every file back to its length at the checkpoint. */
+int bb_output_state(bb_output *o, bb_state_io *io);
 int bb_output_write_run_yaml(const bb_output *o, const char *status, const bb_run_result *res, char *err,
                              size_t cap);
 

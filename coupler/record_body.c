@@ -39,9 +39,11 @@ enum {
 
 struct bb_body_file {
     hid_t file;
+    int reopened; /* an existing file, continued (resume): datasets opened, not made */
     char path[1024];
     series s[N_SERIES];
     size_t rows, written, cap; /* buffered rows, rows in the file, buffer capacity in rows */
+    int broken;                /* a write failed: the file is left as its last flush wrote it */
     uint32_t nm, nh, nt, ng, nq, nv;
     bb_muscle_state *ms;
     double *angle, *angvel;
@@ -62,6 +64,10 @@ static int make_series(bb_body_file *f, int i, const char *name, hid_t file_type
     s->width = width && !s->empty ? width : 1;
     hsize_t dims[2] = {0, s->empty ? 0 : s->width}, max[2] = {H5S_UNLIMITED, dims[1]},
             chunk[2] = {ROWS_PER_CHUNK, dims[1]};
+    if (f->reopened) {
+        s->d = H5Dopen2(f->file, name, H5P_DEFAULT);
+        return s->d < 0 ? -1 : 0;
+    }
     hid_t props = bb_h5_untimed(H5P_DATASET_CREATE), space;
     if (s->empty) {
         space = H5Screate_simple(2, dims, NULL); /* 0 x 0, never extended */
@@ -115,7 +121,7 @@ static int write_names(hid_t file, const char *name, uint32_t n, const char *(*g
 static int layout(bb_body_file *f, const bb_body *b)
 {
     static const char *groups[] = {"/muscles", "/proprio", "/joints", "/body", "/touch", "/task"};
-    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0] && !f->reopened; i++) {
         hid_t g = bb_h5_group(f->file, groups[i]);
         if (g < 0) return -1;
         H5Gclose(g);
@@ -141,6 +147,7 @@ static int layout(bb_body_file *f, const bb_body *b)
              make_series(f, LEVER, "/task/lever_angle", F64, MD, 0, "rad") ||
              make_series(f, PRESSES, "/task/lever_presses", H5T_STD_U32LE, H5T_NATIVE_UINT32, 0, "1") ||
              make_series(f, TARGET, "/task/target_distance", F64, MD, 0, "m");
+    if (f->reopened) return rc ? -1 : 0;
     rc = rc || write_names(f->file, "/muscles/names", f->nm, bb_body_muscle_name, b) ||
          write_names(f->file, "/muscles/regions", f->nm, bb_body_muscle_region, b) ||
          write_names(f->file, "/joints/names", f->nh, bb_body_hinge_name, b) ||
@@ -148,7 +155,7 @@ static int layout(bb_body_file *f, const bb_body *b)
     return rc ? -1 : 0;
 }
 
-bb_body_file *bb_body_file_create(const char *path, const bb_body *b, char *err, size_t cap)
+static bb_body_file *open_file(const char *path, const bb_body *b, int reopen, char *err, size_t cap)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     bb_body_file *f = calloc(1, sizeof *f);
@@ -165,15 +172,61 @@ bb_body_file *bb_body_file_create(const char *path, const bb_body *b, char *err,
     f->angvel = calloc(f->nh + 1, sizeof *f->angvel);
     f->paws = calloc(f->ng + 1, 1);
     f->pawpos = calloc(3 * (size_t)f->ng + 1, sizeof *f->pawpos);
-    hid_t fcpl = bb_h5_untimed(H5P_FILE_CREATE);
-    f->file = H5Fcreate(path, H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
-    H5Pclose(fcpl);
+    f->reopened = reopen;
+    if (reopen) {
+        f->file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    } else {
+        hid_t fcpl = bb_h5_untimed(H5P_FILE_CREATE);
+        f->file = H5Fcreate(path, H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
+        H5Pclose(fcpl);
+    }
     if (!f->ms || !f->angle || !f->angvel || !f->paws || !f->pawpos || f->file < 0 || layout(f, b)) {
-        snprintf(err, cap, "%s: cannot create the body file (HDF5)", path);
+        snprintf(err, cap, "%s: cannot %s the body file (HDF5)", path, reopen ? "open, to continue," : "create");
         bb_body_file_close(f, err, 0);
         return NULL;
     }
     return f;
+}
+
+bb_body_file *bb_body_file_create(const char *path, const bb_body *b, char *err, size_t cap)
+{
+    return open_file(path, b, 0, err, cap);
+}
+
+bb_body_file *bb_body_file_open(const char *path, const bb_body *b, char *err, size_t cap)
+{
+    return open_file(path, b, 1, err, cap);
+}
+
+int bb_body_file_state(bb_body_file *f, bb_state_io *io)
+{
+    if (!io->restoring && f->rows) {
+        snprintf(io->why, sizeof io->why, "%s: rows not flushed before the checkpoint", f->path);
+        return -1;
+    }
+    uint64_t n = f->written;
+    if (bb_state_u64(io, "body_file.rows", &n)) return -1;
+    if (!io->restoring) return 0;
+    for (int i = 0; i < N_SERIES; i++) {
+        series *s = &f->s[i];
+        if (s->empty) continue;
+        hsize_t dims[2] = {0, 0};
+        hid_t sp = H5Dget_space(s->d);
+        if (sp >= 0) H5Sget_simple_extent_dims(sp, dims, NULL), H5Sclose(sp);
+        if (dims[0] < n) {
+            snprintf(io->why, sizeof io->why, "%s holds %llu rows, fewer than the %llu at the checkpoint", f->path,
+                     (unsigned long long)dims[0], (unsigned long long)n);
+            return -1;
+        }
+        dims[0] = n;
+        if (H5Dset_extent(s->d, dims) < 0) {
+            snprintf(io->why, sizeof io->why, "%s: cannot cut back to the checkpoint (HDF5)", f->path);
+            return -1;
+        }
+    }
+    f->written = n;
+    f->rows = 0;
+    return 0;
 }
 
 static int grow(bb_body_file *f)
@@ -247,6 +300,10 @@ int bb_body_file_add(bb_body_file *f, const bb_body *b, const float *excitation,
 
 int bb_body_file_flush(bb_body_file *f, char *err, size_t cap)
 {
+    if (f->broken) {
+        snprintf(err, cap, "%s: an earlier write failed", f->path);
+        return -1;
+    }
     if (f->rows) {
         for (int i = 0; i < N_SERIES; i++) {
             series *s = &f->s[i];
@@ -261,6 +318,8 @@ int bb_body_file_flush(bb_body_file *f, char *err, size_t cap)
             H5Sclose(fs);
             if (rc < 0) {
                 snprintf(err, cap, "%s: cannot append body rows (disk full?) (HDF5)", f->path);
+                f->broken = 1;
+                bb_h5_detach(f->file);
                 return -1;
             }
         }
@@ -268,7 +327,9 @@ int bb_body_file_flush(bb_body_file *f, char *err, size_t cap)
         f->rows = 0;
     }
     if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0) {
-        snprintf(err, cap, "%s: cannot flush (HDF5)", f->path);
+        snprintf(err, cap, "%s: cannot flush (disk full?) (HDF5)", f->path);
+        f->broken = 1;
+        bb_h5_detach(f->file);
         return -1;
     }
     return 0;
@@ -277,14 +338,14 @@ int bb_body_file_flush(bb_body_file *f, char *err, size_t cap)
 int bb_body_file_close(bb_body_file *f, char *err, size_t cap)
 {
     if (!f) return 0;
-    int rc = 0, complete = f->file >= 0;
+    int rc = 0, complete = f->file >= 0 && !f->broken;
     for (int i = 0; i < N_SERIES; i++) complete = complete && f->s[i].d >= 0;
     if (cap && complete) rc = bb_body_file_flush(f, err, cap);
     for (int i = 0; i < N_SERIES; i++) {
         if (f->s[i].d >= 0) H5Dclose(f->s[i].d);
         free(f->s[i].buf);
     }
-    if (f->file >= 0 && H5Fclose(f->file) < 0 && !rc && cap) {
+    if (f->file >= 0 && H5Fclose(f->file) < 0 && !rc && cap && !f->broken) {
         snprintf(err, cap, "%s: cannot close (HDF5)", f->path);
         rc = -1;
     }

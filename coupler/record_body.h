@@ -21,4 +21,10 @@ int bb_body_file_flush(bb_body_file *f, char *err, size_t cap);
 /* Flushes (when cap > 0) and closes; NULL is fine. */
 int bb_body_file_close(bb_body_file *f, char *err, size_t cap);
 
+/* Resuming (checkpoints): the file a run wrote for this body, to continue it. */
+bb_body_file *bb_body_file_open(const char *path, const bb_body *b, char *err, size_t cap);
+/* The rows written. Saving needs a flushed file; restoring cuts the file
+ * back to them. */
+int bb_body_file_state(bb_body_file *f, bb_state_io *io);
+
 #endif

@@ -28,6 +28,7 @@ struct bb_spike_file {
     double dt_ms;
     population *pop;
     int n_pops;
+    int broken; /* a write failed: the file is left as its last flush wrote it */
 };
 
 static int h5fail(const char *path, const char *what, char *err, size_t cap)
@@ -133,6 +134,74 @@ bb_spike_file *bb_spike_file_create_many(const char *path, const char *const *po
     return f;
 }
 
+bb_spike_file *bb_spike_file_open_many(const char *path, const char *const *populations, int n, double dt_ms,
+                                       char *err, size_t cap)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    bb_spike_file *f = calloc(1, sizeof *f);
+    if (!f || !(f->pop = calloc((size_t)(n > 0 ? n : 1), sizeof *f->pop))) {
+        free(f);
+        snprintf(err, cap, "out of memory");
+        return NULL;
+    }
+    snprintf(f->path, sizeof f->path, "%s", path);
+    f->dt_ms = dt_ms;
+    f->n_pops = n;
+    for (int i = 0; i < n; i++) f->pop[i].ts = f->pop[i].ids = -1;
+    f->file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    int ok = f->file >= 0;
+    for (int i = 0; ok && i < n; i++) {
+        char name[512];
+        snprintf(name, sizeof name, "/spikes/%s/timestamps", populations[i]);
+        f->pop[i].ts = H5Dopen2(f->file, name, H5P_DEFAULT);
+        snprintf(name, sizeof name, "/spikes/%s/node_ids", populations[i]);
+        f->pop[i].ids = H5Dopen2(f->file, name, H5P_DEFAULT);
+        ok = f->pop[i].ts >= 0 && f->pop[i].ids >= 0;
+    }
+    if (!ok) {
+        h5fail(path, "open the spike file to continue it", err, cap);
+        bb_spike_file_close(f, err, 0);
+        return NULL;
+    }
+    return f;
+}
+
+static hsize_t rows_of(hid_t d)
+{
+    hid_t sp = H5Dget_space(d);
+    hsize_t n = 0;
+    if (sp >= 0) H5Sget_simple_extent_dims(sp, &n, NULL), H5Sclose(sp);
+    return n;
+}
+
+int bb_spike_file_state(bb_spike_file *f, bb_state_io *io)
+{
+    if (bb_state_same(io, "spikes.populations", (uint64_t)f->n_pops)) return -1;
+    for (int i = 0; i < f->n_pops; i++) {
+        population *p = &f->pop[i];
+        if (!io->restoring && p->n_buf) {
+            snprintf(io->why, sizeof io->why, "%s: spikes not flushed before the checkpoint", f->path);
+            return -1;
+        }
+        uint64_t n = p->written;
+        if (bb_state_u64(io, "spikes.written", &n)) return -1;
+        if (!io->restoring) continue;
+        hsize_t have = rows_of(p->ts), cut = n;
+        if (have < n || rows_of(p->ids) < n) {
+            snprintf(io->why, sizeof io->why, "%s holds %llu spikes, fewer than the %llu at the checkpoint", f->path,
+                     (unsigned long long)have, (unsigned long long)n);
+            return -1;
+        }
+        if (H5Dset_extent(p->ts, &cut) < 0 || H5Dset_extent(p->ids, &cut) < 0) {
+            snprintf(io->why, sizeof io->why, "%s: cannot cut back to the checkpoint (HDF5)", f->path);
+            return -1;
+        }
+        p->written = n;
+        p->n_buf = 0;
+    }
+    return 0;
+}
+
 int bb_spike_file_add(bb_spike_file *f, const bb_interval *iv, const bb_spike *s, uint32_t n, char *err, size_t cap)
 {
     for (uint32_t i = 0; i < n; i++)
@@ -174,25 +243,34 @@ static int append(hid_t d, hid_t type, hsize_t at, hsize_t n, const void *data)
     return rc < 0 ? -1 : 0;
 }
 
+/* A write failed: the file keeps its last flush (h5util.h). */
+static int broken(bb_spike_file *f, const char *what, char *err, size_t cap)
+{
+    f->broken = 1;
+    bb_h5_detach(f->file);
+    return h5fail(f->path, what, err, cap);
+}
+
 int bb_spike_file_flush(bb_spike_file *f, char *err, size_t cap)
 {
+    if (f->broken) return h5fail(f->path, "write after an earlier failure", err, cap);
     for (int i = 0; i < f->n_pops; i++) {
         population *p = &f->pop[i];
         if (!p->n_buf) continue;
         if (append(p->ts, H5T_NATIVE_DOUBLE, p->written, p->n_buf, p->buf_t) ||
             append(p->ids, H5T_NATIVE_UINT64, p->written, p->n_buf, p->buf_id))
-            return h5fail(f->path, "append spikes (disk full?)", err, cap);
+            return broken(f, "append spikes (disk full?)", err, cap);
         p->written += p->n_buf;
         p->n_buf = 0;
     }
-    if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0) return h5fail(f->path, "flush", err, cap);
+    if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0) return broken(f, "flush (disk full?)", err, cap);
     return 0;
 }
 
 int bb_spike_file_close(bb_spike_file *f, char *err, size_t cap)
 {
     if (!f) return 0;
-    int rc = 0, complete = f->file >= 0;
+    int rc = 0, complete = f->file >= 0 && !f->broken;
     for (int i = 0; i < f->n_pops; i++) complete = complete && f->pop[i].ts >= 0 && f->pop[i].ids >= 0;
     if (cap && complete) rc = bb_spike_file_flush(f, err, cap);
     for (int i = 0; i < f->n_pops; i++) {
@@ -201,7 +279,7 @@ int bb_spike_file_close(bb_spike_file *f, char *err, size_t cap)
         free(f->pop[i].buf_t);
         free(f->pop[i].buf_id);
     }
-    if (f->file >= 0 && H5Fclose(f->file) < 0 && !rc && cap) rc = h5fail(f->path, "close", err, cap);
+    if (f->file >= 0 && H5Fclose(f->file) < 0 && !rc && cap && !f->broken) rc = h5fail(f->path, "close", err, cap);
     free(f->pop);
     free(f);
     return rc;

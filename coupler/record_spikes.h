@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "brainbody/proto.h"
+#include "brainbody/state.h"
 
 typedef struct bb_spike_file bb_spike_file;
 
@@ -25,5 +26,12 @@ int bb_spike_file_flush(bb_spike_file *f, char *err, size_t cap);
 /* Flushes and closes; NULL is allowed. */
 int bb_spike_file_close(bb_spike_file *f, char *err, size_t cap);
 uint64_t bb_spike_file_count(const bb_spike_file *f);
+
+/* Resuming (checkpoints): the file a run wrote, opened to continue it. */
+bb_spike_file *bb_spike_file_open_many(const char *path, const char *const *populations, int n, double dt_ms,
+                                       char *err, size_t cap);
+/* The spikes written per population. Saving needs a flushed file; restoring
+ * cuts the file back to them (what was written after the checkpoint goes). */
+int bb_spike_file_state(bb_spike_file *f, bb_state_io *io);
 
 #endif

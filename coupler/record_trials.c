@@ -19,6 +19,15 @@ FILE *bb_trials_file_create(const char *dir, char *err, size_t cap)
     return f;
 }
 
+FILE *bb_trials_file_open(const char *dir, char *err, size_t cap)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/trials.tsv", dir);
+    FILE *f = fopen(path, "r+");
+    if (!f) snprintf(err, cap, "cannot continue '%s': %s", path, strerror(errno));
+    return f;
+}
+
 static void num(FILE *f, double v, const char *sep)
 {
     if (isnan(v) || isinf(v)) fprintf(f, "nan%s", sep);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "brainbody/proto.h"
+#include "brainbody/state.h"
 #include "config.h"
 #include "plan.h"
 
@@ -48,6 +49,9 @@ typedef struct bb_brain_role {
                  char *err, size_t errcap);
     void (*destroy)(void *ctx);
     bb_pools pools; /* the same on every brain rank */
+    /* Saves or restores the brain's changing state (checkpoints); NULL: this
+     * brain cannot be checkpointed. */
+    int (*state)(void *ctx, bb_state_io *io);
 } bb_brain_role;
 
 typedef struct bb_body_sizes {
@@ -71,6 +75,8 @@ typedef struct bb_body_role {
     const char *(*muscle_name)(void *ctx, uint32_t i);
     const char *(*muscle_region)(void *ctx, uint32_t i);
     struct bb_body *body; /* the MuJoCo body, for recording; NULL for synthetic bodies */
+    /* Saves or restores the body's changing state (checkpoints); NULL: not possible. */
+    int (*state)(void *ctx, bb_state_io *io);
 } bb_body_role;
 
 /* Builds the roles of this rank. brain_comm spans the brain ranks only. */

@@ -145,6 +145,37 @@ static long cortex_step(void *ctx, const bb_interval *iv, const bb_feedback *fb,
     return (long)b->n_out;
 }
 
+/* The brain rank's state for checkpoints: the engine, the feedback in
+ * flight, the spinal circuit, and how much of cortex_spikes.h5 is written
+ * (restoring opens the file the run wrote and cuts it back to that). */
+static int cortex_state(void *ctx, bb_state_io *io)
+{
+    cortex_brain *b = ctx;
+    if (bb_state_same(io, "cortex.recording", (uint64_t)b->record) ||
+        bb_state_same(io, "cortex.spinal", (uint64_t)b->with_spinal) || bb_sim_state(b->sim, io) ||
+        bb_afferent_map_state(&b->aff, io) || (b->with_spinal && bb_spinal_state(&b->spinal, io)) ||
+        bb_state_field(io, "cortex.since_flush", &b->since_flush, sizeof b->since_flush))
+        return -1;
+    if (!b->record) return 0;
+    char err[512];
+    if (!io->restoring && b->file && bb_spike_file_flush(b->file, err, sizeof err)) {
+        snprintf(io->why, sizeof io->why, "%s", err);
+        return -1;
+    }
+    if (io->restoring && !b->file) {
+        int np = bb_network_n_populations(b->c.net);
+        const char **names = calloc((size_t)np, sizeof *names);
+        for (int p = 0; names && p < np; p++) names[p] = bb_network_population_name(b->c.net, p);
+        b->file = names ? bb_spike_file_open_many(b->path, names, np, bb_network_dt_ms(b->c.net), err, sizeof err) : NULL;
+        free(names);
+        if (!b->file) {
+            snprintf(io->why, sizeof io->why, "%s", names ? err : "out of memory");
+            return -1;
+        }
+    }
+    return b->file ? bb_spike_file_state(b->file, io) : 0;
+}
+
 static void cortex_destroy(void *ctx)
 {
     cortex_brain *b = ctx;
@@ -293,7 +324,7 @@ int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm bra
             return -1;
         }
     }
-    *out = (bb_brain_role){b, max_spikes, cortex_step, cortex_destroy, {0}};
+    *out = (bb_brain_role){b, max_spikes, cortex_step, cortex_destroy, {0}, cortex_state};
     /* output ids run hemisphere by hemisphere; each hemisphere's pools are
      * contiguous within it: M1L_tail .. M1L_head_neck, M1R_tail .. */
     uint32_t base = 0;

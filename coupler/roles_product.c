@@ -27,6 +27,13 @@ static long poisson_step(void *ctx, const bb_interval *iv, const bb_feedback *fb
     return n;
 }
 
+/* Counter-based draws indexed by step: nothing changes between intervals. */
+static int poisson_state(void *ctx, bb_state_io *io)
+{
+    poisson_brain *p = ctx;
+    return bb_state_same(io, "poisson.cells", p->pop.local.count);
+}
+
 static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_comm, const bb_body_sizes *body,
                       bb_brain_role *out, char *err, size_t cap)
 {
@@ -44,7 +51,7 @@ static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_
         .rate_hz = cfg->rate_hz,
         .dt_ms = cfg->brain_dt_ms,
     };
-    *out = (bb_brain_role){p, (size_t)p->pop.local.count * p->steps + 1, poisson_step, free, {0}};
+    *out = (bb_brain_role){p, (size_t)p->pop.local.count * p->steps + 1, poisson_step, free, {0}, poisson_state};
     out->pools.n = 1; /* one pool of every output cell */
     out->pools.pool[0] = (bb_pool){"all", 0, cfg->output_cells};
     return 0;
@@ -103,6 +110,8 @@ static const char *body_muscle_region(void *ctx, uint32_t i)
     return bb_body_muscle_region(((mujoco_body *)ctx)->b, i);
 }
 
+static int body_state(void *ctx, bb_state_io *io) { return bb_body_state(((mujoco_body *)ctx)->b, io); }
+
 static void body_destroy(void *ctx)
 {
     mujoco_body *m = ctx;
@@ -153,7 +162,7 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
     }
     *out = (bb_body_role){m,           {nm, bb_body_n_taxels(m->b), nm * BB_PROPRIO_PER_MUSCLE, m->area, m->side},
                           body_step,   body_destroy,
-                          body_muscle_name, body_muscle_region, m->b};
+                          body_muscle_name, body_muscle_region, m->b, body_state};
     return 0;
 }
 

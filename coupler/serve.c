@@ -227,6 +227,10 @@ static void answer(bb_serve *s, const unsigned char *msg, size_t len, const char
         s->control->stop = 1;
         snprintf(out, sizeof out, "ok stopping after exchange %llu: outputs closed, run.yaml says stopped",
                  (unsigned long long)s->exchange);
+    } else if (cmd.verb == BB_CTL_CHECKPOINT) {
+        s->control->checkpoint = 1;
+        snprintf(out, sizeof out, "ok checkpoint after exchange %llu: %s/checkpoints/exchange_%09llu",
+                 (unsigned long long)s->exchange, s->cfg->output_dir, (unsigned long long)s->exchange);
     } else if (cmd.verb == BB_CTL_POOLS) {
         size_t n = (size_t)snprintf(out, sizeof out, "ok pools=%u", s->pools.n);
         for (uint32_t p = 0; p < s->pools.n && n < sizeof out; p++)

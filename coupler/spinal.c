@@ -69,3 +69,5 @@ long bb_spinal_step(bb_spinal *s, uint64_t start_step, uint32_t steps, bb_spike 
     }
     return (long)n;
 }
+
+int bb_spinal_state(bb_spinal *s, bb_state_io *io) { return bb_cpg_state(s->cpg, io); }

@@ -38,5 +38,8 @@ void bb_spinal_pools(const bb_spinal *s, bb_pools *pools);
  * writes this rank's spikes (offsets from start_step) in (offset, id)
  * order; returns the count, or -1 if cap is too small. */
 long bb_spinal_step(bb_spinal *s, uint64_t start_step, uint32_t steps, bb_spike *out, size_t cap);
+/* The circuit's state, for checkpoints (the spikes are drawn from
+ * counter-based streams: nothing else changes). */
+int bb_spinal_state(bb_spinal *s, bb_state_io *io);
 
 #endif

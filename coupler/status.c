@@ -12,6 +12,7 @@ static const char *volatile g_role = "?";
 static volatile uint64_t g_exchange;
 static volatile int g_activity;
 static volatile int g_peer = -1;
+static volatile int64_t g_exchange_ns;
 
 static const char *const activity_text[] = {
     [BB_SETUP] = "setting up",
@@ -20,6 +21,7 @@ static const char *const activity_text[] = {
     [BB_WAITING_FEEDBACK] = "waiting for feedback from rank",
     [BB_SENDING_FEEDBACK] = "sending feedback",
     [BB_HELD] = "held (paused by a control command)",
+    [BB_CHECKPOINTING] = "writing a checkpoint",
     [BB_FINISHING] = "finishing",
 };
 
@@ -28,6 +30,8 @@ void bb_status_init(int world_rank, const char *role)
     g_rank = world_rank;
     g_role = role;
 }
+
+void bb_status_set_interval_ns(int64_t exchange_ns) { g_exchange_ns = exchange_ns; }
 
 void bb_status_set(uint64_t exchange, bb_activity what, int peer_rank)
 {
@@ -71,6 +75,11 @@ static void on_signal(int sig)
     n = put_num(m, n, cap, sig);
     n = put_str(m, n, cap, " at exchange ");
     n = put_num(m, n, cap, (long long)g_exchange);
+    if (g_exchange_ns > 0) { /* the simulated time at the exchange's start, in ms */
+        n = put_str(m, n, cap, " (t = ");
+        n = put_num(m, n, cap, (long long)(g_exchange * (uint64_t)g_exchange_ns / 1000000u));
+        n = put_str(m, n, cap, " ms)");
+    }
     n = put_str(m, n, cap, " while ");
     int a = g_activity;
     n = put_str(m, n, cap, a >= 0 && a <= BB_FINISHING ? activity_text[a] : "?");

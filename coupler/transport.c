@@ -38,10 +38,10 @@ static int backoff(unsigned long iter, double t0, double timeout_s)
     return 1;
 }
 
-int bb_wait_or_hold(MPI_Request *req, MPI_Status *st, int src, MPI_Comm comm, double timeout_s, char *err, size_t cap)
+int bb_wait_or_hold(MPI_Request *req, MPI_Status *st, int src, MPI_Comm comm, double timeout_s, int *held,
+                    uint64_t *at, char *err, size_t cap)
 {
     double t0 = now_s();
-    int held = 0;
     for (unsigned long iter = 0;; iter++) {
         int done = 0, flag = 0;
         MPI_Test(req, &done, st ? st : MPI_STATUS_IGNORE);
@@ -70,11 +70,20 @@ int bb_wait_or_hold(MPI_Request *req, MPI_Status *st, int src, MPI_Comm comm, do
                 MPI_Wait(req, MPI_STATUS_IGNORE);
                 return 1;
             }
-            held = state == BB_HOLD_PAUSE;
+            if (state == BB_HOLD_CHECKPOINT) {
+                *at = exchange;
+                return 2;
+            }
+            if (state != BB_HOLD_PAUSE && state != BB_HOLD_RESUME) {
+                snprintf(err, cap, "hold packet from rank %d has state %u, which only brain ranks send", src,
+                         (unsigned)state);
+                return -1;
+            }
+            *held = state == BB_HOLD_PAUSE;
             t0 = now_s(), iter = 0; /* the watchdog restarts from a resume */
             continue;
         }
-        if (held) {
+        if (*held) {
             struct timespec ts = {0, 1000000L}; /* held: nothing will come soon */
             nanosleep(&ts, NULL);
         } else if (!backoff(iter, t0, timeout_s)) {

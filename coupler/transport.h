@@ -5,6 +5,7 @@
 
 #include <mpi.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum { BB_TAG_SPIKES = 101, BB_TAG_FEEDBACK = 102, BB_TAG_HOLD = 103 };
 
@@ -15,10 +16,12 @@ int bb_wait_all(int n, MPI_Request *reqs, MPI_Status *st, double timeout_s);
 /* Waits for one request from src (the feedback a brain rank waits for),
  * taking hold packets (BB_TAG_HOLD, proto kind 5) from src meanwhile:
  * while the run is held the watchdog is stopped, and it restarts at a
- * resume. Returns 0 when req completed, 1 at a stop (req cancelled), -1 on
- * timeout or a bad hold packet (message in err). */
-int bb_wait_or_hold(MPI_Request *req, MPI_Status *st, int src, MPI_Comm comm, double timeout_s, char *err,
-                    size_t cap);
+ * resume (*held: whether the run is held, kept by the caller across calls).
+ * Returns 0 when req completed, 1 at a stop (req cancelled), 2 at
+ * a checkpoint (req still pending; *exchange: the exchange it follows; call
+ * again after saving), -1 on timeout or a bad hold packet (message in err). */
+int bb_wait_or_hold(MPI_Request *req, MPI_Status *st, int src, MPI_Comm comm, double timeout_s, int *held,
+                    uint64_t *exchange, char *err, size_t cap);
 
 /* Receives one message of any size from src with tag into *buf (grown as
  * needed). Returns its length, or -1 on timeout. */

@@ -267,3 +267,35 @@ void bb_trials_summarise(const bb_trials *t, bb_trials_summary *out)
     }
     free(v);
 }
+
+int bb_trials_state(bb_trials *t, bb_state_io *io)
+{
+    uint64_t n = t->n_done;
+    if (bb_state_u64(io, "trials.done", &n)) return -1;
+    if (io->restoring) {
+        if (n > UINT32_MAX) return -1;
+        if (n > t->cap_done) {
+            bb_trial_result *d = realloc(t->done, (size_t)n * sizeof *d);
+            if (!d) {
+                snprintf(io->why, sizeof io->why, "out of memory for %llu trials", (unsigned long long)n);
+                return -1;
+            }
+            t->done = d;
+            t->cap_done = (uint32_t)n;
+        }
+        t->n_done = (uint32_t)n;
+    }
+    return bb_state_field(io, "trials.results", t->done, t->n_done * sizeof *t->done) ||
+                   bb_state_field(io, "trials.phase", &t->ph, sizeof t->ph) ||
+                   bb_state_field(io, "trials.next_cue_ns", &t->next_cue_ns, sizeof t->next_cue_ns) ||
+                   bb_state_field(io, "trials.phase_end_ns", &t->phase_end_ns, sizeof t->phase_end_ns) ||
+                   bb_state_field(io, "trials.start", t->start, sizeof t->start) ||
+                   bb_state_field(io, "trials.presses_at_cue", &t->presses_at_cue, sizeof t->presses_at_cue) ||
+                   bb_state_field(io, "trials.current", &t->cur, sizeof t->cur) ||
+                   bb_state_field(io, "trials.events", t->ev, sizeof t->ev) ||
+                   bb_state_field(io, "trials.n_events", &t->n_ev, sizeof t->n_ev) ||
+                   bb_state_field(io, "trials.finished_now", &t->finished_now, sizeof t->finished_now) ||
+                   bb_state_field(io, "trials.postponed", &t->postponed, sizeof t->postponed)
+               ? -1
+               : 0;
+}

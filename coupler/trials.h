@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "brainbody/body.h"
+#include "brainbody/state.h"
 #include "config.h"
 
 typedef struct bb_trial_event {
@@ -55,5 +56,7 @@ typedef struct bb_trials_summary {
     double cue_waited_s; /* time due cues waited because the goal was already met */
 } bb_trials_summary;
 void bb_trials_summarise(const bb_trials *t, bb_trials_summary *out);
+/* The trial in progress and the trials done, for checkpoints. */
+int bb_trials_state(bb_trials *t, bb_state_io *io);
 
 #endif

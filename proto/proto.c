@@ -459,7 +459,7 @@ bb_proto_err bb_decode_telemetry(const void *buf, size_t len, bb_telemetry *t, f
 size_t bb_encode_hold(void *buf, size_t cap, uint64_t seq, uint64_t exchange, uint32_t state)
 {
     size_t total = BB_PROTO_HEADER_SIZE + BB_HOLD_SIZE;
-    if (total > cap || state > BB_HOLD_STOP) return 0;
+    if (total > cap || state > BB_HOLD_LAST) return 0;
     unsigned char *p = buf;
     write_header(p, BB_MSG_HOLD, seq, 0, BB_HOLD_SIZE);
     put_u64(p + BB_PROTO_HEADER_SIZE, exchange);
@@ -478,7 +478,7 @@ bb_proto_err bb_decode_hold(const void *buf, size_t len, uint64_t *exchange, uin
         return fail(st, BB_PROTO_E_COUNT, H_LEN, "hold payload of %u bytes, expected %u", (unsigned)h.payload_len,
                     BB_HOLD_SIZE);
     uint32_t s = get_u32(q + 8);
-    if (s > BB_HOLD_STOP) return fail(st, BB_PROTO_E_VALUE, BB_PROTO_HEADER_SIZE + 8, "state %u", (unsigned)s);
+    if (s > BB_HOLD_LAST) return fail(st, BB_PROTO_E_VALUE, BB_PROTO_HEADER_SIZE + 8, "state %u", (unsigned)s);
     if (get_u32(q + 12)) return fail(st, BB_PROTO_E_RESERVED, BB_PROTO_HEADER_SIZE + 12, NULL);
     *exchange = get_u64(q);
     *state = s;

@@ -106,7 +106,7 @@ static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm comm, 
     bb_block blk = bb_partition_block(cfg->output_cells, plan->n_brain, plan->brain_index);
     *b = (syn_brain){cfg->seed, blk.first, blk.count, cfg->output_cells, plan->brain_steps_per_exchange,
                      plan->brain_index, plan->n_brain};
-    *out = (bb_brain_role){b, (size_t)(blk.count + 1) * b->steps + 2, syn_brain_step, free, {0}};
+    *out = (bb_brain_role){b, (size_t)(blk.count + 1) * b->steps + 2, syn_brain_step, free, {0}, NULL};
     return 0;
 }
 
@@ -128,7 +128,7 @@ static int syn_body_step(void *ctx, uint64_t k, const float *exc, float *taxels,
 static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *out, char *err, size_t cap)
 {
     (void)cfg, (void)plan, (void)err, (void)cap;
-    *out = (bb_body_role){NULL, {N_MUSCLES, N_TAXELS, 3 * N_MUSCLES, NULL, NULL}, syn_body_step, NULL, NULL, NULL, NULL};
+    *out = (bb_body_role){NULL, {N_MUSCLES, N_TAXELS, 3 * N_MUSCLES, NULL, NULL}, syn_body_step, NULL, NULL, NULL, NULL, NULL};
     return 0;
 }
 

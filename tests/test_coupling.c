@@ -11,7 +11,7 @@ static const char *names[] = {"L_biceps", "L_triceps", "R_biceps", "R_triceps", 
 static const char *regions[] = {"forelimb", "forelimb", "forelimb", "forelimb", "trunk"};
 static const char *name_of(void *ctx, uint32_t i) { (void)ctx; return names[i]; }
 static const char *region_of(void *ctx, uint32_t i) { (void)ctx; return regions[i]; }
-static const bb_body_role body = {NULL, {5, 0, 15, NULL, NULL}, NULL, NULL, name_of, region_of, NULL};
+static const bb_body_role body = {NULL, {5, 0, 15, NULL, NULL}, NULL, NULL, name_of, region_of, NULL, NULL};
 /* 20 output cells: pool A = cells 0..9, pool B = cells 10..19 */
 static const bb_pools pools = {2, {{"A", 0, 10}, {"B", 10, 10}}};
 

@@ -361,8 +361,8 @@ Test(proto, hold_round_trip_and_errors)
     cr_assert_eq(bb_decode_hold(buf, len, &k, &state, &st), BB_PROTO_OK);
     cr_assert_eq(k, 41);
     cr_assert_eq(state, BB_HOLD_STOP);
-    cr_assert_eq(bb_encode_hold(buf, sizeof buf, 3, 41, 3), 0, "no such state");
-    put32(BB_PROTO_HEADER_SIZE + 8, 3);
+    cr_assert_eq(bb_encode_hold(buf, sizeof buf, 3, 41, BB_HOLD_LAST + 1), 0, "no such state");
+    put32(BB_PROTO_HEADER_SIZE + 8, BB_HOLD_LAST + 1);
     reseal(buf, len);
     cr_expect_eq(bb_decode_hold(buf, len, &k, &state, &st), BB_PROTO_E_VALUE);
     len = bb_encode_hold(buf, sizeof buf, 3, 41, BB_HOLD_PAUSE);

@@ -45,7 +45,7 @@ static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm comm, 
 {
     (void)comm, (void)body, (void)err, (void)cap;
     mine = bb_partition_block(cfg->output_cells, plan->n_brain, plan->brain_index);
-    *out = (bb_brain_role){NULL, (size_t)mine.count * plan->brain_steps_per_exchange, bench_brain_step, NULL, {0}};
+    *out = (bb_brain_role){NULL, (size_t)mine.count * plan->brain_steps_per_exchange, bench_brain_step, NULL, {0}, NULL};
     return 0;
 }
 
@@ -63,7 +63,7 @@ static int bench_body_step(void *ctx, uint64_t k, const float *exc, float *taxel
 static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *out, char *err, size_t cap)
 {
     (void)cfg, (void)plan, (void)err, (void)cap;
-    *out = (bb_body_role){NULL, {N_MUSCLES, N_TAXELS, N_PROPRIO, NULL, NULL}, bench_body_step, NULL, NULL, NULL, NULL};
+    *out = (bb_body_role){NULL, {N_MUSCLES, N_TAXELS, N_PROPRIO, NULL, NULL}, bench_body_step, NULL, NULL, NULL, NULL, NULL};
     return 0;
 }
 

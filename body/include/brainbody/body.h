@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "brainbody/state.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -200,6 +202,10 @@ int bb_body_push(bb_body *b, const char *body, const double force[3], double sta
  * muscle activations and excitations in muscle order (NULL: 0), and
  * recomputes what follows from it (poses, tendons, contacts, forces)
  * without stepping time. */
+/* Saves or restores the body's changing state (mjData, touch filters, task
+ * objects; brainbody/state.h) for checkpoints. Restores only into the same
+ * model built for the same world. */
+int bb_body_state(bb_body *b, bb_state_io *io);
 void bb_body_set_state(bb_body *b, const double *qpos, const double *qvel, const float *activation,
                        const float *excitation);
 /* The tendon (MuJoCo id) muscle i pulls through, -1 if it acts on a joint. */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "brainbody/proto.h"
+#include "brainbody/state.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -200,6 +201,11 @@ int bb_sim_set_stimulus_gain(bb_sim *sim, int stim, double gain);
 int bb_sim_set_afferent(bb_sim *sim, int port, const double *values, uint32_t n);
 /* Spikes of a population since the start (every rank sees every spike). */
 uint64_t bb_sim_population_spikes(const bb_sim *sim, int pop);
+/* Saves or restores this rank's changing state (membranes, synaptic ring
+ * buffers, step, inputs, counters; brainbody/state.h). The synapses are not
+ * saved: they are rebuilt from the seed. A state restores only into a
+ * simulation of the same network on the same rank of as many ranks. */
+int bb_sim_state(bb_sim *sim, bb_state_io *io);
 /* Membrane potential of a local neuron by global id (for tests and recording). */
 double bb_sim_voltage(const bb_sim *sim, uint32_t gid);
 

@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "brainbody/state.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -32,6 +34,9 @@ typedef struct bb_cpg bb_cpg;
 bb_cpg *bb_cpg_create(const bb_cpg_spec *spec);
 void bb_cpg_free(bb_cpg *c);
 void bb_cpg_set_alpha(bb_cpg *c, double alpha);
+/* Saves or restores the circuit's changing state (drive, time, membrane
+ * potentials, NaP inactivation; brainbody/state.h). */
+int bb_cpg_state(bb_cpg *c, bb_state_io *io);
 /* Advances dt_ms (split into internal steps of at most 0.1 ms). */
 void bb_cpg_run(bb_cpg *c, double dt_ms);
 double bb_cpg_time_ms(const bb_cpg *c);

@@ -27,8 +27,11 @@ extern "C" {
 #define BB_FEEDBACK_FIXED_SIZE 24u
 #define BB_TELEMETRY_FIXED_SIZE 48u
 #define BB_HOLD_SIZE 16u
-/* Hold packet states: what the coupler does after the exchange it names. */
-enum { BB_HOLD_RESUME = 0, BB_HOLD_PAUSE = 1, BB_HOLD_STOP = 2 };
+/* Hold packet states: what the coupler does after the exchange it names
+ * (CHECKPOINT: every rank saves its state; a brain rank answers SAVED or
+ * FAILED with a hold packet of its own). */
+enum { BB_HOLD_RESUME = 0, BB_HOLD_PAUSE = 1, BB_HOLD_STOP = 2, BB_HOLD_CHECKPOINT = 3, BB_HOLD_SAVED = 4,
+       BB_HOLD_FAILED = 5, BB_HOLD_LAST = BB_HOLD_FAILED };
 #define BB_TELEMETRY_MAX_POOLS 4096u
 #define BB_TELEMETRY_MAX_PAWS 64u
 /* Telemetry flags: what is on at the end of the exchange. */
@@ -42,7 +45,7 @@ typedef enum bb_msg_kind {
     BB_MSG_ACTIVATION = 2, /* coupler -> body (or a client): per-muscle excitation in [0, 1] */
     BB_MSG_FEEDBACK = 3,   /* coupler -> brain ranks: touch taxels, proprioceptor and task channels */
     BB_MSG_TELEMETRY = 4,  /* coupler -> subscribers (ZeroMQ PUB): the run's state after one exchange */
-    BB_MSG_HOLD = 5,       /* coupler -> brain ranks: the run is held, resumed or stopped between exchanges */
+    BB_MSG_HOLD = 5,       /* coupler <-> brain ranks: held, resumed, stopped or checkpointed between exchanges */
 } bb_msg_kind;
 
 typedef enum bb_proto_err {
