@@ -4,6 +4,7 @@
  * All errors found are reported, one per line. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "config.h"
+#include "curve_keys.h"
 
 #include <errno.h>
 #include <math.h>
@@ -122,7 +123,7 @@ static void set_value(ctx *c, int idx, const char *v, int plain, int line, int c
     case BB_KEY_MAP:
         if (!*v) { add_err(c, line, col, key, "must not be empty"); return; }
         if (strlen(v) >= k->size) { add_err(c, line, col, key, "longer than %zu characters", k->size - 1); return; }
-        if (k->type == BB_KEY_STR || (k->type == BB_KEY_MAP && !strcmp(v, "uniform"))) memcpy(field, v, strlen(v) + 1);
+        if (k->type == BB_KEY_STR || (k->type == BB_KEY_MAP && !strcmp(v, k->choices))) memcpy(field, v, strlen(v) + 1);
         else set_path(c, k, v, field);
         if (!*field) add_err(c, line, col, key, "path too long");
         return;
@@ -370,9 +371,8 @@ bb_world_spec *bb_config_world_spec(const bb_config *g, bb_world_spec *w)
     return w;
 }
 
-/* A served run binds only where this machine alone can connect: an ipc://
- * path, or TCP on a loopback address. Anything else would let other
- * machines in, which needs CURVE authentication (not implemented yet). */
+/* Without CURVE keys a served run binds only where this machine alone can
+ * connect: an ipc:// path, or TCP on a loopback address. */
 static int local_endpoint(const char *e)
 {
     static const char *const prefix[] = {"ipc://", "tcp://127.0.0.1:", "tcp://localhost:", "tcp://[::1]:"};
@@ -382,18 +382,48 @@ static int local_endpoint(const char *e)
     return 0;
 }
 
+/* The CURVE keys, when given: both files, each readable and well formed
+ * (curve_keys.h). Returns whether the run has them. */
+static int check_curve(ctx *c)
+{
+    const bb_config *g = c->cfg;
+    const char *sk = g->control.secret_key_file, *ck = g->control.client_keys_file;
+    int has_sk = strcmp(sk, "none") != 0, has_ck = strcmp(ck, "none") != 0;
+    char w[BB_PATH_MAX + 64], why[BB_PATH_MAX + 256], z85[BB_Z85_KEY];
+    if (has_sk != has_ck) {
+        bb_config_where(g, has_sk ? "control.curve.secret_key_file" : "control.curve.client_keys_file", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: CURVE needs both the server's secret key and the client keys it lets in (%s)", w,
+                has_sk ? "control.curve.client_keys_file is none" : "control.curve.secret_key_file is none");
+        return 0;
+    }
+    if (!has_sk) return 0;
+    static uint8_t keys[BB_MAX_CLIENT_KEYS][32];
+    int n = 0;
+    if (bb_curve_read_key(sk, 1, z85, why, sizeof why)) {
+        bb_config_where(g, "control.curve.secret_key_file", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: %s", w, why);
+    }
+    if (bb_curve_read_client_keys(ck, keys, BB_MAX_CLIENT_KEYS, &n, why, sizeof why)) {
+        bb_config_where(g, "control.curve.client_keys_file", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: %s", w, why);
+    }
+    return 1;
+}
+
 static void check_control(ctx *c)
 {
     const bb_config *g = c->cfg;
     const char *keys[2] = {"control.endpoint", "control.telemetry"}, *vals[2] = {g->control.endpoint,
                                                                                    g->control.telemetry};
     char w[BB_PATH_MAX + 64];
-    for (int k = 0; k < 2; k++)
+    int curve = check_curve(c);
+    for (int k = 0; k < 2 && !curve; k++)
         if (!local_endpoint(vals[k])) {
             bb_config_where(g, keys[k], w, sizeof w);
             add_err(c, 0, 0, NULL,
-                    "%s: '%s' is not a local endpoint: a served run binds to ipc://PATH or tcp://127.0.0.1:PORT "
-                    "(localhost, [::1]) only; binding beyond this machine needs CURVE keys, not supported yet",
+                    "%s: '%s' is not a local endpoint: without CURVE keys a served run binds to ipc://PATH or "
+                    "tcp://127.0.0.1:PORT (localhost, [::1]) only; set control.curve.secret_key_file and "
+                    "control.curve.client_keys_file to bind beyond this machine",
                     w, vals[k]);
         }
     if (strcmp(vals[0], "default") && !strcmp(vals[0], vals[1])) {

@@ -94,6 +94,7 @@ typedef struct bb_config {
     struct bb_config_control { /* control.*: serving the run over ZeroMQ (coupler/serve.c) */
         int enabled;
         char endpoint[BB_PATH_MAX], telemetry[BB_PATH_MAX]; /* "default": ipc:// in the output folder */
+        char secret_key_file[BB_PATH_MAX], client_keys_file[BB_PATH_MAX]; /* CURVE (curve_keys.h); "none" */
         uint32_t telemetry_every, telemetry_hwm;
     } control;
 

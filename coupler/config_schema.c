@@ -81,7 +81,7 @@ const bb_key_spec bb_config_schema[] = {
     {"body.lever.threshold_deg", BB_KEY_FLOAT, 0, "10", 0, 30, 1, NULL, FIELD(world.lever_threshold_deg)},
     {"coupling.enabled", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(coupling_enabled)},
     {"coupling.gain_spikes", BB_KEY_FLOAT, 0, "10", 0, 1e9, 1, NULL, FIELD(gain_spikes)},
-    {"coupling.map", BB_KEY_MAP, 0, "uniform", 0, 0, 0, NULL, FIELD(coupling_map)},
+    {"coupling.map", BB_KEY_MAP, 0, "uniform", 0, 0, 0, "uniform", FIELD(coupling_map)},
     {"coupling.lesion", BB_KEY_STR, 0, "none", 0, 0, 0, NULL, FIELD(coupling_lesion)},
     {"feedback.enabled", BB_KEY_BOOL, 0, "true", 0, 0, 0, NULL, FIELD(feedback_enabled)},
     {"feedback.lesion", BB_KEY_STR, 0, "none", 0, 0, 0, NULL, FIELD(feedback_lesion)},
@@ -112,6 +112,8 @@ const bb_key_spec bb_config_schema[] = {
     {"control.endpoint", BB_KEY_STR, 0, "default", 0, 0, 0, NULL, FIELD(control.endpoint)},
     {"control.telemetry", BB_KEY_STR, 0, "default", 0, 0, 0, NULL, FIELD(control.telemetry)},
     {"control.telemetry_every", BB_KEY_U32, 0, "1", 1, 1000000, 0, NULL, FIELD(control.telemetry_every)},
+    {"control.curve.secret_key_file", BB_KEY_MAP, 0, "none", 0, 0, 0, "none", FIELD(control.secret_key_file)},
+    {"control.curve.client_keys_file", BB_KEY_MAP, 0, "none", 0, 0, 0, "none", FIELD(control.client_keys_file)},
     {"control.telemetry_hwm", BB_KEY_U32, 0, "100", 1, 1000000, 0, NULL, FIELD(control.telemetry_hwm)},
 };
 const size_t bb_config_schema_len = sizeof bb_config_schema / sizeof bb_config_schema[0];

@@ -17,7 +17,7 @@ typedef enum bb_key_type {
     BB_KEY_PATH_IN,  /* input file, relative to the experiment file's folder */
     BB_KEY_PATH_OUT, /* output folder, relative to the working directory */
     BB_KEY_RANKS,    /* auto | integer */
-    BB_KEY_MAP,      /* "uniform", or an input file like BB_KEY_PATH_IN */
+    BB_KEY_MAP,      /* the word in .choices ("uniform", "none"), or an input file like BB_KEY_PATH_IN */
 } bb_key_type;
 
 typedef struct bb_key_spec {

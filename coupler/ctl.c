@@ -6,19 +6,43 @@
 #include <zmq.h>
 
 #include "brainbody/proto.h"
+#include "config.h"
 #include "control_cmd.h"
+#include "curve_keys.h"
 
 #define ANSWER_MS 5000 /* a served run answers between exchanges: well within this */
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: brainbody ctl ENDPOINT COMMAND [ARG]...   (commands: %s)\n"
-                    "       brainbody ctl TELEMETRY_ENDPOINT watch [N]   (print N telemetry packets, default 10)\n",
+    fprintf(stderr, "usage: brainbody ctl [KEYS] ENDPOINT COMMAND [ARG]...   (commands: %s)\n"
+                    "       brainbody ctl [KEYS] TELEMETRY_ENDPOINT watch [N]   (print N telemetry packets, default 10)\n"
+                    "KEYS, for a run served with CURVE: --server-key SERVER.pub --key CLIENT.key\n",
             bb_control_verbs());
     return 2;
 }
 
-static int command(void *ctx, const char *endpoint, int argc, char **argv)
+/* CURVE on a client socket: the server's public key, this client's key pair. */
+typedef struct client_keys {
+    int on;
+    char server[BB_Z85_KEY], public_key[BB_Z85_KEY], secret[BB_Z85_KEY];
+} client_keys;
+
+static void *client_socket(void *ctx, int type, const client_keys *k)
+{
+    void *s = zmq_socket(ctx, type);
+    int timeout = ANSWER_MS, linger = 0;
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    if (k->on) {
+        zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, k->server, 40);
+        zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, k->public_key, 40);
+        zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, k->secret, 40);
+    }
+    return s;
+}
+
+static int command(void *ctx, const char *endpoint, int argc, char **argv, const client_keys *keys)
 {
     char msg[BB_CONTROL_MAX_BYTES * 2 + 2] = "";
     for (int i = 0; i < argc; i++) {
@@ -29,11 +53,7 @@ static int command(void *ctx, const char *endpoint, int argc, char **argv)
         if (i) strcat(msg, " ");
         strcat(msg, argv[i]);
     }
-    void *req = zmq_socket(ctx, ZMQ_REQ);
-    int timeout = ANSWER_MS, linger = 0;
-    zmq_setsockopt(req, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(req, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(req, ZMQ_LINGER, &linger, sizeof linger);
+    void *req = client_socket(ctx, ZMQ_REQ, keys);
     if (zmq_connect(req, endpoint)) {
         fprintf(stderr, "brainbody ctl: cannot connect to %s: %s\n", endpoint, zmq_strerror(zmq_errno()));
         zmq_close(req);
@@ -46,8 +66,8 @@ static int command(void *ctx, const char *endpoint, int argc, char **argv)
     } else {
         int n = zmq_recv(req, answer, sizeof answer - 1, 0);
         if (n < 0) {
-            fprintf(stderr, "brainbody ctl: no answer from %s within %d ms (is the run served and running?)\n",
-                    endpoint, ANSWER_MS);
+            fprintf(stderr, "brainbody ctl: no answer from %s within %d ms (is the run served and running%s?)\n",
+                    endpoint, ANSWER_MS, keys->on ? ", and is this client's key listed" : "; does it want CURVE keys");
         } else {
             answer[n < (int)sizeof answer ? n : (int)sizeof answer - 1] = '\0';
             printf("%s\n", answer);
@@ -58,12 +78,9 @@ static int command(void *ctx, const char *endpoint, int argc, char **argv)
     return rc;
 }
 
-static int watch(void *ctx, const char *endpoint, long count)
+static int watch(void *ctx, const char *endpoint, long count, const client_keys *keys)
 {
-    void *sub = zmq_socket(ctx, ZMQ_SUB);
-    int timeout = ANSWER_MS, linger = 0;
-    zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
+    void *sub = client_socket(ctx, ZMQ_SUB, keys);
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
     if (zmq_connect(sub, endpoint)) {
         fprintf(stderr, "brainbody ctl: cannot connect to %s: %s\n", endpoint, zmq_strerror(zmq_errno()));
@@ -105,8 +122,34 @@ static int watch(void *ctx, const char *endpoint, long count)
     return rc;
 }
 
+/* --server-key FILE and --key FILE, before the endpoint. */
+static int read_keys(int *argc, char ***argv, client_keys *k)
+{
+    const char *server = NULL, *mine = NULL;
+    while (*argc >= 2 && (!strcmp((*argv)[0], "--server-key") || !strcmp((*argv)[0], "--key"))) {
+        if (!strcmp((*argv)[0], "--key")) mine = (*argv)[1];
+        else server = (*argv)[1];
+        *argc -= 2, *argv += 2;
+    }
+    if (!server && !mine) return 0;
+    char err[BB_PATH_MAX + 256];
+    if (!server || !mine) {
+        fprintf(stderr, "brainbody ctl: CURVE needs both --server-key SERVER.pub and --key CLIENT.key\n");
+        return -1;
+    }
+    if (bb_curve_read_key(server, 0, k->server, err, sizeof err) || bb_curve_read_key(mine, 1, k->secret, err, sizeof err) ||
+        zmq_curve_public(k->public_key, k->secret)) {
+        fprintf(stderr, "brainbody ctl: %s\n", err);
+        return -1;
+    }
+    k->on = 1;
+    return 0;
+}
+
 int bb_ctl_main(int argc, char **argv)
 {
+    client_keys keys = {0};
+    if (read_keys(&argc, &argv, &keys)) return 2;
     if (argc < 2) return usage();
     void *ctx = zmq_ctx_new();
     int rc;
@@ -116,9 +159,9 @@ int bb_ctl_main(int argc, char **argv)
             zmq_ctx_term(ctx);
             return usage();
         }
-        rc = watch(ctx, argv[0], count);
+        rc = watch(ctx, argv[0], count, &keys);
     } else {
-        rc = command(ctx, argv[0], argc - 1, argv + 1);
+        rc = command(ctx, argv[0], argc - 1, argv + 1, &keys);
     }
     zmq_ctx_term(ctx);
     return rc;

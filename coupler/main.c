@@ -17,6 +17,7 @@
 #include "output.h"
 #include "plan.h"
 #include "ctl.h"
+#include "curve_keys.h"
 #include "serve.h"
 #include "render_cli.h"
 #include "status.h"
@@ -36,8 +37,10 @@ static void usage(FILE *f)
             "      continue a run from a checkpoint, on as many ranks, in its output folder\n"
             "  brainbody serve EXPERIMENT.yaml [run options]   (or run --serve)\n"
             "      run it with the control and telemetry sockets (docs/operations.md)\n"
-            "  brainbody ctl ENDPOINT COMMAND...   |   brainbody ctl TELEMETRY_ENDPOINT watch [N]\n"
+            "  brainbody ctl [--server-key S.pub --key C.key] ENDPOINT COMMAND...   |   ... TELEMETRY_ENDPOINT watch [N]\n"
             "      send a command to a served run, or print its telemetry\n"
+            "  brainbody keygen NAME\n"
+            "      make a CURVE key pair, NAME.key (secret) and NAME.pub, for served runs (docs/operations.md)\n"
             "  brainbody check EXPERIMENT.yaml [--set key.path=value]... [--ranks N]\n"
             "      validate the experiment and print the resolved plan for N ranks (default 1)\n"
             "  brainbody model-info MODEL.xml\n"
@@ -342,6 +345,7 @@ int main(int argc, char **argv)
     char err[512];
     if (argc >= 2 && strcmp(argv[1], "render") == 0) return bb_render_main(argc - 2, argv + 2);
     if (argc >= 2 && strcmp(argv[1], "ctl") == 0) return bb_ctl_main(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "keygen") == 0) return bb_keygen_main(argc - 2, argv + 2);
     if (parse_args(argc, argv, &a, err, sizeof err)) {
         fprintf(stderr, "brainbody: %s\n", err);
         usage(stderr);

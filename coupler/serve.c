@@ -12,6 +12,7 @@
 #include "brainbody/body.h"
 #include "brainbody/proto.h"
 #include "control_cmd.h"
+#include "curve_keys.h"
 
 /* Messages larger than this drop the connection (libzmq's ZMQ_MAXMSGSIZE):
  * no memory is spent on them. Up to it, a command too long for the parser
@@ -21,6 +22,10 @@
 struct bb_serve {
     const bb_config *cfg;
     void *zmq, *rep, *pub;
+    void *zap;          /* CURVE: the ZAP handler that lets in the listed client keys; NULL without CURVE */
+    uint8_t (*client_keys)[32];
+    int n_client_keys;
+    uint64_t refused;   /* clients refused by the ZAP handler */
     int bound[2];       /* control, telemetry: bound by this run (their ipc:// files are ours to remove) */
     char endpoint[BB_PATH_MAX + 32], telemetry[BB_PATH_MAX + 32];
     const struct bb_body *body;
@@ -67,6 +72,73 @@ static int resolve(const char *given, const char *dir, const char *file, char *o
         return -1;
     }
     return 0;
+}
+
+/* CURVE (control.curve.*): both sockets are CURVE servers with the run's
+ * secret key, and a ZAP handler (ZeroMQ RFC 27) lets in only the clients
+ * whose public key is listed; a client without one never completes its
+ * handshake, so it gets nothing: no reply, no telemetry. */
+static int setup_curve(bb_serve *s, char *err, size_t cap)
+{
+    const bb_config *cfg = s->cfg;
+    if (!strcmp(cfg->control.secret_key_file, "none")) return 0;
+    char secret[BB_Z85_KEY];
+    s->client_keys = calloc(BB_MAX_CLIENT_KEYS, sizeof *s->client_keys);
+    if (!s->client_keys) {
+        snprintf(err, cap, "out of memory");
+        return -1;
+    }
+    if (bb_curve_read_key(cfg->control.secret_key_file, 1, secret, err, cap) ||
+        bb_curve_read_client_keys(cfg->control.client_keys_file, s->client_keys, BB_MAX_CLIENT_KEYS,
+                                  &s->n_client_keys, err, cap))
+        return -1;
+    s->zap = zmq_socket(s->zmq, ZMQ_REP);
+    int one = 1;
+    void *socks[2] = {s->rep, s->pub};
+    if (!s->zap || zmq_bind(s->zap, "inproc://zeromq.zap.01")) {
+        snprintf(err, cap, "control: cannot start the CURVE authenticator: %s", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    for (int k = 0; k < 2; k++)
+        if (zmq_setsockopt(socks[k], ZMQ_CURVE_SERVER, &one, sizeof one) ||
+            zmq_setsockopt(socks[k], ZMQ_CURVE_SECRETKEY, secret, 40) ||
+            zmq_setsockopt(socks[k], ZMQ_ZAP_DOMAIN, "brainbody", 9)) {
+            snprintf(err, cap, "control: cannot set CURVE up: %s", zmq_strerror(zmq_errno()));
+            return -1;
+        }
+    memset(secret, 0, sizeof secret);
+    return 0;
+}
+
+/* Answers the ZAP requests waiting: 200 for a listed client key, 400 otherwise. */
+static void authenticate(bb_serve *s)
+{
+    if (!s->zap) return;
+    for (int budget = 0; budget < 16; budget++) {
+        unsigned char part[7][256];
+        int len[7] = {0}, n = 0, more = 1;
+        size_t ml = sizeof more;
+        if ((len[0] = zmq_recv(s->zap, part[0], sizeof part[0], ZMQ_DONTWAIT)) < 0) return;
+        for (n = 1; n < 8; n++) {
+            zmq_getsockopt(s->zap, ZMQ_RCVMORE, &more, &ml);
+            if (!more) break;
+            unsigned char skip[256];
+            int got = zmq_recv(s->zap, n < 7 ? part[n] : skip, 256, 0);
+            if (n < 7) len[n] = got;
+        }
+        /* version, request id, domain, address, routing id, mechanism, client key */
+        int listed = 0;
+        if (n == 7 && len[5] == 5 && !memcmp(part[5], "CURVE", 5) && len[6] == 32)
+            for (int k = 0; k < s->n_client_keys && !listed; k++) listed = !memcmp(part[6], s->client_keys[k], 32);
+        if (!listed) s->refused++;
+        int id = len[1] > 0 && len[1] <= 255 ? len[1] : 0;
+        zmq_send(s->zap, "1.0", 3, ZMQ_SNDMORE);
+        zmq_send(s->zap, part[1], (size_t)id, ZMQ_SNDMORE);
+        zmq_send(s->zap, listed ? "200" : "400", 3, ZMQ_SNDMORE);
+        zmq_send(s->zap, listed ? "OK" : "client key not listed", listed ? 2 : 21, ZMQ_SNDMORE);
+        zmq_send(s->zap, "", 0, ZMQ_SNDMORE);
+        zmq_send(s->zap, "", 0, 0);
+    }
 }
 
 static int bind_socket(void *sock, const char *endpoint, const char *what, char *err, size_t cap)
@@ -120,6 +192,10 @@ bb_serve *bb_serve_open(const bb_config *cfg, const bb_pools *pools, const struc
          * a drop) instead of PUB's silent discard */
         zmq_setsockopt(s->pub, ZMQ_XPUB_NODROP, &nodrop, sizeof nodrop)) {
         snprintf(err, cap, "control: cannot set up ZeroMQ: %s", zmq_strerror(zmq_errno()));
+        bb_serve_close(s);
+        return NULL;
+    }
+    if (setup_curve(s, err, cap)) {
         bb_serve_close(s);
         return NULL;
     }
@@ -205,10 +281,10 @@ static void answer(bb_serve *s, const unsigned char *msg, size_t len, const char
         const bb_loop_control *lc = s->control;
         snprintf(out, sizeof out,
                  "ok experiment=%s state=%s exchange=%llu of=%llu simulated_s=%.6f realtime_factor=%.4f "
-                 "telemetry_published=%llu telemetry_dropped=%llu",
+                 "telemetry_published=%llu telemetry_dropped=%llu curve=%s clients_refused=%llu",
                  s->cfg->name, lc->stop ? "stopping" : lc->hold ? "paused" : "running", (unsigned long long)s->exchange,
                  (unsigned long long)s->n_exchanges, s->sim_s, s->last_rtf, (unsigned long long)s->published,
-                 (unsigned long long)s->dropped);
+                 (unsigned long long)s->dropped, s->zap ? "on" : "off", (unsigned long long)s->refused);
     } else if (cmd.verb == BB_CTL_PAUSE) {
         s->control->hold = 1, s->run_until = 0;
         snprintf(out, sizeof out, "ok paused after exchange %llu (simulated %.6f s)", (unsigned long long)s->exchange,
@@ -259,13 +335,14 @@ void bb_serve_exchange(bb_serve *s, const bb_exchange_record *r)
 
 void bb_serve_idle(bb_serve *s, int wait_ms)
 {
-    zmq_pollitem_t item = {.socket = s->rep, .events = ZMQ_POLLIN};
-    if (zmq_poll(&item, 1, wait_ms) > 0) take_commands(s);
+    zmq_pollitem_t items[2] = {{.socket = s->rep, .events = ZMQ_POLLIN}, {.socket = s->zap, .events = ZMQ_POLLIN}};
+    if (zmq_poll(items, s->zap ? 2 : 1, wait_ms) > 0) take_commands(s);
 }
 
 /* Answers what has arrived, without waiting. */
 static void take_commands(bb_serve *s)
 {
+    authenticate(s);
     for (int budget = 0; budget < 16; budget++) { /* bounded: commands never stall the run */
         int n = zmq_recv(s->rep, s->request, sizeof s->request, ZMQ_DONTWAIT);
         if (n < 0) break; /* EAGAIN: nothing waiting */
@@ -288,6 +365,8 @@ void bb_serve_close(bb_serve *s)
     if (!s) return;
     if (s->rep) zmq_close(s->rep);
     if (s->pub) zmq_close(s->pub);
+    if (s->zap) zmq_close(s->zap);
+    free(s->client_keys);
     if (s->zmq) zmq_ctx_term(s->zmq);
     for (int k = 0; k < 2; k++) { /* the ipc:// socket files this run made */
         const char *e = k ? s->telemetry : s->endpoint;

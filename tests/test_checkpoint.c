@@ -71,7 +71,7 @@ static void digest_of(const char *out, char d[9])
 
 static void resume_at(int ranks, const char *dir, const char *checkpoint)
 {
-    char path[512], np[8];
+    char path[512], np[16];
     snprintf(path, sizeof path, "%s/checkpoints/%s", dir, checkpoint);
     snprintf(np, sizeof np, "%d", ranks);
     char *one[] = {BRAINBODY, "run", "--resume", path, NULL};

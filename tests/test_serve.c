@@ -227,7 +227,7 @@ Test(serve, a_subscriber_that_never_reads_is_dropped_not_waited_for, .fini = kil
     cr_assert_eq(finish(pid), 0);
 }
 
-Test(serve, only_local_endpoints)
+Test(serve, only_local_endpoints_without_curve_keys)
 {
     char *wide[] = {BRAINBODY, "check", BB_SOURCE_DIR "/run/demo.yaml", "--set", "control.enabled=true", "--set",
                     "control.endpoint=tcp://0.0.0.0:5555", NULL};
@@ -313,4 +313,103 @@ Test(serve, pause_run_for_resume_and_stop_across_ranks, .fini = kill_served)
     snprintf(want, sizeof want, "exchanges: %llu\n", k);
     cr_expect(strstr(yaml, want), "run.yaml does not record %s", want);
     free(yaml);
+}
+
+/* Keys for the CURVE test: the server's, a listed client's, an unlisted one's. */
+static void keygen(const char *name)
+{
+    char path[600];
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, OUT "/keys/%s.%s", name, k ? "pub" : "key");
+        remove(path);
+    }
+    snprintf(path, sizeof path, OUT "/keys/%s", name);
+    char *argv[] = {BRAINBODY, "keygen", path, NULL};
+    spawn_run(argv, 30, &res);
+    cr_assert_eq(res.status, 0, "%s", res.out);
+}
+
+/* brainbody ctl with a client's keys (NULL: none) against the run's server key. */
+static void ctl_as(const char *client, const char *endpoint, const char *cmd, const char *arg)
+{
+    char key[600];
+    snprintf(key, sizeof key, OUT "/keys/%s.key", client ? client : "");
+    char *with[] = {BRAINBODY, "ctl", "--server-key", OUT "/keys/server.pub", "--key", key, (char *)endpoint,
+                    (char *)cmd, (char *)arg, NULL};
+    char *without[] = {BRAINBODY, "ctl", (char *)endpoint, (char *)cmd, (char *)arg, NULL};
+    spawn_run(client ? with : without, 60, &res);
+}
+
+/* Bound to every interface, which only CURVE allows: the listed client is
+ * answered and gets telemetry; a client without keys, or with a key the run
+ * does not list, gets nothing at all. */
+Test(serve, beyond_loopback_only_with_curve_and_only_listed_clients_get_in, .fini = kill_served, .timeout = 300)
+{
+    mkdir(OUT, 0755);
+    mkdir(OUT "/keys", 0700);
+    keygen("server");
+    keygen("friend");
+    keygen("stranger");
+    char listed[600];
+    snprintf(listed, sizeof listed, OUT "/keys/clients.txt");
+    char *pub = slurp(OUT "/keys/friend.pub", NULL);
+    FILE *f = fopen(listed, "w");
+    cr_assert(f && pub);
+    fprintf(f, "# who may connect\n%s", pub);
+    fclose(f);
+    free(pub);
+
+    /* a secret key others can read is refused when the experiment loads */
+    chmod(OUT "/keys/server.key", 0644);
+    char *loose[] = {BRAINBODY, "check", BB_SOURCE_DIR "/run/demo.yaml", "--set", "control.endpoint=tcp://0.0.0.0:5555",
+                     "--set", "control.curve.secret_key_file=" OUT "/keys/server.key", "--set",
+                     "control.curve.client_keys_file=" OUT "/keys/clients.txt", NULL};
+    spawn_run(loose, 60, &res);
+    cr_expect(res.status == 2 && strstr(res.out, "a secret key readable by others (mode 644): chmod 600 it"), "%s",
+              res.out);
+    chmod(OUT "/keys/server.key", 0600);
+
+    int port = 20000 + (int)(getpid() % 20000);
+    char ep[64], tel[64], set_ep[96], set_tel[96];
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%d", port);
+    snprintf(tel, sizeof tel, "tcp://127.0.0.1:%d", port + 1);
+    snprintf(set_ep, sizeof set_ep, "control.endpoint=tcp://0.0.0.0:%d", port);
+    snprintf(set_tel, sizeof set_tel, "control.telemetry=tcp://0.0.0.0:%d", port + 1);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(OUT "/curve.log", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 1), dup2(fd, 2);
+        setpgid(0, 0);
+        execl(BRAINBODY, BRAINBODY, "serve", BB_SOURCE_DIR "/run/demo.yaml", "--out", OUT "/curve", "--force", "--set",
+              "experiment.duration_s=2", "--set", set_ep, "--set", set_tel, "--set",
+              "control.curve.secret_key_file=" OUT "/keys/server.key", "--set",
+              "control.curve.client_keys_file=" OUT "/keys/clients.txt", (char *)NULL);
+        _exit(127);
+    }
+    served = pid;
+    for (int i = 0; i < 60; i++) { /* until it answers the listed client */
+        ctl_as("friend", ep, "status", NULL);
+        if (res.status == 0) break;
+    }
+    cr_assert_eq(res.status, 0, "the listed client is not answered: %s", res.out);
+    cr_expect(strstr(res.out, "ok experiment=demo") && strstr(res.out, "curve=on"), "%s", res.out);
+    ctl_as("friend", tel, "watch", "2");
+    cr_expect(res.status == 0 && strstr(res.out, "exchange "), "the listed client gets no telemetry: %s", res.out);
+
+    ctl_as("friend", ep, "pause", NULL); /* held while the others knock: the run waits for the last question */
+    cr_expect_eq(res.status, 0, "%s", res.out);
+
+    ctl_as(NULL, ep, "status", NULL);
+    cr_expect(res.status == 3 && !strstr(res.out, "ok"), "a client without keys got in (%d): %s", res.status, res.out);
+    ctl_as("stranger", ep, "status", NULL);
+    cr_expect(res.status == 3 && !strstr(res.out, "ok"), "an unlisted key got in (%d): %s", res.status, res.out);
+    ctl_as("stranger", tel, "watch", "1");
+    cr_expect(res.status == 3 && !strstr(res.out, "exchange "), "an unlisted key got telemetry: %s", res.out);
+
+    ctl_as("friend", ep, "status", NULL);
+    cr_expect(strstr(res.out, "clients_refused=") && !strstr(res.out, "clients_refused=0"),
+              "the refusals are not counted: %s", res.out);
+    ctl_as("friend", ep, "stop", NULL);
+    cr_expect_eq(res.status, 0, "%s", res.out);
+    cr_assert_eq(finish(pid), 0, "the CURVE run failed; see " OUT "/curve.log");
 }
