@@ -137,6 +137,8 @@ void bb_world_bind(bb_body *b, const bb_world_spec *w)
     s->push_body = -1;
 }
 
+int bb_body_has_body(const bb_body *b, const char *body) { return mj_name2id(b->m, mjOBJ_BODY, body) > 0; }
+
 int bb_body_push(bb_body *b, const char *body, const double force[3], double start_s, double duration_s, char *err,
                  size_t errcap)
 {

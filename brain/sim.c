@@ -381,6 +381,16 @@ int bb_sim_set_dc(bb_sim *s, int pop, double pA)
     return 0;
 }
 
+int bb_sim_add_dc_region(bb_sim *s, int pop, const bb_region *r, double pA)
+{
+    if (pop < 0 || pop >= s->net->n_pops || !isfinite(pA)) return -1;
+    const bb_pop *p = &s->net->pops[pop];
+    for (uint32_t l = s->pop_lo[pop]; l < s->pop_hi[pop]; l++)
+        if (bb_in_region(p, s->local.first + l - p->first, r)) s->dc_user[l] += pA;
+    s->dc_stale = 1;
+    return 0;
+}
+
 int bb_sim_set_stimulus_gain(bb_sim *s, int stim, double gain)
 {
     if (stim < 0 || stim >= s->net->n_stims || !isfinite(gain)) return -1;

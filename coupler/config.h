@@ -95,6 +95,7 @@ typedef struct bb_config {
         int enabled;
         char endpoint[BB_PATH_MAX], telemetry[BB_PATH_MAX]; /* "default": ipc:// in the output folder */
         char secret_key_file[BB_PATH_MAX], client_keys_file[BB_PATH_MAX]; /* CURVE (curve_keys.h); "none" */
+        char commands_file[BB_PATH_MAX]; /* control.commands: an events.tsv whose commands are replayed; "none" */
         uint32_t telemetry_every, telemetry_hwm;
     } control;
 

@@ -114,6 +114,7 @@ const bb_key_spec bb_config_schema[] = {
     {"control.telemetry_every", BB_KEY_U32, 0, "1", 1, 1000000, 0, NULL, FIELD(control.telemetry_every)},
     {"control.curve.secret_key_file", BB_KEY_MAP, 0, "none", 0, 0, 0, "none", FIELD(control.secret_key_file)},
     {"control.curve.client_keys_file", BB_KEY_MAP, 0, "none", 0, 0, 0, "none", FIELD(control.client_keys_file)},
+    {"control.commands", BB_KEY_MAP, 0, "none", 0, 0, 0, "none", FIELD(control.commands_file)},
     {"control.telemetry_hwm", BB_KEY_U32, 0, "100", 1, 1000000, 0, NULL, FIELD(control.telemetry_hwm)},
 };
 const size_t bb_config_schema_len = sizeof bb_config_schema / sizeof bb_config_schema[0];

@@ -268,6 +268,10 @@ int bb_coupling_load(bb_coupling *c, const char *path, const bb_pools *pools, ui
     yaml_parser_delete(&parser);
     fclose(f);
     if (!rc) rc = apply_lesion(&p, lesion);
+    for (uint32_t i = 0; !rc && i < c->n_paths; i++) {
+        c->paths[i].weight_cfg = c->paths[i].weight_per_spike;
+        c->paths[i].enabled_cfg = c->paths[i].enabled;
+    }
     if (!rc) {
         c->pool_of_cell = malloc(n_cells ? n_cells : 1);
         c->counts = calloc((size_t)c->ring * (pools->n ? pools->n : 1), sizeof *c->counts);
@@ -286,6 +290,31 @@ int bb_coupling_load(bb_coupling *c, const char *path, const bb_pools *pools, ui
     }
     if (rc) bb_coupling_free(c);
     return rc;
+}
+
+static int pool_index(const bb_coupling *c, const char *pool)
+{
+    for (uint32_t k = 0; k < c->n_pools; k++)
+        if (!strcmp(c->pool_names[k], pool)) return (int)k;
+    return -1;
+}
+
+int bb_coupling_lesion(bb_coupling *c, const char *pool, int lesioned)
+{
+    int k = pool_index(c, pool);
+    if (k < 0) return -1;
+    for (uint32_t i = 0; i < c->n_paths; i++)
+        if (c->paths[i].pool == (uint32_t)k) c->paths[i].enabled = lesioned ? 0 : c->paths[i].enabled_cfg;
+    return 0;
+}
+
+int bb_coupling_set_gain(bb_coupling *c, const char *pool, double factor)
+{
+    int k = pool ? pool_index(c, pool) : -1;
+    if (pool && k < 0) return -1;
+    for (uint32_t i = 0; i < c->n_paths; i++)
+        if (!pool || c->paths[i].pool == (uint32_t)k) c->paths[i].weight_per_spike = (float)(c->paths[i].weight_cfg * factor);
+    return 0;
 }
 
 void bb_coupling_free(bb_coupling *c)

@@ -16,6 +16,8 @@ typedef struct bb_pathway {
     float weight_per_spike; /* weight / gain_spikes */
     uint32_t first, n;      /* its muscles: targets[first .. first + n) */
     int enabled;            /* 0: lesioned */
+    float weight_cfg;       /* as configured (the map, coupling.gain_spikes): set-gain scales it */
+    int enabled_cfg;        /* as configured (the map, coupling.lesion): restore returns to it */
 } bb_pathway;
 
 typedef struct bb_coupling {
@@ -37,6 +39,12 @@ int bb_coupling_load(bb_coupling *c, const char *path, const bb_pools *pools, ui
 void bb_coupling_free(bb_coupling *c);
 /* One interval's spikes (sources are output-cell ids) -> excitation in [0, 1]. */
 void bb_coupling_apply(bb_coupling *c, const bb_spike *spikes, uint32_t n, float *excitation);
+/* While the run goes on (control commands): cuts every pathway of a pool
+ * (lesion), returns them to their configuration (restore), or sets their
+ * weights to factor x the configured ones (pool NULL: every pool). 0, or -1
+ * when the map has no such pool. */
+int bb_coupling_lesion(bb_coupling *c, const char *pool, int lesioned);
+int bb_coupling_set_gain(bb_coupling *c, const char *pool, double factor);
 /* The counts still in flight and the pathways (weights, lesions), for checkpoints. */
 int bb_coupling_state(bb_coupling *c, bb_state_io *io);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "brainbody/body.h"
 #include "checkpoint.h"
 #include "coupling.h"
 #include "efferent.h"
@@ -429,6 +430,105 @@ static void brain_checkpoint(brain_side *b, uint64_t k, uint64_t at)
     bb_status_set(k, BB_WAITING_FEEDBACK, BB_BODY_RANK);
 }
 
+/* ---- commands changing the inputs, applied between exchanges k and k + 1 */
+
+/* The brain's part: on every brain rank (a hold packet, the command packet,
+ * an answer), or in this process. */
+static void command_brain(coupler *c, brain_side *b, const bb_control_cmd *cmd, uint64_t k)
+{
+    const bb_plan *p = c->plan;
+    char err[512];
+    if (p->single_process) {
+        if (!b->brain->command) bb_fatal(5, "'%s': this brain takes no commands", cmd->word);
+        if (b->brain->command(b->brain->ctx, cmd, k + 1, err, sizeof err)) bb_fatal(5, "brain: %s", err);
+        return;
+    }
+    char text[BB_CONTROL_MAX_BYTES + 1];
+    size_t n = bb_control_format(cmd, text, sizeof text);
+    unsigned char pkt[BB_PROTO_HEADER_SIZE + BB_COMMAND_FIXED_SIZE + BB_COMMAND_MAX_TEXT + 4];
+    size_t len = bb_encode_command(pkt, sizeof pkt, k, k + 1, text, n);
+    if (!len) bb_fatal(5, "command '%s' cannot be encoded", text);
+    send_hold(c, k, BB_HOLD_COMMAND);
+    for (int r = 0; r < p->n_brain; r++)
+        MPI_Send(pkt, (int)len, MPI_BYTE, bb_brain_world_rank(p, r), BB_TAG_HOLD, p->comm);
+    for (int r = 0; r < p->n_brain; r++) {
+        int from = bb_brain_world_rank(p, r);
+        long got = bb_recv_any_size(from, BB_TAG_HOLD, p->comm, &c->rx[r], &c->rx_cap[r], c->cfg->watchdog_s);
+        uint64_t at = 0;
+        uint32_t state = 0;
+        bb_proto_status st;
+        if (got < 0) bb_fatal(3, "command: no answer from brain rank %d within %g s", from, c->cfg->watchdog_s);
+        if (bb_decode_hold(c->rx[r], (size_t)got, &at, &state, &st) || at != k || state == BB_HOLD_FAILED)
+            bb_fatal(5, "command '%s' failed on brain rank %d (its message above)", text, from);
+    }
+}
+
+/* The coupler's and the body's part. */
+static void command_coupler(coupler *c, const bb_control_cmd *cmd, uint64_t k)
+{
+    char err[512];
+    int bad = 0;
+    if (cmd->verb == BB_CTL_LESION || cmd->verb == BB_CTL_RESTORE)
+        bad = !c->map || bb_coupling_lesion(c->map, cmd->name, cmd->verb == BB_CTL_LESION);
+    else if (cmd->verb == BB_CTL_SET_GAIN)
+        bad = !c->map || bb_coupling_set_gain(c->map, strcmp(cmd->name, "all") ? cmd->name : NULL, cmd->value[0]);
+    if (bad) bb_fatal(5, "'%s %s': the coupling map has no such pool", cmd->word, cmd->name);
+    if (cmd->verb == BB_CTL_PERTURB) {
+        double t = (double)(k + 1) * c->cfg->exchange_ms * 1e-3;
+        if (!c->body->body) bb_fatal(5, "perturb: this body cannot be pushed");
+        if (bb_body_push(c->body->body, cmd->name, cmd->value, t, cmd->seconds, err, sizeof err))
+            bb_fatal(5, "perturb: %s", err);
+    }
+}
+
+/* Applies the queued commands before exchange k + 1 and records each. */
+static void apply_commands(coupler *c, brain_side *b, uint64_t k)
+{
+    bb_loop_control *lc = c->hooks ? c->hooks->control : NULL;
+    for (int i = 0; lc && i < lc->n_pending; i++) {
+        const bb_control_cmd *cmd = &lc->pending[i];
+        if (cmd->verb == BB_CTL_STIMULATE) command_brain(c, b, cmd, k);
+        else command_coupler(c, cmd, k);
+        char err[512];
+        if (c->hooks->commanded && c->hooks->commanded(c->hooks->ctx, cmd, k + 1, err, sizeof err))
+            bb_fatal(6, "output: %s", err);
+    }
+    if (lc) lc->n_pending = 0;
+}
+
+/* On a brain rank, told by the coupler: takes the command packet that
+ * follows and applies it before exchange k. */
+static void brain_command(brain_side *b, uint64_t k, uint64_t at)
+{
+    const bb_plan *p = b->plan;
+    unsigned char pkt[BB_PROTO_HEADER_SIZE + BB_COMMAND_FIXED_SIZE + BB_COMMAND_MAX_TEXT + 4];
+    MPI_Status ms;
+    int len = 0;
+    MPI_Recv(pkt, sizeof pkt, MPI_BYTE, BB_BODY_RANK, BB_TAG_HOLD, p->comm, &ms);
+    MPI_Get_count(&ms, MPI_BYTE, &len);
+    uint64_t from = 0;
+    char text[BB_COMMAND_MAX_TEXT + 1], err[512], why[256];
+    bb_proto_status st;
+    bb_control_cmd cmd;
+    int ok = 0;
+    if (at + 1 != k) snprintf(err, sizeof err, "a command after exchange %llu while at %llu", (unsigned long long)at,
+                              (unsigned long long)k);
+    else if (bb_decode_command(pkt, (size_t)len, &from, text, &st))
+        snprintf(err, sizeof err, "command packet rejected: %s", bb_proto_describe(&st, why, sizeof why));
+    else if (from != k || bb_control_parse(text, strlen(text), &cmd, err, sizeof err)) {
+        if (from != k) snprintf(err, sizeof err, "command packet for exchange %llu, expected %llu",
+                                (unsigned long long)from, (unsigned long long)k);
+    } else if (!b->brain->command) snprintf(err, sizeof err, "'%s': this brain takes no commands", cmd.word);
+    else ok = b->brain->command(b->brain->ctx, &cmd, k, err, sizeof err) == 0;
+    if (!ok) {
+        fprintf(stderr, "brainbody: rank %d (brain): %s\n", p->world_rank, err);
+        fflush(stderr);
+    }
+    unsigned char m[BB_PROTO_HEADER_SIZE + BB_HOLD_SIZE];
+    size_t n = bb_encode_hold(m, sizeof m, at, at, ok ? BB_HOLD_SAVED : BB_HOLD_FAILED);
+    MPI_Send(m, (int)n, MPI_BYTE, BB_BODY_RANK, BB_TAG_HOLD, p->comm);
+}
+
 static int checkpoint_due(const coupler *c, uint64_t k)
 {
     const bb_loop_control *lc = c->hooks ? c->hooks->control : NULL;
@@ -450,6 +550,7 @@ static void send_hold(coupler *c, uint64_t k, uint32_t state)
  * in a single process, else NULL. */
 static int held_or_stopped(coupler *c, brain_side *b, uint64_t k)
 {
+    apply_commands(c, b, k);
     if (checkpoint_due(c, k)) write_checkpoint(c, b, k);
     bb_loop_control *lc = c->hooks ? c->hooks->control : NULL;
     if (!lc || !(lc->hold || lc->stop)) return 0;
@@ -458,6 +559,7 @@ static int held_or_stopped(coupler *c, brain_side *b, uint64_t k)
         bb_status_set(k + 1, BB_HELD, -1);
         while (lc->hold && !lc->stop) {
             c->hooks->idle(c->hooks->ctx, 100);
+            apply_commands(c, b, k);
             if (lc->checkpoint) {
                 write_checkpoint(c, b, k);
                 bb_status_set(k + 1, BB_HELD, -1);
@@ -588,8 +690,10 @@ static void run_brain_rank(brain_side *b, uint64_t start)
             uint64_t at = 0;
             int w;
             while ((w = bb_wait_or_hold(&b->fb_req[slot], &st, BB_BODY_RANK, p->comm, timeout, &b->held, &at, why,
-                                        sizeof why)) == 2)
-                brain_checkpoint(b, k, at);
+                                        sizeof why)) >= 2) {
+                if (w == 2) brain_checkpoint(b, k, at);
+                else brain_command(b, k, at);
+            }
             if (w < 0) bb_fatal(3, "%s", why);
             if (w == 1) { /* stopped: the coupler sends nothing more */
                 b->exchanges_done = k;

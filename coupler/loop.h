@@ -23,10 +23,15 @@ typedef struct bb_exchange_record {
 
 /* What a served run's commands ask of the loop, set by the hooks on the
  * coupler rank between exchanges (coupler/serve.c). */
+#define BB_MAX_PENDING 16
 typedef struct bb_loop_control {
     int hold;       /* wait before the next exchange until cleared (pause, run-for) */
     int stop;       /* end the run after this exchange (stop) */
     int checkpoint; /* write a checkpoint after this exchange (cleared once written) */
+    /* commands changing the run's inputs, checked by whoever queued them;
+     * applied in order before the next exchange, then cleared */
+    bb_control_cmd pending[BB_MAX_PENDING];
+    int n_pending;
 } bb_loop_control;
 
 typedef struct bb_run_hooks {
@@ -44,6 +49,9 @@ typedef struct bb_run_hooks {
     /* Coupler rank: the recording's state, saved into every checkpoint and
      * restored when resuming (NULL: nothing recorded). */
     int (*state)(void *ctx, bb_state_io *io);
+    /* Coupler rank: a command changing the inputs was applied from exchange
+     * k on (for the record); a non-zero return stops the run (exit 6). */
+    int (*commanded)(void *ctx, const bb_control_cmd *cmd, uint64_t k, char *err, size_t cap);
     /* Every rank: the checkpoint folder to resume from, or NULL. */
     const char *resume;
 } bb_run_hooks;

@@ -16,6 +16,7 @@
 #include "model_info.h"
 #include "output.h"
 #include "plan.h"
+#include "commands.h"
 #include "ctl.h"
 #include "curve_keys.h"
 #include "serve.h"
@@ -161,6 +162,7 @@ typedef struct coupler_side {
     bb_output out;
     bb_serve *serve;
     bb_loop_control control; /* what the served run's commands ask of the loop */
+    bb_command_script *script; /* control.commands: commands replayed at their exchanges */
 } coupler_side;
 
 static void idle_serve(void *ctx, int wait_ms) { bb_serve_idle(((coupler_side *)ctx)->serve, wait_ms); }
@@ -171,6 +173,9 @@ static int prepare_output(void *ctx, const bb_body_role *body, const bb_pools *p
     c->out.pools = *pools;
     if (bb_output_prepare(&c->out, body, err, cap)) return -1;
     bb_fatal_set_cleanup(fail_output, &c->out);
+    if (strcmp(c->out.cfg->control.commands_file, "none") &&
+        !(c->script = bb_command_script_load(c->out.cfg, pools, body->body, c->out.plan->n_exchanges, err, cap)))
+        return -1;
     if (c->out.cfg->control.enabled) {
         c->serve = bb_serve_open(c->out.cfg, pools, body->body, c->out.plan->n_exchanges, &c->control, err, cap);
         if (!c->serve) return -1;
@@ -179,6 +184,11 @@ static int prepare_output(void *ctx, const bb_body_role *body, const bb_pools *p
         fflush(stdout);
     }
     return 0;
+}
+
+static int record_command(void *ctx, const bb_control_cmd *cmd, uint64_t k, char *err, size_t cap)
+{
+    return bb_output_command(&((coupler_side *)ctx)->out, cmd, k, err, cap);
 }
 
 /* The recording's part of a checkpoint: flushed to disk first, so that
@@ -198,6 +208,10 @@ static int observe_output(void *ctx, const bb_exchange_record *r, char *err, siz
 {
     coupler_side *c = ctx;
     if (bb_output_observe(&c->out, r, err, cap)) return -1;
+    bb_loop_control *lc = &c->control;
+    if (c->script)
+        lc->n_pending += bb_command_script_due(c->script, r->interval->exchange + 1, lc->pending + lc->n_pending,
+                                               BB_MAX_PENDING - lc->n_pending);
     if (c->serve) bb_serve_exchange(c->serve, r);
     return 0;
 }
@@ -299,13 +313,16 @@ static int cmd_run(const args *a)
     bb_output *out = &side.out;
     bb_run_hooks hooks = {.ctx = &side, .prepare = prepare_output, .observe = observe_output,
                           .control = &side.control, .idle = idle_serve, .state = output_state,
+                          .commanded = record_command,
                           .resume = a->resume ? resume : NULL};
     bb_run_result res;
     rc = bb_coupler_run(&cfg, &plan, &bb_product_roles, &hooks, &res, err, sizeof err);
     bb_fatal_set_cleanup(NULL, NULL);
     bb_serve_close(side.serve);
+    bb_command_script_free(side.script);
     if (rc) {
         if (err[0]) fprintf(stderr, "brainbody: rank %d: %s\n", rank, err);
+        if (plan.role == BB_ROLE_BODY) bb_output_abandon(out);
     } else if (plan.role == BB_ROLE_BODY) {
         if (bb_output_finish(out, &res, err, sizeof err)) {
             fprintf(stderr, "brainbody: %s\n", err);

@@ -266,6 +266,17 @@ int bb_output_observe(bb_output *o, const bb_exchange_record *r, char *err, size
     return 0;
 }
 
+int bb_output_command(bb_output *o, const bb_control_cmd *cmd, uint64_t k, char *err, size_t cap)
+{
+    char text[BB_CONTROL_MAX_BYTES + 1];
+    bb_control_format(cmd, text, sizeof text);
+    if (fprintf(o->events, "%.6f\tcommand\t%s\n", (double)k * o->cfg->exchange_ms * 1e-3, text) < 0) {
+        snprintf(err, cap, "%s/events.tsv: cannot write: %s", o->cfg->output_dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* Writes everything recorded so far to disk (before a checkpoint). */
 int bb_output_flush(bb_output *o, char *err, size_t cap)
 {
@@ -354,6 +365,21 @@ int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t c
     bb_gait_log_free(&o->gait);
     o->has_gait = 0;
     return rc;
+}
+
+void bb_output_abandon(bb_output *o)
+{
+    char err[8];
+    bb_spike_file_close(o->spikes, err, 0); /* cap 0: no flush */
+    bb_body_file_close(o->body_file, err, 0);
+    if (o->events) fclose(o->events);
+    if (o->trials) fclose(o->trials);
+    o->spikes = NULL, o->body_file = NULL, o->events = o->trials = NULL;
+    free(o->drove), free(o->angle), free(o->peak);
+    o->drove = o->peak = NULL;
+    o->angle = o->lo = o->hi = NULL;
+    bb_gait_log_free(&o->gait);
+    o->has_gait = 0;
 }
 
 void bb_output_fail(bb_output *o, const char *why)

@@ -54,9 +54,15 @@ int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t c
 /* A sentence on what moved: the joints that turned most and the muscles
  * excited most ("" without a MuJoCo body, or before the last exchange). */
 const char *bb_output_summary(const bb_output *o);
+/* When the run never started (setup or a resume refused): closes what
+ * bb_output_prepare opened without writing anything more. */
+void bb_output_abandon(bb_output *o);
 /* After a fatal error: closes the recording files (flushing what they hold)
  * and writes run.yaml with status failed and the reason. */
 void bb_output_fail(bb_output *o, const char *why);
+/* A command that changed the inputs from exchange k on: a "command" row of
+ * events.tsv (what control.commands replays). */
+int bb_output_command(bb_output *o, const bb_control_cmd *cmd, uint64_t k, char *err, size_t cap);
 /* Writes everything recorded so far to disk (before a checkpoint). */
 int bb_output_flush(bb_output *o, char *err, size_t cap);
 /* The recording's state (file lengths, summaries, gait log) for checkpoints;

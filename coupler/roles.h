@@ -10,6 +10,7 @@
 #include "brainbody/proto.h"
 #include "brainbody/state.h"
 #include "config.h"
+#include "control_cmd.h"
 #include "plan.h"
 
 /* Feedback as the brain sees it: the body's sensing at the end of an
@@ -52,6 +53,9 @@ typedef struct bb_brain_role {
     /* Saves or restores the brain's changing state (checkpoints); NULL: this
      * brain cannot be checkpointed. */
     int (*state)(void *ctx, bb_state_io *io);
+    /* Applies a control command for the brain (stimulate) from exchange k
+     * on; NULL: this brain takes none. 0, or -1 with the reason. */
+    int (*command)(void *ctx, const struct bb_control_cmd *cmd, uint64_t k, char *err, size_t cap);
 } bb_brain_role;
 
 typedef struct bb_body_sizes {

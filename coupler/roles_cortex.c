@@ -4,18 +4,34 @@
  * forelimb, head/neck): output id k is the k-th of them. The first brain
  * rank, which sees every spike after the engine's exchange, records every
  * population in <output.dir>/cortex_spikes.h5 (SONATA). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "afferent.h"
+#include "control_cmd.h"
 #include "brainbody/cortex.h"
 #include "record_spikes.h"
 #include "roles.h"
 #include "spinal.h"
 
+/* A stimulus switched on by a control command (stimulate): a DC step on an
+ * M1 strip until the exchange `end`. */
+#define MAX_CONTROL_STIMULI 16
+typedef struct control_stimulus {
+    int pop[2 * BB_N_TYPES], n_pops;
+    bb_region strip;
+    double pA;
+    uint64_t end;
+} control_stimulus;
+
 typedef struct cortex_brain {
     bb_cortex c;
+    bb_cortex_spec spec;
+    double exchange_ms;
+    control_stimulus stim[MAX_CONTROL_STIMULI];
+    uint32_t n_stim;
     bb_sim *sim;
     uint32_t steps;
     uint32_t out_first[BB_N_HEMISPHERES], out_count[BB_N_HEMISPHERES]; /* L5B exc ids */
@@ -107,10 +123,31 @@ static int add_spinal(cortex_brain *b, const bb_interval *iv, bb_spike *out, siz
     return 0;
 }
 
+/* Ends the control stimuli due to end at exchange k, in the order they began. */
+static int end_stimuli(cortex_brain *b, uint64_t k)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < b->n_stim; i++) {
+        control_stimulus *s = &b->stim[i];
+        if (s->end != k) {
+            b->stim[kept++] = *s;
+            continue;
+        }
+        for (int p = 0; p < s->n_pops; p++)
+            if (bb_sim_add_dc_region(b->sim, s->pop[p], &s->strip, -s->pA)) return -1;
+    }
+    b->n_stim = kept;
+    return 0;
+}
+
 static long cortex_step(void *ctx, const bb_interval *iv, const bb_feedback *fb, bb_spike *out, size_t cap,
                         char *err, size_t errcap)
 {
     cortex_brain *b = ctx;
+    if (b->n_stim && end_stimuli(b, iv->exchange)) {
+        snprintf(err, errcap, "cannot end a control stimulus");
+        return -1;
+    }
     for (int g = 0; g < b->n_gated; g++)
         if (bb_sim_set_stimulus_gain(b->sim, b->gated[g], fb ? fb->task[b->gate_channel[g]] : 0)) {
             snprintf(err, errcap, "cannot gate the task's input");
@@ -154,7 +191,9 @@ static int cortex_state(void *ctx, bb_state_io *io)
     if (bb_state_same(io, "cortex.recording", (uint64_t)b->record) ||
         bb_state_same(io, "cortex.spinal", (uint64_t)b->with_spinal) || bb_sim_state(b->sim, io) ||
         bb_afferent_map_state(&b->aff, io) || (b->with_spinal && bb_spinal_state(&b->spinal, io)) ||
-        bb_state_field(io, "cortex.since_flush", &b->since_flush, sizeof b->since_flush))
+        bb_state_field(io, "cortex.since_flush", &b->since_flush, sizeof b->since_flush) ||
+        bb_state_field(io, "cortex.control_stimuli", &b->n_stim, sizeof b->n_stim) || b->n_stim > MAX_CONTROL_STIMULI ||
+        bb_state_field(io, "cortex.control_stimulus", b->stim, b->n_stim * sizeof *b->stim))
         return -1;
     if (!b->record) return 0;
     char err[512];
@@ -194,23 +233,67 @@ static void cortex_destroy(void *ctx)
 /* Adds a step current to every cell type of the given layers of one body
  * area's strip of one hemisphere's M1; returns 0 or -1. When gate is not
  * NULL the currents' indices are appended there (for bb_sim_set_stimulus_gain). */
+/* The populations (every cell type of the layers) and the region of one
+ * body area's strip of one hemisphere's M1; returns the number of populations. */
+static int m1_strip(const bb_cortex_spec *spec, const bb_cortex *c, const char *hemisphere, const char *body_area,
+                    const char *layer_names, int pops[2 * BB_N_TYPES], bb_region *strip)
+{
+    int h = !strcmp(hemisphere, "right") ? BB_RIGHT : BB_LEFT; /* one the cortex has: checked by the caller */
+    int area = 0;
+    while (area < BB_N_BODY_AREAS && strcmp(bb_body_area_name(area), body_area)) area++;
+    *strip = (bb_region){0, 0, 0, 1e9};
+    bb_cortex_body_area_strip(spec, area, &strip->x0, &strip->x1);
+    int layers[2] = {BB_L5B, BB_L23}, nl = !strcmp(layer_names, "L23_L5B") ? 2 : 1, n = 0;
+    if (!strcmp(layer_names, "L23")) layers[0] = BB_L23;
+    for (int l = 0; l < nl; l++)
+        for (int type = 0; type < BB_N_TYPES; type++) pops[n++] = c->pop[h][BB_M1][layers[l]][type];
+    return n;
+}
+
+/* A control command for the brain (the coupler has checked it against the
+ * run): stimulate switches a DC step on an M1 strip on from exchange k for
+ * the whole exchanges nearest its duration (at least one). */
+static int cortex_command(void *ctx, const bb_control_cmd *cmd, uint64_t k, char *err, size_t cap)
+{
+    cortex_brain *b = ctx;
+    if (cmd->verb != BB_CTL_STIMULATE) {
+        snprintf(err, cap, "'%s' is not a command for the brain", cmd->word);
+        return -1;
+    }
+    if (!strcmp(cmd->name, "right") && b->spec.hemispheres < 2) {
+        snprintf(err, cap, "stimulate right: the cortex has the left hemisphere only");
+        return -1;
+    }
+    if (b->n_stim == MAX_CONTROL_STIMULI) {
+        snprintf(err, cap, "stimulate: %d control stimuli are on already", MAX_CONTROL_STIMULI);
+        return -1;
+    }
+    control_stimulus *s = &b->stim[b->n_stim];
+    s->n_pops = m1_strip(&b->spec, &b->c, cmd->name, cmd->area, cmd->layers, s->pop, &s->strip);
+    s->pA = cmd->value[0];
+    double n = llround(cmd->seconds / (b->exchange_ms * 1e-3));
+    s->end = k + (uint64_t)(n < 1 ? 1 : n);
+    for (int p = 0; p < s->n_pops; p++)
+        if (bb_sim_add_dc_region(b->sim, s->pop[p], &s->strip, s->pA)) {
+            snprintf(err, cap, "stimulate: cannot set the current");
+            return -1;
+        }
+    b->n_stim++;
+    return 0;
+}
+
 static int add_m1_strip(const bb_cortex_spec *spec, bb_cortex *c, const char *hemisphere, const char *body_area,
                         const char *layer_names, uint32_t n, const double *t, const double *v, int *gate, int *n_gate,
                         char *err, size_t cap)
 {
-    int h = !strcmp(hemisphere, "right") ? BB_RIGHT : BB_LEFT; /* one the cortex has: checked by config.c */
-    int area = 0;
-    while (area < BB_N_BODY_AREAS && strcmp(bb_body_area_name(area), body_area)) area++;
-    bb_region strip = {0, 0, 0, 1e9};
-    bb_cortex_body_area_strip(spec, area, &strip.x0, &strip.x1);
-    int layers[2] = {BB_L5B, BB_L23}, nl = !strcmp(layer_names, "L23_L5B") ? 2 : 1;
-    if (!strcmp(layer_names, "L23")) layers[0] = BB_L23;
-    for (int l = 0; l < nl; l++)
-        for (int type = 0; type < BB_N_TYPES; type++) {
-            int k = bb_network_add_step_current(c->net, c->pop[h][BB_M1][layers[l]][type], &strip, n, t, v, err, cap);
-            if (k < 0) return -1;
-            if (gate) gate[(*n_gate)++] = k;
-        }
+    int pops[2 * BB_N_TYPES];
+    bb_region strip;
+    int n_pops = m1_strip(spec, c, hemisphere, body_area, layer_names, pops, &strip);
+    for (int i = 0; i < n_pops; i++) {
+        int k = bb_network_add_step_current(c->net, pops[i], &strip, n, t, v, err, cap);
+        if (k < 0) return -1;
+        if (gate) gate[(*n_gate)++] = k;
+    }
     return 0;
 }
 
@@ -254,6 +337,8 @@ int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm bra
         return -1;
     }
     bb_cortex_spec spec = bb_config_cortex_spec(cfg);
+    b->spec = spec;
+    b->exchange_ms = cfg->exchange_ms;
     if (bb_cortex_build(&spec, &b->c, err, cap)) {
         free(b);
         return -1;
@@ -324,7 +409,7 @@ int bb_make_cortex_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm bra
             return -1;
         }
     }
-    *out = (bb_brain_role){b, max_spikes, cortex_step, cortex_destroy, {0}, cortex_state};
+    *out = (bb_brain_role){b, max_spikes, cortex_step, cortex_destroy, {0}, cortex_state, cortex_command};
     /* output ids run hemisphere by hemisphere; each hemisphere's pools are
      * contiguous within it: M1L_tail .. M1L_head_neck, M1R_tail .. */
     uint32_t base = 0;

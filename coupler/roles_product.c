@@ -51,7 +51,7 @@ static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm brain_
         .rate_hz = cfg->rate_hz,
         .dt_ms = cfg->brain_dt_ms,
     };
-    *out = (bb_brain_role){p, (size_t)p->pop.local.count * p->steps + 1, poisson_step, free, {0}, poisson_state};
+    *out = (bb_brain_role){p, (size_t)p->pop.local.count * p->steps + 1, poisson_step, free, {0}, poisson_state, NULL};
     out->pools.n = 1; /* one pool of every output cell */
     out->pools.pool[0] = (bb_pool){"all", 0, cfg->output_cells};
     return 0;

@@ -11,6 +11,7 @@
 
 #include "brainbody/body.h"
 #include "brainbody/proto.h"
+#include "commands.h"
 #include "control_cmd.h"
 #include "curve_keys.h"
 
@@ -303,6 +304,20 @@ static void answer(bb_serve *s, const unsigned char *msg, size_t len, const char
         s->control->stop = 1;
         snprintf(out, sizeof out, "ok stopping after exchange %llu: outputs closed, run.yaml says stopped",
                  (unsigned long long)s->exchange);
+    } else if (bb_control_changes_inputs(&cmd)) {
+        char text[BB_CONTROL_MAX_BYTES + 1];
+        bb_control_format(&cmd, text, sizeof text);
+        if (s->exchange >= s->n_exchanges)
+            snprintf(out, sizeof out, "error: the run has ended");
+        else if (s->control->n_pending == BB_MAX_PENDING)
+            snprintf(out, sizeof out, "error: %d commands are waiting for the next exchange already", BB_MAX_PENDING);
+        else if (bb_command_check(&cmd, s->cfg, &s->pools, s->body, why, sizeof why))
+            snprintf(out, sizeof out, "error: %s", why);
+        else {
+            s->control->pending[s->control->n_pending++] = cmd;
+            snprintf(out, sizeof out, "ok %s from exchange %llu (t = %.6f s), recorded in events.tsv", text,
+                     (unsigned long long)s->exchange, s->sim_s);
+        }
     } else if (cmd.verb == BB_CTL_CHECKPOINT) {
         s->control->checkpoint = 1;
         snprintf(out, sizeof out, "ok checkpoint after exchange %llu: %s/checkpoints/exchange_%09llu",
@@ -312,10 +327,8 @@ static void answer(bb_serve *s, const unsigned char *msg, size_t len, const char
         for (uint32_t p = 0; p < s->pools.n && n < sizeof out; p++)
             n += (size_t)snprintf(out + n, sizeof out - n, " %s:%u+%u", s->pools.pool[p].name,
                                   s->pools.pool[p].first, s->pools.pool[p].count);
-    } else if (cmd.verb == BB_CTL_HELP) {
+    } else { /* help */
         snprintf(out, sizeof out, "ok commands: %s", bb_control_verbs());
-    } else {
-        snprintf(out, sizeof out, "error: '%s' is not served yet (commands: %s)", cmd.word, bb_control_verbs());
     }
     reply(s, out);
 }

@@ -70,9 +70,9 @@ int bb_wait_or_hold(MPI_Request *req, MPI_Status *st, int src, MPI_Comm comm, do
                 MPI_Wait(req, MPI_STATUS_IGNORE);
                 return 1;
             }
-            if (state == BB_HOLD_CHECKPOINT) {
+            if (state == BB_HOLD_CHECKPOINT || state == BB_HOLD_COMMAND) {
                 *at = exchange;
-                return 2;
+                return state == BB_HOLD_CHECKPOINT ? 2 : 3;
             }
             if (state != BB_HOLD_PAUSE && state != BB_HOLD_RESUME) {
                 snprintf(err, cap, "hold packet from rank %d has state %u, which only brain ranks send", src,

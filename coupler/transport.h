@@ -18,8 +18,9 @@ int bb_wait_all(int n, MPI_Request *reqs, MPI_Status *st, double timeout_s);
  * while the run is held the watchdog is stopped, and it restarts at a
  * resume (*held: whether the run is held, kept by the caller across calls).
  * Returns 0 when req completed, 1 at a stop (req cancelled), 2 at
- * a checkpoint (req still pending; *exchange: the exchange it follows; call
- * again after saving), -1 on timeout or a bad hold packet (message in err). */
+ * a checkpoint and 3 before a command packet (req still pending;
+ * *exchange: the exchange it follows; call again after saving or taking
+ * the command), -1 on timeout or a bad hold packet (message in err). */
 int bb_wait_or_hold(MPI_Request *req, MPI_Status *st, int src, MPI_Comm comm, double timeout_s, int *held,
                     uint64_t *exchange, char *err, size_t cap);
 

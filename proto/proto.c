@@ -172,7 +172,7 @@ size_t bb_encode_feedback(void *buf, size_t cap, uint64_t seq, uint32_t sender, 
     return seal(p, total);
 }
 
-static int known_kind(uint16_t k) { return k >= BB_MSG_SPIKES && k <= BB_MSG_HOLD; }
+static int known_kind(uint16_t k) { return k >= BB_MSG_SPIKES && k <= BB_MSG_COMMAND; }
 
 bb_proto_err bb_decode_header(const void *buf, size_t len, const bb_expect *ex,
                               bb_msg_header *out, bb_proto_status *st)
@@ -482,5 +482,50 @@ bb_proto_err bb_decode_hold(const void *buf, size_t len, uint64_t *exchange, uin
     if (get_u32(q + 12)) return fail(st, BB_PROTO_E_RESERVED, BB_PROTO_HEADER_SIZE + 12, NULL);
     *exchange = get_u64(q);
     *state = s;
+    return ok(st);
+}
+
+/* ---- command */
+
+size_t bb_command_packet_size(size_t text_len) { return BB_PROTO_HEADER_SIZE + BB_COMMAND_FIXED_SIZE + pad4(text_len); }
+
+size_t bb_encode_command(void *buf, size_t cap, uint64_t seq, uint64_t exchange, const char *text, size_t text_len)
+{
+    size_t total = bb_command_packet_size(text_len);
+    if (text_len > BB_COMMAND_MAX_TEXT || total > cap) return 0;
+    for (size_t i = 0; i < text_len; i++)
+        if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] > 0x7e) return 0;
+    unsigned char *p = buf;
+    write_header(p, BB_MSG_COMMAND, seq, 0, (uint32_t)(total - BB_PROTO_HEADER_SIZE));
+    unsigned char *q = p + BB_PROTO_HEADER_SIZE;
+    put_u64(q, exchange);
+    put_u32(q + 8, (uint32_t)text_len);
+    put_u32(q + 12, 0);
+    memcpy(q + BB_COMMAND_FIXED_SIZE, text, text_len);
+    memset(q + BB_COMMAND_FIXED_SIZE + text_len, 0, pad4(text_len) - text_len);
+    return seal(p, total);
+}
+
+bb_proto_err bb_decode_command(const void *buf, size_t len, uint64_t *exchange, char *text, bb_proto_status *st)
+{
+    bb_msg_header h;
+    bb_proto_err rc = open_payload(buf, len, NULL, BB_MSG_COMMAND, BB_COMMAND_FIXED_SIZE, &h, st);
+    if (rc) return rc;
+    const unsigned char *q = (const unsigned char *)buf + BB_PROTO_HEADER_SIZE;
+    const size_t base = BB_PROTO_HEADER_SIZE;
+    uint32_t n = get_u32(q + 8);
+    if (n > BB_COMMAND_MAX_TEXT) return fail(st, BB_PROTO_E_COUNT, base + 8, "text of %u bytes, at most %u", n, BB_COMMAND_MAX_TEXT);
+    if (h.payload_len != BB_COMMAND_FIXED_SIZE + pad4(n))
+        return fail(st, BB_PROTO_E_COUNT, H_LEN, "payload of %u bytes for %u bytes of text", (unsigned)h.payload_len, n);
+    if (get_u32(q + 12)) return fail(st, BB_PROTO_E_RESERVED, base + 12, NULL);
+    const unsigned char *t = q + BB_COMMAND_FIXED_SIZE;
+    for (uint32_t i = 0; i < n; i++)
+        if (t[i] < 0x20 || t[i] > 0x7e)
+            return fail(st, BB_PROTO_E_VALUE, base + BB_COMMAND_FIXED_SIZE + i, "byte 0x%02x in the text", t[i]);
+    for (size_t i = n; i < pad4(n); i++)
+        if (t[i]) return fail(st, BB_PROTO_E_RESERVED, base + BB_COMMAND_FIXED_SIZE + i, NULL);
+    *exchange = get_u64(q);
+    memcpy(text, t, n);
+    text[n] = '\0';
     return ok(st);
 }

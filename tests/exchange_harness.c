@@ -106,7 +106,7 @@ static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm comm, 
     bb_block blk = bb_partition_block(cfg->output_cells, plan->n_brain, plan->brain_index);
     *b = (syn_brain){cfg->seed, blk.first, blk.count, cfg->output_cells, plan->brain_steps_per_exchange,
                      plan->brain_index, plan->n_brain};
-    *out = (bb_brain_role){b, (size_t)(blk.count + 1) * b->steps + 2, syn_brain_step, free, {0}, NULL};
+    *out = (bb_brain_role){b, (size_t)(blk.count + 1) * b->steps + 2, syn_brain_step, free, {0}, NULL, NULL};
     return 0;
 }
 

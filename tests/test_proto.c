@@ -372,3 +372,36 @@ Test(proto, hold_round_trip_and_errors)
     len = spike_packet(5, three, 3); /* another kind */
     cr_expect_eq(bb_decode_hold(buf, len, &k, &state, &st), BB_PROTO_E_KIND);
 }
+
+Test(proto, command_round_trip_and_errors)
+{
+    const char *cmd = "stimulate left forelimb L5B 30 0.2"; /* 34 bytes: 2 of padding */
+    size_t len = bb_encode_command(buf, sizeof buf, 4, 57, cmd, strlen(cmd));
+    cr_assert_eq(len, BB_PROTO_HEADER_SIZE + BB_COMMAND_FIXED_SIZE + 36);
+    uint64_t k = 0;
+    char text[BB_COMMAND_MAX_TEXT + 1];
+    bb_proto_status st;
+    cr_assert_eq(bb_decode_command(buf, len, &k, text, &st), BB_PROTO_OK);
+    cr_assert_eq(k, 57);
+    cr_assert_str_eq(text, cmd);
+    cr_expect_eq(bb_encode_command(buf, sizeof buf, 4, 57, "a\nb", 3), 0, "a control byte in the text");
+    static char longer[BB_COMMAND_MAX_TEXT + 2];
+    memset(longer, 'x', sizeof longer - 1);
+    cr_expect_eq(bb_encode_command(buf, sizeof buf, 4, 57, longer, strlen(longer)), 0, "too long");
+    /* a control byte in the text, a non-zero padding byte, a count beyond the limit */
+    len = bb_encode_command(buf, sizeof buf, 4, 57, cmd, strlen(cmd));
+    buf[BB_PROTO_HEADER_SIZE + BB_COMMAND_FIXED_SIZE + 3] = 7;
+    reseal(buf, len);
+    cr_expect_eq(bb_decode_command(buf, len, &k, text, &st), BB_PROTO_E_VALUE);
+    cr_expect_eq(st.offset, BB_PROTO_HEADER_SIZE + BB_COMMAND_FIXED_SIZE + 3);
+    len = bb_encode_command(buf, sizeof buf, 4, 57, cmd, strlen(cmd));
+    buf[BB_PROTO_HEADER_SIZE + BB_COMMAND_FIXED_SIZE + 35] = 1;
+    reseal(buf, len);
+    cr_expect_eq(bb_decode_command(buf, len, &k, text, &st), BB_PROTO_E_RESERVED);
+    len = bb_encode_command(buf, sizeof buf, 4, 57, cmd, strlen(cmd));
+    put32(BB_PROTO_HEADER_SIZE + 8, 100000);
+    reseal(buf, len);
+    cr_expect_eq(bb_decode_command(buf, len, &k, text, &st), BB_PROTO_E_COUNT);
+    len = spike_packet(5, three, 3);
+    cr_expect_eq(bb_decode_command(buf, len, &k, text, &st), BB_PROTO_E_KIND);
+}

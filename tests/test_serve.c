@@ -115,7 +115,8 @@ Test(serve, commands_telemetry_and_bad_input_while_the_run_goes_on, .fini = kill
     a = ask_text(ctx, "pools");
     cr_expect(!strncmp(a, "ok pools=10 M1L_tail:0+37", 25), "%s", a);
     cr_expect(!strncmp(ask_text(ctx, "fly"), "error: unknown command 'fly'", 28), "%s", ask_text(ctx, "fly"));
-    cr_expect(!strncmp(ask_text(ctx, "stimulate"), "error: 'stimulate' is not served yet", 36));
+    cr_expect(strstr(ask_text(ctx, "stimulate"), "error: stimulate takes 5 arguments, not 0"), "%s",
+              ask_text(ctx, "stimulate"));
     cr_expect(strstr(ask_text(ctx, "run-for soon"), "run-for: 'soon' is not a number of seconds"));
     cr_expect(strstr(ask_text(ctx, "run-for"), "run-for takes one number of simulated seconds"));
     cr_expect(strstr(ask(ctx, "sta\001tus", 7), "byte 3 is 0x01"));
@@ -412,4 +413,82 @@ Test(serve, beyond_loopback_only_with_curve_and_only_listed_clients_get_in, .fin
     ctl_as("friend", ep, "stop", NULL);
     cr_expect_eq(res.status, 0, "%s", res.out);
     cr_assert_eq(finish(pid), 0, "the CURVE run failed; see " OUT "/curve.log");
+}
+
+/* The commands that change a run's inputs, sent to a paused 3-rank run:
+ * each is answered, applied from the next exchange and recorded in
+ * events.tsv; bad ones are refused with the reason. A run given that
+ * events.tsv as control.commands (one process, checkpointed, and resumed
+ * from inside the stimulus) writes the served run's data: a served run is
+ * reproducible. */
+Test(serve, input_commands_are_applied_recorded_and_replayed, .fini = kill_served, .timeout = 600)
+{
+    pid_t pid = start_served(OUT "/commands", "control.telemetry_every=1", "3");
+    void *ctx = zmq_ctx_new();
+    status_until(ctx, "state=running", 20);
+    cr_assert(!strncmp(ask_text(ctx, "pause"), "ok paused", 9));
+    unsigned long long k = exchange_of(ask_text(ctx, "status"));
+    const char *good[] = {"stimulate left hindlimb L5B 40 0.3", "lesion M1L_forelimb", "set-gain M1R_forelimb 2.5",
+                          "perturb pelvis 0 0 0.5 0.02"};
+    for (int i = 0; i < 4; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "ok %s from exchange %llu", good[i], k);
+        const char *a = ask_text(ctx, good[i]);
+        cr_expect(!strncmp(a, want, strlen(want)), "'%s': %s", good[i], a);
+    }
+    cr_expect(strstr(ask_text(ctx, "lesion nope"), "error: lesion: the brain has no pool 'nope'"));
+    cr_expect(strstr(ask_text(ctx, "perturb nobody 0 0 1 1"), "error: perturb: the body model has no body 'nobody'"));
+    cr_expect(strstr(ask_text(ctx, "stimulate left tail L5B 5000 1"), "'5000' is not a number in [-1000, 1000]"));
+    cr_expect(strstr(ask_text(ctx, "stimulate up tail L5B 5 1"), "'up' is not a hemisphere"));
+    cr_expect(strstr(ask_text(ctx, "set-gain all -1"), "'-1' is not a number in [0, 100]"));
+    cr_expect(!strncmp(ask_text(ctx, "resume"), "ok running", 10));
+    zmq_ctx_term(ctx);
+    cr_assert_eq(finish(pid), 0, "the commanded run failed; see " OUT "/commands.log");
+    char *ev = slurp(OUT "/commands/events.tsv", NULL);
+    cr_assert(ev);
+    for (int i = 0; i < 4; i++) cr_expect(strstr(ev, good[i]), "'%s' is not recorded:\n%s", good[i], ev);
+    free(ev);
+
+    char *replay[] = {BRAINBODY, "run", BB_SOURCE_DIR "/run/demo.yaml", "--out", OUT "/replayed", "--force", "--set",
+                      "experiment.duration_s=2", "--set", "control.commands=" OUT "/commands/events.tsv", "--set",
+                      "checkpoint.every_s=0.05", "--set", "checkpoint.keep=0", NULL};
+    spawn_run(replay, 300, &res);
+    cr_assert(res.exited && res.status == 0, "%s", res.out);
+    const char *files[] = {"spikes.h5", "body.h5", "cortex_spikes.h5"};
+    char a[600], b[600], why[512];
+    for (int i = 0; i < 3; i++) {
+        snprintf(a, sizeof a, OUT "/replayed/%s", files[i]);
+        snprintf(b, sizeof b, OUT "/commands/%s", files[i]);
+        cr_expect(h5_same_data(a, b, why, sizeof why), "replayed %s differs from the served run's: %s", files[i], why);
+    }
+    char *e1 = slurp(OUT "/commands/events.tsv", NULL), *e2 = slurp(OUT "/replayed/events.tsv", NULL);
+    cr_expect(e1 && e2 && !strcmp(e1, e2), "the replayed events differ:\n%s\n---\n%s", e1, e2);
+    free(e2);
+
+    /* resumed from inside the stimulus (it lasts 0.3 s = 60 exchanges) */
+    unsigned long long inside = (k / 10 + 2) * 10; /* a checkpoint every 10 exchanges */
+    char ck[600];
+    snprintf(ck, sizeof ck, OUT "/replayed/checkpoints/exchange_%09llu", inside);
+    char *resume[] = {BRAINBODY, "run", "--resume", ck, NULL};
+    spawn_run(resume, 300, &res);
+    cr_assert(res.exited && res.status == 0, "%s", res.out);
+    for (int i = 0; i < 3; i++) {
+        snprintf(a, sizeof a, OUT "/replayed/%s", files[i]);
+        snprintf(b, sizeof b, OUT "/commands/%s", files[i]);
+        cr_expect(h5_same_data(a, b, why, sizeof why), "resumed %s differs from the served run's: %s", files[i], why);
+    }
+    e2 = slurp(OUT "/replayed/events.tsv", NULL);
+    cr_expect(e1 && e2 && !strcmp(e1, e2), "the resumed run's events differ");
+    free(e1), free(e2);
+
+    /* a replay file naming a pool the run does not have: refused at the start */
+    FILE *f = fopen(OUT "/bad_commands.tsv", "w");
+    cr_assert(f);
+    fprintf(f, "time_s\tevent\tdetail\n0.100000\tcommand\tlesion M1L_wings\n");
+    fclose(f);
+    char *bad[] = {BRAINBODY, "run", BB_SOURCE_DIR "/run/demo.yaml", "--out", OUT "/bad_replay", "--force", "--set",
+                   "control.commands=" OUT "/bad_commands.tsv", NULL};
+    spawn_run(bad, 120, &res);
+    cr_expect_eq(res.status, 2, "%s", res.out);
+    cr_expect(strstr(res.out, "bad_commands.tsv:2: lesion: the brain has no pool 'M1L_wings'"), "%s", res.out);
 }

@@ -45,7 +45,7 @@ static int make_brain(const bb_config *cfg, const bb_plan *plan, MPI_Comm comm, 
 {
     (void)comm, (void)body, (void)err, (void)cap;
     mine = bb_partition_block(cfg->output_cells, plan->n_brain, plan->brain_index);
-    *out = (bb_brain_role){NULL, (size_t)mine.count * plan->brain_steps_per_exchange, bench_brain_step, NULL, {0}, NULL};
+    *out = (bb_brain_role){NULL, (size_t)mine.count * plan->brain_steps_per_exchange, bench_brain_step, NULL, {0}, NULL, NULL};
     return 0;
 }
 

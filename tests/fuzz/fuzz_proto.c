@@ -70,5 +70,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *raw, size_t raw_size)
     uint32_t state;
     if (bb_decode_hold(data, size, &k, &state, &st) == BB_PROTO_OK && h.sender == 0)
         same_bytes(data, size, bb_encode_hold(again, sizeof again, h.seq, k, state));
+    char text[BB_COMMAND_MAX_TEXT + 1];
+    if (bb_decode_command(data, size, &k, text, &st) == BB_PROTO_OK) {
+        if (strlen(text) > BB_COMMAND_MAX_TEXT) abort();
+        if (h.sender == 0) same_bytes(data, size, bb_encode_command(again, sizeof again, h.seq, k, text, strlen(text)));
+    }
     return 0;
 }

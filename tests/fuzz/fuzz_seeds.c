@@ -41,5 +41,7 @@ int main(int argc, char **argv)
                        .lever_presses = 2, .pool_rate_hz = rates, .paw_contact = paws};
     save(argv[1], "telemetry", bb_encode_telemetry(buf, sizeof buf, 6, &tm));
     save(argv[1], "hold", bb_encode_hold(buf, sizeof buf, 7, 7, BB_HOLD_PAUSE));
+    const char *cmd = "stimulate left forelimb L5B 30 0.2";
+    save(argv[1], "command", bb_encode_command(buf, sizeof buf, 8, 8, cmd, strlen(cmd)));
     return 0;
 }

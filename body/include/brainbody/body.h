@@ -193,6 +193,8 @@ void bb_body_task(const bb_body *b, bb_task_state *out);
  * duration_s): the perturbation of a push-recovery test. Replaces any
  * earlier push. Returns 0, or -1 with a message in err when the model has
  * no such body or the times are not start >= 0, duration > 0. */
+/* Does the model have a body of that name (one a push can act on)? */
+int bb_body_has_body(const bb_body *b, const char *body);
 int bb_body_push(bb_body *b, const char *body, const double force[3], double start_s, double duration_s, char *err,
                  size_t errcap);
 

@@ -192,6 +192,9 @@ size_t bb_sim_synapse_bytes(const bb_sim *sim); /* bytes of synapse storage on t
 bb_block bb_sim_local_block(const bb_sim *sim);
 /* Adds a current (pA) to every local neuron of a population from now on. */
 int bb_sim_set_dc(bb_sim *sim, int pop, double pA);
+/* Adds pA to the extra current of the population's cells inside the region
+ * (a stimulus switched on while the run goes on; subtract it to end it). */
+int bb_sim_add_dc_region(bb_sim *sim, int pop, const bb_region *r, double pA);
 /* Scales step current `stim` (bb_network_add_step_current's index) by gain
  * from the next step on; 1 at first. For inputs gated while the run goes,
  * such as a task's cue. Every rank must pass the same values. */

@@ -27,11 +27,14 @@ extern "C" {
 #define BB_FEEDBACK_FIXED_SIZE 24u
 #define BB_TELEMETRY_FIXED_SIZE 48u
 #define BB_HOLD_SIZE 16u
+#define BB_COMMAND_FIXED_SIZE 16u
+#define BB_COMMAND_MAX_TEXT 512u
 /* Hold packet states: what the coupler does after the exchange it names
- * (CHECKPOINT: every rank saves its state; a brain rank answers SAVED or
- * FAILED with a hold packet of its own). */
+ * (CHECKPOINT: every rank saves its state; COMMAND: a command packet
+ * follows; a brain rank answers either with SAVED (done) or FAILED in a
+ * hold packet of its own). */
 enum { BB_HOLD_RESUME = 0, BB_HOLD_PAUSE = 1, BB_HOLD_STOP = 2, BB_HOLD_CHECKPOINT = 3, BB_HOLD_SAVED = 4,
-       BB_HOLD_FAILED = 5, BB_HOLD_LAST = BB_HOLD_FAILED };
+       BB_HOLD_FAILED = 5, BB_HOLD_COMMAND = 6, BB_HOLD_LAST = BB_HOLD_COMMAND };
 #define BB_TELEMETRY_MAX_POOLS 4096u
 #define BB_TELEMETRY_MAX_PAWS 64u
 /* Telemetry flags: what is on at the end of the exchange. */
@@ -46,6 +49,7 @@ typedef enum bb_msg_kind {
     BB_MSG_FEEDBACK = 3,   /* coupler -> brain ranks: touch taxels, proprioceptor and task channels */
     BB_MSG_TELEMETRY = 4,  /* coupler -> subscribers (ZeroMQ PUB): the run's state after one exchange */
     BB_MSG_HOLD = 5,       /* coupler <-> brain ranks: held, resumed, stopped or checkpointed between exchanges */
+    BB_MSG_COMMAND = 6,    /* coupler -> brain ranks: a control command changing the brain's inputs */
 } bb_msg_kind;
 
 typedef enum bb_proto_err {
@@ -192,6 +196,14 @@ bb_proto_err bb_decode_telemetry(const void *buf, size_t len, bb_telemetry *t, f
 size_t bb_encode_hold(void *buf, size_t cap, uint64_t seq, uint64_t exchange, uint32_t state);
 /* state is one of BB_HOLD_*. */
 bb_proto_err bb_decode_hold(const void *buf, size_t len, uint64_t *exchange, uint32_t *state, bb_proto_status *st);
+
+/* ---- command (kind 6): a control command for the brain ranks, as text */
+
+size_t bb_command_packet_size(size_t text_len);
+/* text: printable ASCII, at most BB_COMMAND_MAX_TEXT bytes; 0 if it is not. */
+size_t bb_encode_command(void *buf, size_t cap, uint64_t seq, uint64_t exchange, const char *text, size_t text_len);
+/* text: BB_COMMAND_MAX_TEXT + 1 bytes, zero-terminated on success. */
+bb_proto_err bb_decode_command(const void *buf, size_t len, uint64_t *exchange, char *text, bb_proto_status *st);
 
 #ifdef __cplusplus
 }
