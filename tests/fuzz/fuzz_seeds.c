@@ -1,5 +1,6 @@
 /* Writes valid packets of every kind into a folder: the fuzzer's seed corpus. */
 #include <stdio.h>
+#include <string.h>
 
 #include "brainbody/proto.h"
 
