@@ -279,6 +279,14 @@ double bb_body_joint_angle(const bb_body *b, const char *joint)
     return b->d->qpos[b->m->jnt_qposadr[j]];
 }
 
+int bb_body_joint_range(const bb_body *b, const char *joint, double range[2])
+{
+    int j = mj_name2id(b->m, mjOBJ_JOINT, joint);
+    if (j < 0 || b->m->jnt_type[j] != mjJNT_HINGE || !b->m->jnt_limited[j]) return -1;
+    range[0] = b->m->jnt_range[2 * j], range[1] = b->m->jnt_range[2 * j + 1];
+    return 0;
+}
+
 int bb_body_body_pos(const bb_body *b, const char *body, double pos[3])
 {
     int id = mj_name2id(b->m, mjOBJ_BODY, body);

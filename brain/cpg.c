@@ -25,6 +25,7 @@ struct bb_cpg {
     double e_alpha[BB_CPG_N], e_const[BB_CPG_N], i_alpha[BB_CPG_N], i_const[BB_CPG_N];
     link links[MAX_LINKS];
     int n_links;
+    double fb_load[BB_N_LIMBS], fb_hip[BB_N_LIMBS]; /* afferent conductances, nS (bb_cpg_set_feedback) */
 };
 
 int bb_cpg_n_populations(void) { return BB_CPG_N; }
@@ -123,9 +124,21 @@ int bb_cpg_state(bb_cpg *c, bb_state_io *io)
 {
     return bb_state_field(io, "cpg.alpha", &c->alpha, sizeof c->alpha) ||
                    bb_state_field(io, "cpg.t_ms", &c->t_ms, sizeof c->t_ms) ||
+                   bb_state_field(io, "cpg.feedback_load", c->fb_load, sizeof c->fb_load) ||
+                   bb_state_field(io, "cpg.feedback_hip", c->fb_hip, sizeof c->fb_hip) ||
                    bb_state_field(io, "cpg.v", c->v, sizeof c->v) || bb_state_field(io, "cpg.h", c->h, sizeof c->h)
                ? -1
                : 0;
+}
+
+/* The flexor and extensor centres of each limb (bb_limb order). */
+static const int flexor_of[BB_N_LIMBS] = {0, 1, 4, 5}, extensor_of[BB_N_LIMBS] = {2, 3, 6, 7};
+
+void bb_cpg_set_feedback(bb_cpg *c, bb_limb limb, double load_nS, double hip_extension_nS)
+{
+    if (limb < 0 || limb >= BB_N_LIMBS) return;
+    c->fb_load[limb] = load_nS > 0 ? load_nS : 0;
+    c->fb_hip[limb] = hip_extension_nS > 0 ? hip_extension_nS : 0;
 }
 
 static double out_of(double v)
@@ -148,6 +161,10 @@ static void step(bb_cpg *c, double dt)
         const link *l = &c->links[k];
         if (l->w > 0) ge[l->post] += l->w * f[l->pre];
         else gi[l->post] -= l->w * f[l->pre];
+    }
+    for (int l = 0; l < BB_N_LIMBS; l++) {
+        ge[extensor_of[l]] += c->fb_load[l];
+        ge[flexor_of[l]] += c->fb_hip[l];
     }
     for (int i = 0; i < BB_CPG_N; i++) {
         double v = c->v[i];
@@ -174,8 +191,6 @@ void bb_cpg_run(bb_cpg *c, double dt_ms)
 
 double bb_cpg_activity(const bb_cpg *c, int p) { return p >= 0 && p < BB_CPG_N ? out_of(c->v[p]) : 0; }
 
-/* The flexor and extensor centres of each limb (bb_limb order). */
-static const int flexor_of[BB_N_LIMBS] = {0, 1, 4, 5}, extensor_of[BB_N_LIMBS] = {2, 3, 6, 7};
 double bb_cpg_flexor(const bb_cpg *c, bb_limb l) { return out_of(c->v[flexor_of[l]]); }
 double bb_cpg_extensor(const bb_cpg *c, bb_limb l) { return out_of(c->v[extensor_of[l]]); }
 

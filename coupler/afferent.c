@@ -125,7 +125,8 @@ const bb_feedback *bb_afferent_map_delay(bb_afferent_map *m, const bb_feedback *
     m->pushed++;
     if (m->pushed <= m->delay) return NULL;
     const float *old = m->ring + (size_t)(m->pushed % (m->delay + 1)) * width; /* the oldest kept */
-    m->delayed = (bb_feedback){fb->exchange - m->delay, old, m->n_taxels, old + m->n_taxels, m->n_proprio, fb->task, 1};
+    m->delayed = (bb_feedback){fb->exchange - m->delay, old, m->n_taxels, old + m->n_taxels, m->n_proprio, fb->task, 1,
+                               fb->n_task};
     return &m->delayed;
 }
 

@@ -10,13 +10,15 @@
 #include "control_cmd.h"
 #include "curve_keys.h"
 
-#define ANSWER_MS 5000 /* a served run answers between exchanges: well within this */
+#define ANSWER_MS 5000 /* a served run answers between exchanges: well within this (--wait) */
+static int answer_ms = ANSWER_MS;
 
 static int usage(void)
 {
     fprintf(stderr, "usage: brainbody ctl [KEYS] ENDPOINT COMMAND [ARG]...   (commands: %s)\n"
                     "       brainbody ctl [KEYS] TELEMETRY_ENDPOINT watch [N]   (print N telemetry packets, default 10)\n"
-                    "KEYS, for a run served with CURVE: --server-key SERVER.pub --key CLIENT.key\n",
+                    "KEYS, for a run served with CURVE: --server-key SERVER.pub --key CLIENT.key;\n"
+                    "--wait SECONDS: how long to wait for an answer (default 5)\n",
             bb_control_verbs());
     return 2;
 }
@@ -30,7 +32,7 @@ typedef struct client_keys {
 static void *client_socket(void *ctx, int type, const client_keys *k)
 {
     void *s = zmq_socket(ctx, type);
-    int timeout = ANSWER_MS, linger = 0;
+    int timeout = answer_ms, linger = 0;
     zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
@@ -67,7 +69,7 @@ static int command(void *ctx, const char *endpoint, int argc, char **argv, const
         int n = zmq_recv(req, answer, sizeof answer - 1, 0);
         if (n < 0) {
             fprintf(stderr, "brainbody ctl: no answer from %s within %d ms (is the run served and running%s?)\n",
-                    endpoint, ANSWER_MS, keys->on ? ", and is this client's key listed" : "; does it want CURVE keys");
+                    endpoint, answer_ms, keys->on ? ", and is this client's key listed" : "; does it want CURVE keys");
         } else {
             answer[n < (int)sizeof answer ? n : (int)sizeof answer - 1] = '\0';
             printf("%s\n", answer);
@@ -94,7 +96,7 @@ static int watch(void *ctx, const char *endpoint, long count, const client_keys 
     for (long k = 0; k < count; k++) {
         int n = zmq_recv(sub, buf, sizeof buf, 0);
         if (n < 0) {
-            fprintf(stderr, "brainbody ctl: no telemetry from %s within %d ms\n", endpoint, ANSWER_MS);
+            fprintf(stderr, "brainbody ctl: no telemetry from %s within %d ms\n", endpoint, answer_ms);
             rc = 3;
             break;
         }
@@ -122,13 +124,25 @@ static int watch(void *ctx, const char *endpoint, long count, const client_keys 
     return rc;
 }
 
-/* --server-key FILE and --key FILE, before the endpoint. */
-static int read_keys(int *argc, char ***argv, client_keys *k)
+/* --wait SECONDS, --server-key FILE and --key FILE, before the endpoint. */
+static int read_options(int *argc, char ***argv, client_keys *k)
 {
     const char *server = NULL, *mine = NULL;
-    while (*argc >= 2 && (!strcmp((*argv)[0], "--server-key") || !strcmp((*argv)[0], "--key"))) {
-        if (!strcmp((*argv)[0], "--key")) mine = (*argv)[1];
-        else server = (*argv)[1];
+    while (*argc >= 2 && (!strcmp((*argv)[0], "--server-key") || !strcmp((*argv)[0], "--key") ||
+                          !strcmp((*argv)[0], "--wait"))) {
+        if (!strcmp((*argv)[0], "--wait")) {
+            char *end;
+            double s = strtod((*argv)[1], &end);
+            if (*end || !(s > 0 && s <= 3600)) {
+                fprintf(stderr, "brainbody ctl: --wait: '%s' is not a number of seconds in (0, 3600]\n", (*argv)[1]);
+                return -1;
+            }
+            answer_ms = (int)(s * 1000);
+        } else if (!strcmp((*argv)[0], "--key")) {
+            mine = (*argv)[1];
+        } else {
+            server = (*argv)[1];
+        }
         *argc -= 2, *argv += 2;
     }
     if (!server && !mine) return 0;
@@ -149,7 +163,7 @@ static int read_keys(int *argc, char ***argv, client_keys *k)
 int bb_ctl_main(int argc, char **argv)
 {
     client_keys keys = {0};
-    if (read_keys(&argc, &argv, &keys)) return 2;
+    if (read_options(&argc, &argv, &keys)) return 2;
     if (argc < 2) return usage();
     void *ctx = zmq_ctx_new();
     int rc;

@@ -14,6 +14,7 @@
 #include "brainbody/body.h"
 #include "checkpoint.h"
 #include "coupling.h"
+#include "spinal.h"
 #include "efferent.h"
 #include "status.h"
 #include "transport.h"
@@ -30,7 +31,12 @@ typedef struct coupler {
     size_t merged_n, merged_cap;
     uint32_t *bucket;           /* scratch of bb_spikes_order */
     float *excitation, *next_excitation, *taxels, *proprio;
-    float task[BB_TASK_CHANNELS]; /* the trial structure's inputs for the brain's next interval */
+    /* the trial structure's inputs for the brain's next interval, then the
+     * spinal afferents with brain.cpg (n_channels in all) */
+    float task[BB_TASK_CHANNELS + BB_SPINAL_CHANNELS];
+    uint32_t n_channels;
+    bb_spinal_sense spinal; /* brain.cpg with a MuJoCo body: reads the spinal afferents */
+    int has_spinal;
     bb_trials *trials;            /* the task's trial structure, or NULL */
     unsigned char *pkt;  /* scratch for canonical spike and activation packets */
     size_t pkt_cap;
@@ -57,7 +63,8 @@ typedef struct brain_side {
     unsigned char *fbrx[2];
     size_t fb_len;
     MPI_Request fb_req[2];
-    float *taxels, *proprio, task[BB_TASK_CHANNELS];
+    float *taxels, *proprio, task[BB_TASK_CHANNELS + BB_SPINAL_CHANNELS];
+    uint32_t n_channels;
     bb_feedback fb;
     uint64_t exchanges_done;
     int held; /* paused by the coupler (its watchdog waits) */
@@ -68,6 +75,12 @@ static double now_s(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* The feedback's channels: the task's, then the spinal afferents with brain.cpg. */
+static uint32_t feedback_channels(const bb_config *cfg)
+{
+    return BB_TASK_CHANNELS + (cfg->cpg.enabled ? BB_SPINAL_CHANNELS : 0);
 }
 
 static bb_interval interval_of(const bb_plan *p, uint64_t k)
@@ -179,7 +192,12 @@ static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, 
     c->next_excitation = xcalloc(s->n_muscles, sizeof(float));
     c->taxels = xcalloc(s->n_taxels, sizeof(float));
     c->proprio = xcalloc(s->n_proprio, sizeof(float));
-    c->fb_len = bb_feedback_packet_size(s->n_taxels, s->n_proprio, BB_TASK_CHANNELS);
+    c->n_channels = feedback_channels(cfg);
+    if (cfg->cpg.enabled && body->body) {
+        if (bb_spinal_sense_init(&c->spinal, body->body)) bb_fatal(4, "out of memory");
+        c->has_spinal = 1;
+    }
+    c->fb_len = bb_feedback_packet_size(s->n_taxels, s->n_proprio, c->n_channels);
     int nb = plan->n_brain;
     c->fb = xcalloc(c->fb_len, 1);
     c->fb_req = xcalloc((size_t)nb, sizeof(MPI_Request));
@@ -196,6 +214,7 @@ static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, 
 
 static void coupler_free(coupler *c)
 {
+    if (c->has_spinal) bb_spinal_sense_free(&c->spinal);
     bb_efferent_free(&c->eff);
     free(c->merged);
     free(c->arrived);
@@ -269,13 +288,14 @@ static void coupler_finish(coupler *c, const bb_interval *iv)
     }
 
     if (c->trials) bb_trials_update(c->trials, (int64_t)(iv->exchange + 1) * c->cfg->exchange_ns, c->task);
+    if (c->has_spinal) bb_spinal_sense_read(&c->spinal, c->body->body, c->task + BB_TASK_CHANNELS);
 
     size_t need = bb_spikes_packet_size((uint32_t)c->merged_n);
     unsigned char *p = scratch(c, need);
     bb_encode_spikes(p, c->pkt_cap, iv->exchange, 0, iv, c->merged, (uint32_t)c->merged_n);
     digest_packet(c, p);
     bb_encode_feedback(c->fb, c->fb_len, iv->exchange, 0, iv->exchange, c->taxels, s->n_taxels, c->proprio,
-                       s->n_proprio, c->task, BB_TASK_CHANNELS);
+                       s->n_proprio, c->task, c->n_channels);
     digest_packet(c, c->fb);
     /* Excitation crosses no rank (body and coupler share one), so it is not
      * packed; hashing it still catches any divergence in the efferent map. */
@@ -624,7 +644,8 @@ static void brain_init(brain_side *b, const bb_config *cfg, const bb_plan *plan,
     *b = (brain_side){.cfg = cfg, .plan = plan, .brain = brain, .sizes = *sizes};
     b->local = xcalloc(brain->max_spikes, sizeof *b->local);
     b->tx_cap = bb_spikes_packet_size((uint32_t)brain->max_spikes);
-    b->fb_len = bb_feedback_packet_size(sizes->n_taxels, sizes->n_proprio, BB_TASK_CHANNELS);
+    b->n_channels = feedback_channels(cfg);
+    b->fb_len = bb_feedback_packet_size(sizes->n_taxels, sizes->n_proprio, b->n_channels);
     for (int i = 0; i < 2; i++) {
         b->tx[i] = xcalloc(b->tx_cap, 1);
         b->fbrx[i] = xcalloc(b->fb_len, 1);
@@ -646,7 +667,7 @@ static void brain_free(brain_side *b)
 static const bb_feedback *brain_take_feedback(brain_side *b, const unsigned char *buf, size_t len, uint64_t k)
 {
     bb_expect ex = {.kind = BB_MSG_FEEDBACK, .seq = k, .check_seq = 1,
-                    .n_taxels = b->sizes.n_taxels, .n_proprio = b->sizes.n_proprio, .n_task = BB_TASK_CHANNELS};
+                    .n_taxels = b->sizes.n_taxels, .n_proprio = b->sizes.n_proprio, .n_task = b->n_channels};
     bb_proto_status st;
     char why[256];
     uint64_t exchange = 0;
@@ -655,7 +676,7 @@ static const bb_feedback *brain_take_feedback(brain_side *b, const unsigned char
     if (exchange != k) bb_fatal(3, "feedback packet is for exchange %llu, expected %llu", (unsigned long long)exchange,
                                 (unsigned long long)k);
     b->fb = (bb_feedback){k, b->taxels, b->sizes.n_taxels, b->proprio, b->sizes.n_proprio, b->task,
-                          b->cfg->feedback_enabled};
+                          b->cfg->feedback_enabled, b->n_channels};
     return &b->fb;
 }
 

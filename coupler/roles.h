@@ -21,8 +21,9 @@ typedef struct bb_feedback {
     uint32_t n_taxels;
     const float *proprio;
     uint32_t n_proprio;
-    const float *task; /* BB_TASK_CHANNELS levels in [0, 1] */
-    int sensing;       /* 0: feedback.enabled is false; taxels and proprio must not reach the brain */
+    const float *task; /* n_task levels in [0, 1]: the task's (BB_TASK_*), then the spinal afferents */
+    int sensing;       /* 0: feedback.enabled is false; taxels, proprio and spinal afferents must not reach the brain */
+    uint32_t n_task;   /* BB_TASK_CHANNELS, + BB_SPINAL_CHANNELS with brain.cpg */
 } bb_feedback;
 
 /* Somatotopic pools of the output cells: contiguous id ranges with names

@@ -106,8 +106,13 @@ static int open_recording(cortex_brain *b, char *err, size_t cap)
 
 /* The spinal pools' spikes of the interval, merged into out (both lists are
  * in offset order and every spinal id is above every cortical one). */
-static int add_spinal(cortex_brain *b, const bb_interval *iv, bb_spike *out, size_t cap, char *err, size_t errcap)
+static int add_spinal(cortex_brain *b, const bb_interval *iv, const bb_feedback *fb, bb_spike *out, size_t cap,
+                      char *err, size_t errcap)
 {
+    /* deafferented without feedback (feedback.enabled false, or the first interval) */
+    bb_spinal_feel(&b->spinal, fb && fb->sensing && fb->n_task >= BB_TASK_CHANNELS + BB_SPINAL_CHANNELS
+                                   ? fb->task + BB_TASK_CHANNELS
+                                   : NULL);
     long ns = bb_spinal_step(&b->spinal, iv->start_step, b->steps, b->spinal_out, b->cap_spinal);
     if (ns < 0 || b->n_out + (size_t)ns > cap) {
         snprintf(err, errcap, "more than %zu output spikes in one interval", cap);
@@ -144,6 +149,7 @@ static long cortex_step(void *ctx, const bb_interval *iv, const bb_feedback *fb,
                         char *err, size_t errcap)
 {
     cortex_brain *b = ctx;
+    const bb_feedback *now = fb; /* the spinal circuit's afferents are not delayed like the cortex's */
     if (b->n_stim && end_stimuli(b, iv->exchange)) {
         snprintf(err, errcap, "cannot end a control stimulus");
         return -1;
@@ -174,7 +180,7 @@ static long cortex_step(void *ctx, const bb_interval *iv, const bb_feedback *fb,
         snprintf(err, errcap, "%s", b->rec_err);
         return -1;
     }
-    if (b->with_spinal && add_spinal(b, iv, out, cap, err, errcap)) return -1;
+    if (b->with_spinal && add_spinal(b, iv, now, out, cap, err, errcap)) return -1;
     if (b->file && ++b->since_flush >= b->flush_every) {
         b->since_flush = 0;
         if (bb_spike_file_flush(b->file, err, errcap)) return -1;

@@ -1,7 +1,9 @@
 /* Spinal motor pools driven by the locomotor circuit (spinal.h). */
 #include "spinal.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SPINAL_RNG_STREAM 0x5350494e00000000ull /* "SPIN": apart from the cortex's per-cell streams */
@@ -30,7 +32,58 @@ int bb_spinal_init(bb_spinal *s, const bb_config *cfg, uint32_t first_id, int n_
     s->local = bb_partition_block(bb_spinal_cells(cfg), n_brain, brain_index);
     s->dt_ms = cfg->brain_dt_ms;
     s->p_max = cfg->cpg.max_rate_hz * cfg->brain_dt_ms * 1e-3;
+    s->gain_load_nS = cfg->cpg.feedback_load_nS;
+    s->gain_hip_nS = cfg->cpg.feedback_hip_nS;
     return 0;
+}
+
+void bb_spinal_feel(bb_spinal *s, const float *a)
+{
+    for (int l = 0; l < BB_N_LIMBS; l++)
+        bb_cpg_set_feedback(s->cpg, (bb_limb)l, a ? s->gain_load_nS * a[2 * l] : 0, a ? s->gain_hip_nS * a[2 * l + 1] : 0);
+}
+
+int bb_spinal_sense_init(bb_spinal_sense *s, const bb_body *b)
+{
+    static const char *const paw[BB_N_LIMBS] = {"L_pes", "R_pes", "L_manus", "R_manus"};
+    static const char *const joint[BB_N_LIMBS] = {"L_hip_flex", "R_hip_flex", "L_shoulder_flex", "R_shoulder_flex"};
+    memset(s, 0, sizeof *s);
+    uint32_t ng = bb_body_n_touch_grids(b);
+    s->per_grid = ng ? bb_body_n_taxels(b) / ng : 0;
+    s->force = calloc(bb_body_n_taxels(b) + 1, sizeof *s->force);
+    if (!s->force) return -1;
+    for (int l = 0; l < BB_N_LIMBS; l++) {
+        s->grid[l] = -1;
+        for (uint32_t g = 0; g < ng; g++)
+            if (!strncmp(bb_body_touch_grid_name(b, g), paw[l], strlen(paw[l]))) s->grid[l] = (int)g;
+        double r[2];
+        if (bb_body_joint_range(b, joint[l], r)) r[0] = r[1] = 0;
+        s->full[l] = r[0]; /* flexion is positive: the lower end is the most extended */
+        s->on[l] = r[0] + 0.2 * (r[1] - r[0]);
+    }
+    s->quarter_weight_N = bb_body_total_mass(b) * 9.81 / 4;
+    return 0;
+}
+
+static float clip01(double x) { return (float)(x < 0 ? 0 : x > 1 ? 1 : x); }
+
+void bb_spinal_sense_read(bb_spinal_sense *s, const bb_body *b, float out[BB_SPINAL_CHANNELS])
+{
+    static const char *const joint[BB_N_LIMBS] = {"L_hip_flex", "R_hip_flex", "L_shoulder_flex", "R_shoulder_flex"};
+    bb_body_taxel_forces(b, s->force);
+    for (int l = 0; l < BB_N_LIMBS; l++) {
+        double f = 0;
+        for (uint32_t i = 0; s->grid[l] >= 0 && i < s->per_grid; i++) f += s->force[(uint32_t)s->grid[l] * s->per_grid + i];
+        out[2 * l] = clip01(s->quarter_weight_N > 0 ? f / s->quarter_weight_N : 0);
+        double a = bb_body_joint_angle(b, joint[l]);
+        out[2 * l + 1] = isnan(a) || s->on[l] == s->full[l] ? 0 : clip01((s->on[l] - a) / (s->on[l] - s->full[l]));
+    }
+}
+
+void bb_spinal_sense_free(bb_spinal_sense *s)
+{
+    free(s->force);
+    s->force = NULL;
 }
 
 void bb_spinal_free(bb_spinal *s)

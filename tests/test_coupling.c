@@ -131,7 +131,7 @@ Test(afferent, crossed_somatotopic_channels)
     for (int j = 0; j < 3; j++) cr_assert(m.channel[BB_RIGHT][10 + j] >= 4, "the midline reaches both sides");
     /* values: mean rate of a channel's entries x convergence 2 */
     float taxels[4] = {10, 20, 30, 40}, proprio[9] = {0};
-    bb_feedback fb = {0, taxels, 4, proprio, 9, NULL, 1};
+    bb_feedback fb = {0, taxels, 4, proprio, 9, NULL, 1, 0};
     double v[10];
     bb_afferent_map_rates(&m, BB_LEFT, &fb, v);
     cr_assert_float_eq(v[6], 2 * 25.0, 1e-9);
@@ -157,7 +157,7 @@ Test(afferent, a_delay_hands_on_the_feedback_of_earlier_intervals)
     float taxels[4], proprio[9] = {0};
     for (uint64_t k = 0; k < 5; k++) {
         for (int t = 0; t < 4; t++) taxels[t] = (float)(10 * k);
-        bb_feedback fb = {k, taxels, 4, proprio, 9, NULL, 1};
+        bb_feedback fb = {k, taxels, 4, proprio, 9, NULL, 1, 0};
         const bb_feedback *out = bb_afferent_map_delay(&m, &fb);
         if (k < 2) {
             cr_assert_null(out, "nothing has arrived yet at interval %llu", (unsigned long long)k);

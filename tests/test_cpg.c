@@ -10,6 +10,8 @@
 
 #include "brainbody/cpg.h"
 
+#define TWO_PI 6.283185307179586
+
 static void gait_at(double alpha, int no_v0v, int no_v0d, bb_gait *g)
 {
     bb_cpg_spec s = {alpha, no_v0v, no_v0d, 0};
@@ -110,6 +112,66 @@ Test(cpg, flexor_and_extensor_alternate)
 
 #include "config.h"
 #include "spinal.h"
+
+/* Afferent feedback in a trot pattern (limb phases LH 0, RH 0.5, LF 0.5, RF
+ * 0): load onto the extensor centre in the first half of each limb's
+ * cycle (stance), hip extension onto the flexor centre in the second
+ * (swing), g nS each, at drive_hz (0: none). Returns the left-hind
+ * frequency over 2-6 s and the right-hind phase. */
+static double forced(double alpha, double drive_hz, double g, double *rh_phase)
+{
+    static const double trot[BB_N_LIMBS] = {0, 0.5, 0.5, 0};
+    bb_cpg_spec s = {alpha, 0, 0, 0};
+    bb_cpg *c = bb_cpg_create(&s);
+    cr_assert(c);
+    double prev[2] = {0, 0}, on[2][64];
+    int n[2] = {0, 0};
+    for (int k = 0; k < 6000; k++) { /* 1 ms steps */
+        double t = k * 1e-3;
+        for (int l = 0; l < BB_N_LIMBS; l++) {
+            double ph = drive_hz * t - trot[l];
+            ph -= floor(ph);
+            int stance = drive_hz > 0 && ph < 0.5;
+            bb_cpg_set_feedback(c, (bb_limb)l, stance ? g : 0, drive_hz > 0 && !stance ? g : 0);
+        }
+        bb_cpg_run(c, 1.0);
+        for (int l = 0; l < 2; l++) { /* left and right hind flexor onsets */
+            double f = bb_cpg_flexor(c, l ? BB_LIMB_RH : BB_LIMB_LH);
+            if (k >= 2000 && prev[l] < 0.5 && f >= 0.5 && n[l] < 64) on[l][n[l]++] = t;
+            prev[l] = f;
+        }
+    }
+    bb_cpg_free(c);
+    cr_assert_geq(n[0], 5, "a rhythm");
+    double sx = 0, sy = 0, T = (on[0][n[0] - 1] - on[0][0]) / (n[0] - 1);
+    for (int j = 0; j < n[1]; j++) {
+        double ph = (on[1][j] - on[0][0]) / T;
+        sx += cos(TWO_PI * ph), sy += sin(TWO_PI * ph);
+    }
+    double p = atan2(sy, sx) / TWO_PI;
+    *rh_phase = p - floor(p);
+    return 1 / T;
+}
+
+/* Sensory feedback entrains the rhythm (the spinal cat on a treadmill
+ * steps at the belt's pace, Grillner & Rossignol 1978; Duysens & Pearson
+ * 1980): at trot drive (alpha 0.4, 5.35 Hz alone here) feedback of 1.6 nS
+ * in a trot pattern 30 % slower or faster than the circuit's own rhythm
+ * sets its frequency, and keeps the hind limbs alternating; without
+ * feedback the circuit keeps its own frequency; weak feedback (0.2 nS)
+ * cannot slow it by 30 %. */
+Test(cpg, afferent_feedback_entrains_the_rhythm)
+{
+    double rh, own = forced(0.4, 0, 0, &rh);
+    cr_expect(own > 4.5 && own < 6.5, "own trot rhythm %.2f Hz", own);
+    for (int k = 0; k < 2; k++) {
+        double drive = own * (k ? 1.3 : 0.7), f = forced(0.4, drive, 1.6, &rh);
+        cr_expect(fabs(f - drive) < 0.02 * drive, "feedback at %.2f Hz: the rhythm is at %.2f Hz", drive, f);
+        cr_expect(fabs(rh - 0.5) < 0.1, "feedback at %.2f Hz: right-hind phase %.2f, not alternating", drive, rh);
+    }
+    double weak = forced(0.4, own * 0.7, 0.2, &rh);
+    cr_expect(fabs(weak - own * 0.7) > 0.1 * own, "0.2 nS entrained the rhythm to %.2f Hz", weak);
+}
 
 static void load_gait(bb_config *cfg)
 {

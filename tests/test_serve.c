@@ -335,9 +335,9 @@ static void ctl_as(const char *client, const char *endpoint, const char *cmd, co
 {
     char key[600];
     snprintf(key, sizeof key, OUT "/keys/%s.key", client ? client : "");
-    char *with[] = {BRAINBODY, "ctl", "--server-key", OUT "/keys/server.pub", "--key", key, (char *)endpoint,
-                    (char *)cmd, (char *)arg, NULL};
-    char *without[] = {BRAINBODY, "ctl", (char *)endpoint, (char *)cmd, (char *)arg, NULL};
+    char *with[] = {BRAINBODY, "ctl", "--wait", "1.5", "--server-key", OUT "/keys/server.pub", "--key", key,
+                    (char *)endpoint, (char *)cmd, (char *)arg, NULL};
+    char *without[] = {BRAINBODY, "ctl", "--wait", "1.5", (char *)endpoint, (char *)cmd, (char *)arg, NULL};
     spawn_run(client ? with : without, 60, &res);
 }
 
@@ -451,7 +451,7 @@ Test(serve, input_commands_are_applied_recorded_and_replayed, .fini = kill_serve
 
     char *replay[] = {BRAINBODY, "run", BB_SOURCE_DIR "/run/demo.yaml", "--out", OUT "/replayed", "--force", "--set",
                       "experiment.duration_s=2", "--set", "control.commands=" OUT "/commands/events.tsv", "--set",
-                      "checkpoint.every_s=0.05", "--set", "checkpoint.keep=0", NULL};
+                      "checkpoint.every_s=0.25", "--set", "checkpoint.keep=0", NULL};
     spawn_run(replay, 300, &res);
     cr_assert(res.exited && res.status == 0, "%s", res.out);
     const char *files[] = {"spikes.h5", "body.h5", "cortex_spikes.h5"};
@@ -465,8 +465,8 @@ Test(serve, input_commands_are_applied_recorded_and_replayed, .fini = kill_serve
     cr_expect(e1 && e2 && !strcmp(e1, e2), "the replayed events differ:\n%s\n---\n%s", e1, e2);
     free(e2);
 
-    /* resumed from inside the stimulus (it lasts 0.3 s = 60 exchanges) */
-    unsigned long long inside = (k / 10 + 2) * 10; /* a checkpoint every 10 exchanges */
+    /* resumed from inside the stimulus (it lasts 0.3 s = 60 exchanges from k) */
+    unsigned long long inside = (k / 50 + 1) * 50; /* a checkpoint every 50 exchanges */
     char ck[600];
     snprintf(ck, sizeof ck, OUT "/replayed/checkpoints/exchange_%09llu", inside);
     char *resume[] = {BRAINBODY, "run", "--resume", ck, NULL};

@@ -163,6 +163,8 @@ const char *bb_body_hinge_name(const bb_body *b, uint32_t i);
 void bb_body_hinges(const bb_body *b, double *angle, double *velocity); /* rad, rad/s; either may be NULL */
 /* Angle (rad) of a named hinge joint; NAN if there is none of that name. */
 double bb_body_joint_angle(const bb_body *b, const char *joint);
+/* A hinge's range (rad); -1 when there is no such hinge or it has no range. */
+int bb_body_joint_range(const bb_body *b, const char *joint, double range[2]);
 /* World position (m) of a named body's frame; returns -1 if there is none. */
 int bb_body_body_pos(const bb_body *b, const char *body, double pos[3]);
 /* Centre of mass (m) and mass (kg) of the animal: every body but the world

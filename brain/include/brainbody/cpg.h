@@ -34,6 +34,16 @@ typedef struct bb_cpg bb_cpg;
 bb_cpg *bb_cpg_create(const bb_cpg_spec *spec);
 void bb_cpg_free(bb_cpg *c);
 void bb_cpg_set_alpha(bb_cpg *c, double alpha);
+/* Afferent feedback onto a limb's rhythm generator, as excitatory
+ * conductances (nS) held until changed: `load` onto the extensor centre
+ * (the limb bears weight: stance is kept, Duysens & Pearson 1980, Brain Res
+ * 187:321, ankle-extensor load inhibits the flexor burst) and
+ * `hip_extension` onto the flexor centre (the hip is extended: swing
+ * starts, Grillner & Rossignol 1978, Brain Res 146:269). These are the two
+ * stance-to-swing rules of Ekeberg & Pearson 2005 (J Neurophysiol 94:4256),
+ * as inputs to the half-centres rather than as switches. 0, 0 (the
+ * default) is the deafferented circuit of Danner et al. */
+void bb_cpg_set_feedback(bb_cpg *c, bb_limb limb, double load_nS, double hip_extension_nS);
 /* Saves or restores the circuit's changing state (drive, time, membrane
  * potentials, NaP inactivation; brainbody/state.h). */
 int bb_cpg_state(bb_cpg *c, bb_state_io *io);

@@ -42,6 +42,10 @@ enum { BB_TELEMETRY_CUE = 1u, BB_TELEMETRY_REWARD = 2u, BB_TELEMETRY_STIMULUS = 
        BB_TELEMETRY_FLAGS = 15u };
 /* Task channels of a feedback packet (levels in [0, 1]), in this order. */
 enum { BB_TASK_CUE = 0, BB_TASK_REWARD = 1, BB_TASK_CHANNELS = 2 };
+/* With the spinal CPG (brain.cpg) the feedback's channels go on after the
+ * task's: per limb (left hind, right hind, left fore, right fore) its load
+ * and its hip or shoulder extension, in [0, 1] (coupler/spinal.h). */
+#define BB_SPINAL_CHANNELS 8
 
 typedef enum bb_msg_kind {
     BB_MSG_SPIKES = 1,     /* brain rank -> coupler: output-cell spikes of one exchange interval */
