@@ -17,10 +17,13 @@ typedef struct bb_gait_log {
     uint8_t *contact;                  /* n x n_paws */
     uint32_t n, cap;
     double dt_s, belt_m_per_s;
+    double push_on_s, push_off_s; /* body.perturb's push, for the recovery: block; off <= on: none */
     double com0[3], com[3], z_min, z_sum;
 } bb_gait_log;
 
-/* 0, or -1 when the body has no left hind paw grid (L_pes_*) or too many grids. */
+/* 0, or -1 when the body has no left hind paw grid (L_pes_*) or too many
+ * grids. With a push (set push_on_s, push_off_s after), the block also
+ * says how the gait recovered from it (body.h: bb_footfalls_recovery). */
 int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_m_per_s);
 int bb_gait_log_add(bb_gait_log *g, const bb_body *b); /* -1: out of memory */
 /* The gait: block, indented by two spaces under "gait:". */

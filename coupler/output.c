@@ -93,6 +93,10 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
         if (o->cfg->world.treadmill || o->cfg->cpg.enabled)
             o->has_gait = !bb_gait_log_init(&o->gait, o->body, o->cfg->exchange_ms * 1e-3,
                                             o->cfg->world.treadmill ? o->cfg->world.treadmill_speed_m_per_s : 0);
+        if (o->has_gait && o->cfg->world.perturb) {
+            o->gait.push_on_s = o->cfg->world.perturb_start_s;
+            o->gait.push_off_s = o->cfg->world.perturb_start_s + o->cfg->world.perturb_duration_s;
+        }
         o->lo = o->angle + o->n_hinges;
         o->hi = o->lo + o->n_hinges;
         bb_body_hinges(o->body, o->lo, NULL);

@@ -111,6 +111,32 @@ Test(footfalls, chatter_is_debounced_before_measuring)
     cr_assert_arr_eq(one, want, 12);
 }
 
+/* A push-recovery measure on a synthetic record: 4 Hz alternation, then
+ * 0.3 s of disorder after a push at 1.0-1.05 s (both hind paws together, at
+ * 6 Hz), then alternation again from 1.35 s: recovered 0.3 s after the
+ * push's end (the strides begun in between are not); never recovered when
+ * the disorder lasts to the end. */
+Test(footfalls, recovery_after_a_push_is_measured)
+{
+    static uint8_t c[600 * 2];
+    double alt[2] = {0, 0.5}, sync[2] = {0, 0};
+    synth(c, 600, 0.005, 4, 0.5, alt, 2);
+    static uint8_t bad[600 * 2];
+    synth(bad, 600, 0.005, 6, 0.5, sync, 2);
+    for (uint32_t k = 210; k < 270; k++) memcpy(c + 2 * k, bad + 2 * k, 2); /* 1.05-1.35 s */
+    bb_recovery r;
+    cr_assert_eq(bb_footfalls_recovery(c, 600, 2, 0.005, 0, 1, 1.0, 1.05, &r), 0);
+    cr_expect_geq(r.baseline_strides, 3);
+    cr_expect_float_eq(r.baseline_period_s, 0.25, 0.006);
+    cr_expect_float_eq(r.baseline_phase, 0.5, 0.03);
+    cr_assert(r.recovered, "not recovered");
+    cr_expect(r.seconds >= 0.29 && r.seconds <= 0.56, "recovered %.3f s after the push", r.seconds);
+    for (uint32_t k = 210; k < 600; k++) memcpy(c + 2 * k, bad + 2 * k, 2);
+    cr_assert_eq(bb_footfalls_recovery(c, 600, 2, 0.005, 0, 1, 1.0, 1.05, &r), 0);
+    cr_expect(!r.recovered, "recovered from a disorder that lasted to the end");
+    cr_expect_eq(bb_footfalls_recovery(c, 600, 2, 0.005, 0, 1, 0.5, 0.55, &r), -1, "one stride before the push: no baseline");
+}
+
 Test(footfalls, too_few_steps_are_no_gait)
 {
     static uint8_t c[100 * 2];

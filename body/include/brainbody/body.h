@@ -150,6 +150,25 @@ int bb_footfalls_measure(const uint8_t *contact, uint32_t n_samples, uint32_t n_
 #define BB_FOOTFALL_MIN_PHASE_S 0.02 /* shorter than any stance or swing of a mouse gait: about 40 ms at an 8 Hz gallop (Bellardita & Kiehn 2015) */
 void bb_footfalls_debounce(uint8_t *contact, uint32_t n_samples, uint32_t n_paws, uint32_t min_samples);
 
+/* Recovery from a perturbation over [on_s, off_s) (a push): the reference
+ * paw's strides that end before the push give the baseline stride period
+ * and the other paw's touch-down phase in the reference cycle; after the
+ * push's end, the gait has recovered at the first stride that starts
+ * BB_RECOVERY_HOLD consecutive strides each within 15 % of the baseline
+ * period, with the other paw touching down within 0.1 of a cycle of its
+ * baseline phase. */
+#define BB_RECOVERY_HOLD 3
+typedef struct bb_recovery {
+    uint32_t baseline_strides;
+    double baseline_period_s, baseline_phase;
+    int recovered;    /* 0: not within the recording */
+    uint32_t strides; /* strides begun after the push's end before the recovered one */
+    double seconds;   /* from the push's end to the start of the recovered stride */
+} bb_recovery;
+/* 0, or -1 when fewer than 3 strides end before the push. */
+int bb_footfalls_recovery(const uint8_t *contact, uint32_t n_samples, uint32_t n_paws, double dt_s, uint32_t ref,
+                          uint32_t other, double on_s, double off_s, bb_recovery *out);
+
 /* ---- whole-body kinematics ---------------------------------------------- */
 
 uint32_t bb_body_nq(const bb_body *b);
