@@ -120,12 +120,13 @@ static void authenticate(bb_serve *s)
         int len[7] = {0}, n = 0, more = 1;
         size_t ml = sizeof more;
         if ((len[0] = zmq_recv(s->zap, part[0], sizeof part[0], ZMQ_DONTWAIT)) < 0) return;
-        for (n = 1; n < 8; n++) {
+        for (n = 1;; n++) { /* every part of the request, the ones past the seventh read and dropped */
             zmq_getsockopt(s->zap, ZMQ_RCVMORE, &more, &ml);
             if (!more) break;
             unsigned char skip[256];
             int got = zmq_recv(s->zap, n < 7 ? part[n] : skip, 256, 0);
             if (n < 7) len[n] = got;
+            if (got < 0) break;
         }
         /* version, request id, domain, address, routing id, mechanism, client key */
         int listed = 0;
