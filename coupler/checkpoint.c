@@ -54,18 +54,28 @@ static int put_field(bb_state_io *io, const char *name, void *data, size_t bytes
     return 0;
 }
 
+/* A field's header: its name (zero-terminated into name), size and CRC.
+ * Returns the header's length in bytes, or 0 when the file ends or the
+ * name is too long. */
+static size_t read_header(FILE *f, char name[NAME_MAX_LEN + 1], uint64_t *size, uint32_t *crc)
+{
+    uint16_t n16 = 0;
+    if (fread(&n16, 2, 1, f) != 1 || n16 > NAME_MAX_LEN || fread(name, 1, n16, f) != n16 || fread(size, 8, 1, f) != 1 ||
+        fread(crc, 4, 1, f) != 1)
+        return 0;
+    name[n16] = '\0';
+    return 2u + n16 + 8u + 4u;
+}
+
 static int get_field(bb_state_io *io, const char *name, void *data, size_t bytes)
 {
     bb_state_file *s = (bb_state_file *)io;
     if (s->failed) return -1;
-    uint16_t n16 = 0;
     char saved[NAME_MAX_LEN + 1];
     uint64_t size = 0;
     uint32_t crc = 0;
-    if (fread(&n16, 2, 1, s->f) != 1 || n16 > NAME_MAX_LEN || fread(saved, 1, n16, s->f) != n16 ||
-        fread(&size, 8, 1, s->f) != 1 || fread(&crc, 4, 1, s->f) != 1)
-        return io_fail(s, name, "the file ends (or is damaged) where it should be", bytes, bytes);
-    saved[n16] = '\0';
+    size_t head = read_header(s->f, saved, &size, &crc);
+    if (!head) return io_fail(s, name, "the file ends (or is damaged) where it should be", bytes, bytes);
     if (strcmp(saved, name)) {
         snprintf(s->io.why, sizeof s->io.why, "%s: byte %llu: field '%s' found where '%s' was expected (another version or model)",
                  s->path, (unsigned long long)s->at, saved, name);
@@ -75,7 +85,7 @@ static int get_field(bb_state_io *io, const char *name, void *data, size_t bytes
     if (size != bytes) return io_fail(s, name, "another size (another model, experiment or rank count)", bytes, size);
     if (bytes && fread(data, 1, bytes, s->f) != bytes) return io_fail(s, name, "the file ends inside it", bytes, bytes);
     if (bb_crc32(0, data, bytes) != crc) return io_fail(s, name, "fails its CRC-32: the file is damaged", bytes, bytes);
-    s->at += 2 + n16 + 8 + 4 + bytes;
+    s->at += head + bytes;
     return 0;
 }
 
@@ -135,36 +145,30 @@ int bb_state_file_check(const char *path, char *err, size_t cap)
 {
     bb_state_file *s = bb_state_file_open(path, err, cap);
     if (!s) return -1;
-    unsigned char *buf = NULL;
+    static unsigned char buf[65536]; /* the data is read through in pieces, its CRC chained */
     int rc = 0;
     for (;;) {
-        uint16_t n16 = 0;
         char name[NAME_MAX_LEN + 1];
-        uint64_t size = 0;
-        uint32_t crc = 0;
-        if (fread(&n16, 2, 1, s->f) != 1 || n16 > NAME_MAX_LEN || fread(name, 1, n16, s->f) != n16 ||
-            fread(&size, 8, 1, s->f) != 1 || fread(&crc, 4, 1, s->f) != 1) {
+        uint64_t size = 0, left;
+        uint32_t crc = 0, sum = 0;
+        size_t head = read_header(s->f, name, &size, &crc), got = 1;
+        if (!head) {
             snprintf(err, cap, "%s: byte %llu: the file ends (or is damaged) before its end marker", path,
                      (unsigned long long)s->at);
             rc = -1;
             break;
         }
-        name[n16] = '\0';
-        unsigned char *grown = size ? realloc(buf, size) : buf;
-        if (size && !grown) {
-            snprintf(err, cap, "%s: byte %llu: field '%s' of %llu bytes: out of memory", path,
-                     (unsigned long long)s->at, name, (unsigned long long)size);
-            rc = -1;
-            break;
+        for (left = size; left && got; left -= got) {
+            got = fread(buf, 1, left < sizeof buf ? (size_t)left : sizeof buf, s->f);
+            sum = bb_crc32(sum, buf, got);
         }
-        buf = grown;
-        if ((size && fread(buf, 1, size, s->f) != size) || bb_crc32(0, buf, size) != crc) {
+        if (left || sum != crc) {
             snprintf(err, cap, "%s: byte %llu: field '%s' is cut short or fails its CRC-32: the file is damaged",
                      path, (unsigned long long)s->at, name);
             rc = -1;
             break;
         }
-        s->at += 2 + n16 + 8 + 4 + size;
+        s->at += head + size;
         if (!strcmp(name, "end") && size == 0) {
             if (fgetc(s->f) != EOF) {
                 snprintf(err, cap, "%s: byte %llu: data after the end marker", path, (unsigned long long)s->at);
@@ -173,7 +177,6 @@ int bb_state_file_check(const char *path, char *err, size_t cap)
             break;
         }
     }
-    free(buf);
     fclose(s->f);
     free(s);
     return rc;
