@@ -104,8 +104,8 @@ bb_spike_file *bb_spike_file_create(const char *path, const char *population, do
     return bb_spike_file_create_many(path, &population, 1, dt_ms, err, cap);
 }
 
-bb_spike_file *bb_spike_file_create_many(const char *path, const char *const *populations, int n, double dt_ms,
-                                         char *err, size_t cap)
+/* A spike file object of n populations, its file not yet created or opened. */
+static bb_spike_file *new_file(const char *path, int n, double dt_ms, char *err, size_t cap)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* our messages, not HDF5's stack dumps */
     bb_spike_file *f = calloc(1, sizeof *f);
@@ -118,12 +118,20 @@ bb_spike_file *bb_spike_file_create_many(const char *path, const char *const *po
     f->dt_ms = dt_ms;
     f->n_pops = n;
     for (int i = 0; i < n; i++) f->pop[i].ts = f->pop[i].ids = -1;
+    return f;
+}
+
+bb_spike_file *bb_spike_file_create_many(const char *path, const char *const *populations, int n, double dt_ms,
+                                         char *err, size_t cap)
+{
+    bb_spike_file *f = new_file(path, n, dt_ms, err, cap);
+    if (!f) return NULL;
     hid_t fcpl = bb_h5_untimed(H5P_FILE_CREATE);
     f->file = H5Fcreate(path, H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
     H5Pclose(fcpl);
     if (f->file < 0) {
         h5fail(path, "create the spike file", err, cap);
-        free(f);
+        bb_spike_file_close(f, err, 0); /* frees the populations too */
         return NULL;
     }
     if (write_layout(f, populations)) {
@@ -137,17 +145,8 @@ bb_spike_file *bb_spike_file_create_many(const char *path, const char *const *po
 bb_spike_file *bb_spike_file_open_many(const char *path, const char *const *populations, int n, double dt_ms,
                                        char *err, size_t cap)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    bb_spike_file *f = calloc(1, sizeof *f);
-    if (!f || !(f->pop = calloc((size_t)(n > 0 ? n : 1), sizeof *f->pop))) {
-        free(f);
-        snprintf(err, cap, "out of memory");
-        return NULL;
-    }
-    snprintf(f->path, sizeof f->path, "%s", path);
-    f->dt_ms = dt_ms;
-    f->n_pops = n;
-    for (int i = 0; i < n; i++) f->pop[i].ts = f->pop[i].ids = -1;
+    bb_spike_file *f = new_file(path, n, dt_ms, err, cap);
+    if (!f) return NULL;
     f->file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
     int ok = f->file >= 0;
     for (int i = 0; ok && i < n; i++) {
