@@ -43,10 +43,12 @@ void bb_spinal_feel(bb_spinal *s, const float *a)
         bb_cpg_set_feedback(s->cpg, (bb_limb)l, a ? s->gain_load_nS * a[2 * l] : 0, a ? s->gain_hip_nS * a[2 * l + 1] : 0);
 }
 
+/* Each limb's hip or shoulder flexion joint (bb_limb order). */
+static const char *const joint[BB_N_LIMBS] = {"L_hip_flex", "R_hip_flex", "L_shoulder_flex", "R_shoulder_flex"};
+
 int bb_spinal_sense_init(bb_spinal_sense *s, const bb_body *b)
 {
     static const char *const paw[BB_N_LIMBS] = {"L_pes", "R_pes", "L_manus", "R_manus"};
-    static const char *const joint[BB_N_LIMBS] = {"L_hip_flex", "R_hip_flex", "L_shoulder_flex", "R_shoulder_flex"};
     memset(s, 0, sizeof *s);
     uint32_t ng = bb_body_n_touch_grids(b);
     s->per_grid = ng ? bb_body_n_taxels(b) / ng : 0;
@@ -69,7 +71,6 @@ static float clip01(double x) { return (float)(x < 0 ? 0 : x > 1 ? 1 : x); }
 
 void bb_spinal_sense_read(bb_spinal_sense *s, const bb_body *b, float out[BB_SPINAL_CHANNELS])
 {
-    static const char *const joint[BB_N_LIMBS] = {"L_hip_flex", "R_hip_flex", "L_shoulder_flex", "R_shoulder_flex"};
     bb_body_taxel_forces(b, s->force);
     for (int l = 0; l < BB_N_LIMBS; l++) {
         double f = 0;
