@@ -331,13 +331,14 @@ int bb_output_state(bb_output *o, bb_state_io *io)
     return 0;
 }
 
-/* Closes the recording files, flushing what they hold; 0 or -1 (first error in err). */
-static int close_files(bb_output *o, char *err, size_t cap)
+/* Closes the recording files, flushing what they hold (flush 0: writing
+ * nothing more); 0 or -1 (first error in err). */
+static int close_files(bb_output *o, int flush, char *err, size_t cap)
 {
-    int rc = bb_spike_file_close(o->spikes, err, cap);
+    int rc = bb_spike_file_close(o->spikes, err, flush ? cap : 0);
     o->spikes = NULL;
     char err2[512];
-    if (bb_body_file_close(o->body_file, err2, sizeof err2) && !rc) {
+    if (bb_body_file_close(o->body_file, err2, flush ? sizeof err2 : 0) && !rc) {
         snprintf(err, cap, "%s", err2);
         rc = -1;
     }
@@ -364,7 +365,7 @@ static int close_files(bb_output *o, char *err, size_t cap)
 int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t cap)
 {
     /* stopped: ended early by a served run's stop command, its outputs complete up to there */
-    int rc = close_files(o, err, cap) ? -1 : bb_output_write_run_yaml(o, res->stopped ? "stopped" : "complete", res,
+    int rc = close_files(o, 1, err, cap) ? -1 : bb_output_write_run_yaml(o, res->stopped ? "stopped" : "complete", res,
                                                                       err, cap);
     bb_gait_log_free(&o->gait);
     o->has_gait = 0;
@@ -373,15 +374,8 @@ int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t c
 
 void bb_output_abandon(bb_output *o)
 {
-    char err[8];
-    bb_spike_file_close(o->spikes, err, 0); /* cap 0: no flush */
-    bb_body_file_close(o->body_file, err, 0);
-    if (o->events) fclose(o->events);
-    if (o->trials) fclose(o->trials);
-    o->spikes = NULL, o->body_file = NULL, o->events = o->trials = NULL;
-    free(o->drove), free(o->angle), free(o->peak);
-    o->drove = o->peak = NULL;
-    o->angle = o->lo = o->hi = NULL;
+    char err[512];
+    close_files(o, 0, err, sizeof err);
     bb_gait_log_free(&o->gait);
     o->has_gait = 0;
 }
@@ -390,7 +384,7 @@ void bb_output_fail(bb_output *o, const char *why)
 {
     char err[512];
     o->failure = why;
-    if (close_files(o, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
+    if (close_files(o, 1, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
     if (bb_output_write_run_yaml(o, "failed", NULL, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
     bb_gait_log_free(&o->gait);
     o->has_gait = 0;
