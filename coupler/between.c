@@ -73,6 +73,41 @@ static int rank_file(const bb_plan *p, const char *dir, int restoring, uint64_t 
 
 static void send_hold(coupler *c, uint64_t k, uint32_t state);
 
+/* On the coupler rank: every brain rank's answer (a hold packet, done or
+ * failed, for exchange k) to what it was just asked; a missing or
+ * undecodable answer is an exchange fault. Returns the rank of the first
+ * that failed (it printed why), or -1. */
+static int brain_answers(coupler *c, uint64_t k, const char *what)
+{
+    const bb_plan *p = c->plan;
+    char why[256];
+    int failed = -1;
+    for (int r = 0; r < p->n_brain && !p->single_process; r++) {
+        int from = bb_brain_world_rank(p, r);
+        long len = bb_recv_any_size(from, BB_TAG_HOLD, p->comm, &c->rx[r], &c->rx_cap[r], c->cfg->watchdog_s);
+        uint64_t at = 0;
+        uint32_t state = 0;
+        bb_proto_status st;
+        if (len < 0) bb_fatal(3, "%s: no answer from brain rank %d within %g s (watchdog.timeout_s)", what, from,
+                              c->cfg->watchdog_s);
+        if (bb_decode_hold(c->rx[r], (size_t)len, &at, &state, &st) || at != k ||
+            (state != BB_HOLD_SAVED && state != BB_HOLD_FAILED))
+            bb_fatal(3, "%s: bad answer from brain rank %d: %s", what, from,
+                     st.code ? bb_proto_describe(&st, why, sizeof why) : "not a done/failed hold packet for it");
+        if (state == BB_HOLD_FAILED && failed < 0) failed = from;
+    }
+    return failed;
+}
+
+/* On a brain rank: tells the coupler that what it asked after exchange at
+ * is done (ok) or failed. */
+static void answer(const brain_side *b, uint64_t at, int ok)
+{
+    unsigned char m[BB_PROTO_HEADER_SIZE + BB_HOLD_SIZE];
+    size_t len = bb_encode_hold(m, sizeof m, at, at, ok ? BB_HOLD_SAVED : BB_HOLD_FAILED);
+    MPI_Send(m, (int)len, MPI_BYTE, BB_BODY_RANK, BB_TAG_HOLD, b->plan->comm);
+}
+
 /* After exchange k, on the coupler rank: every rank writes its state file
  * into the partial folder, the brain ranks answer, and the folder is renamed
  * into place. b: the brain side in a single process, else NULL. */
@@ -80,7 +115,7 @@ static void write_checkpoint(coupler *c, brain_side *b, uint64_t k)
 {
     const bb_plan *p = c->plan;
     uint64_t done = k + 1;
-    char final[BB_PATH_MAX + 64], partial[BB_PATH_MAX + 64], err[1024] = "", why[256];
+    char final[BB_PATH_MAX + 64], partial[BB_PATH_MAX + 64], err[1024] = "";
     double t0 = bb_loop_now_s();
     bb_checkpoint_paths(c->cfg->output_dir, done, final, partial, sizeof final);
     bb_status_set(k, BB_CHECKPOINTING, -1);
@@ -88,22 +123,10 @@ static void write_checkpoint(coupler *c, brain_side *b, uint64_t k)
     int ok = bb_checkpoint_begin(c->cfg->output_dir, partial, err, sizeof err) == 0, told = ok;
     if (told) send_hold(c, k, BB_HOLD_CHECKPOINT);
     if (ok && rank_file(p, partial, 0, &done, c, b, err, sizeof err)) ok = 0;
-    for (int r = 0; told && r < p->n_brain && !p->single_process; r++) {
-        int from = bb_brain_world_rank(p, r);
-        long len = bb_recv_any_size(from, BB_TAG_HOLD, p->comm, &c->rx[r], &c->rx_cap[r], c->cfg->watchdog_s);
-        uint64_t at = 0;
-        uint32_t state = 0;
-        bb_proto_status st;
-        if (len < 0) bb_fatal(3, "checkpoint: no answer from brain rank %d within %g s (watchdog.timeout_s)", from,
-                              c->cfg->watchdog_s);
-        if (bb_decode_hold(c->rx[r], (size_t)len, &at, &state, &st) || at != k ||
-            (state != BB_HOLD_SAVED && state != BB_HOLD_FAILED))
-            bb_fatal(3, "checkpoint: bad answer from brain rank %d: %s", from,
-                     st.code ? bb_proto_describe(&st, why, sizeof why) : "not a saved/failed hold packet for it");
-        if (state == BB_HOLD_FAILED && ok) {
-            snprintf(err, sizeof err, "brain rank %d could not write its state (its message above)", from);
-            ok = 0;
-        }
+    int failed = told ? brain_answers(c, k, "checkpoint") : -1;
+    if (failed >= 0 && ok) {
+        snprintf(err, sizeof err, "brain rank %d could not write its state (its message above)", failed);
+        ok = 0;
     }
     if (ok && bb_checkpoint_commit(c->cfg->output_dir, partial, final, c->cfg->checkpoint_keep, err, sizeof err)) ok = 0;
     if (!ok) {
@@ -133,9 +156,7 @@ void bb_brain_checkpoint(brain_side *b, uint64_t k, uint64_t at)
                 (unsigned long long)done, err);
         fflush(stderr);
     }
-    unsigned char m[BB_PROTO_HEADER_SIZE + BB_HOLD_SIZE];
-    size_t len = bb_encode_hold(m, sizeof m, at, at, ok ? BB_HOLD_SAVED : BB_HOLD_FAILED);
-    MPI_Send(m, (int)len, MPI_BYTE, BB_BODY_RANK, BB_TAG_HOLD, p->comm);
+    answer(b, at, ok);
     bb_status_set(k, BB_WAITING_FEEDBACK, BB_BODY_RANK);
 }
 
@@ -160,16 +181,8 @@ static void command_brain(coupler *c, brain_side *b, const bb_control_cmd *cmd, 
     send_hold(c, k, BB_HOLD_COMMAND);
     for (int r = 0; r < p->n_brain; r++)
         MPI_Send(pkt, (int)len, MPI_BYTE, bb_brain_world_rank(p, r), BB_TAG_HOLD, p->comm);
-    for (int r = 0; r < p->n_brain; r++) {
-        int from = bb_brain_world_rank(p, r);
-        long got = bb_recv_any_size(from, BB_TAG_HOLD, p->comm, &c->rx[r], &c->rx_cap[r], c->cfg->watchdog_s);
-        uint64_t at = 0;
-        uint32_t state = 0;
-        bb_proto_status st;
-        if (got < 0) bb_fatal(3, "command: no answer from brain rank %d within %g s", from, c->cfg->watchdog_s);
-        if (bb_decode_hold(c->rx[r], (size_t)got, &at, &state, &st) || at != k || state == BB_HOLD_FAILED)
-            bb_fatal(5, "command '%s' failed on brain rank %d (its message above)", text, from);
-    }
+    int failed = brain_answers(c, k, "command");
+    if (failed >= 0) bb_fatal(5, "command '%s' failed on brain rank %d (its message above)", text, failed);
 }
 
 /* The coupler's and the body's part. */
@@ -233,9 +246,7 @@ void bb_brain_command(brain_side *b, uint64_t k, uint64_t at)
         fprintf(stderr, "brainbody: rank %d (brain): %s\n", p->world_rank, err);
         fflush(stderr);
     }
-    unsigned char m[BB_PROTO_HEADER_SIZE + BB_HOLD_SIZE];
-    size_t n = bb_encode_hold(m, sizeof m, at, at, ok ? BB_HOLD_SAVED : BB_HOLD_FAILED);
-    MPI_Send(m, (int)n, MPI_BYTE, BB_BODY_RANK, BB_TAG_HOLD, p->comm);
+    answer(b, at, ok);
 }
 
 static int checkpoint_due(const coupler *c, uint64_t k)
