@@ -2,6 +2,7 @@
 
 #include "loop.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,10 +93,12 @@ bb_command_script *bb_command_script_load(const bb_config *cfg, const bb_pools *
                                           uint64_t n_exchanges, char *err, size_t cap)
 {
     const char *path = cfg->control.commands_file;
+    char key[BB_PATH_MAX + 64];
+    bb_config_where(cfg, "control.commands", key, sizeof key);
     FILE *f = fopen(path, "r");
     bb_command_script *s = calloc(1, sizeof *s);
     if (!f || !s) {
-        snprintf(err, cap, "control.commands: %s: cannot read it", path);
+        snprintf(err, cap, "%s: %s: %s", key, path, f ? "out of memory" : strerror(errno));
         if (f) fclose(f);
         free(s);
         return NULL;
@@ -117,7 +120,7 @@ bb_command_script *bb_command_script_load(const bb_config *cfg, const bb_pools *
             rc = -1;
         }
         if (rc < 0) {
-            snprintf(err, cap, "control.commands: %s:%d: %s", path, no, why);
+            snprintf(err, cap, "%s: %s:%d: %s", key, path, no, why);
             fclose(f);
             bb_command_script_free(s);
             return NULL;

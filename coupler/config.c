@@ -417,6 +417,15 @@ static void check_control(ctx *c)
                                                                                    g->control.telemetry};
     char w[BB_PATH_MAX + 64];
     int curve = check_curve(c);
+    if (strcmp(g->control.commands_file, "none")) { /* its rows are checked against the run when it starts */
+        FILE *f = fopen(g->control.commands_file, "r");
+        if (!f) {
+            bb_config_where(g, "control.commands", w, sizeof w);
+            add_err(c, 0, 0, NULL, "%s: %s: %s", w, g->control.commands_file, strerror(errno));
+        } else {
+            fclose(f);
+        }
+    }
     for (int k = 0; k < 2 && !curve; k++)
         if (!local_endpoint(vals[k])) {
             bb_config_where(g, keys[k], w, sizeof w);

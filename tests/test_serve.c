@@ -491,4 +491,9 @@ Test(serve, input_commands_are_applied_recorded_and_replayed, .fini = kill_serve
     spawn_run(bad, 120, &res);
     cr_expect_eq(res.status, 2, "%s", res.out);
     cr_expect(strstr(res.out, "bad_commands.tsv:2: lesion: the brain has no pool 'M1L_wings'"), "%s", res.out);
+    char *missing[] = {BRAINBODY, "check", BB_SOURCE_DIR "/run/demo.yaml", "--set", "control.commands=/nonexistent.tsv",
+                       NULL};
+    spawn_run(missing, 60, &res);
+    cr_expect_eq(res.status, 2, "%s", res.out);
+    cr_expect(strstr(res.out, "--set control.commands: /nonexistent.tsv: No such file or directory"), "%s", res.out);
 }
