@@ -303,6 +303,14 @@ static int is_animal(const mjModel *m, int body)
     return body > 0 && !(n && strncmp(n, "bb_", 3) == 0);
 }
 
+double bb_body_roll(const bb_body *b, const char *body)
+{
+    int id = mj_name2id(b->m, mjOBJ_BODY, body);
+    if (id < 0) return NAN;
+    double up = b->d->xmat[9 * id + 7]; /* z component of the body's y axis (row-major xmat, column 1) */
+    return asin(up > 1 ? 1 : up < -1 ? -1 : up);
+}
+
 void bb_body_com(const bb_body *b, double pos[3])
 {
     double mass = 0;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define DEG_PER_RAD 57.29577951308232
+
 int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_m_per_s)
 {
     memset(g, 0, sizeof *g);
@@ -16,6 +18,9 @@ int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_
         char *suffix = strstr(g->name[p], "_touch"); /* "L_pes_touch" -> "L_pes" */
         if (suffix) *suffix = '\0';
         if (!strncmp(g->name[p], "L_pes", 5)) g->ref = p;
+        /* "L_pes" -> "L_hip_flex", "R_manus" -> "R_shoulder_flex" */
+        char side[3] = {g->name[p][0], g->name[p][0] ? g->name[p][1] : 0, 0};
+        snprintf(g->joint[p], sizeof g->joint[p], "%s%s", side, strstr(g->name[p], "pes") ? "hip_flex" : "shoulder_flex");
     }
     if (g->ref == UINT32_MAX) return -1;
     g->dt_s = dt_s, g->belt_m_per_s = belt_m_per_s;
@@ -24,19 +29,98 @@ int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_
     return 0;
 }
 
+static int grow(bb_gait_log *g, uint32_t cap)
+{
+    uint8_t *c = realloc(g->contact, (size_t)cap * g->n_paws);
+    if (c) g->contact = c;
+    float *a = realloc(g->flexion, (size_t)cap * g->n_paws * sizeof *a);
+    if (a) g->flexion = a;
+    if (!c || !a) return -1;
+    g->cap = cap;
+    return 0;
+}
+
 int bb_gait_log_add(bb_gait_log *g, const bb_body *b)
 {
     if (g->n == g->cap) {
         uint32_t cap = g->cap ? 2 * g->cap : 1024;
-        uint8_t *c = realloc(g->contact, (size_t)cap * g->n_paws);
-        if (!c) return -1;
-        g->contact = c, g->cap = cap;
+        if (grow(g, cap)) return -1;
     }
+    for (uint32_t p = 0; p < g->n_paws; p++)
+        g->flexion[(size_t)g->n * g->n_paws + p] = (float)bb_body_joint_angle(b, g->joint[p]);
     bb_body_paw_contacts(b, g->contact + (size_t)g->n++ * g->n_paws);
+    double roll = fabs(bb_body_roll(b, "pelvis"));
+    if (roll > g->roll_abs_max) g->roll_abs_max = roll;
+    g->roll_abs_sum += roll;
     bb_body_com(b, g->com);
     if (g->com[2] < g->z_min) g->z_min = g->com[2];
     g->z_sum += g->com[2];
     return 0;
+}
+
+/* "  key: {L_manus: v, ...}" with NAN as YAML's .nan */
+static void put_paws(FILE *f, const bb_gait_log *g, const char *key, const double *v, const char *comment)
+{
+    fprintf(f, "  %s:", key);
+    for (uint32_t p = 0; p < g->n_paws; p++) {
+        if (isnan(v[p])) fprintf(f, "%s%s: .nan", p ? ", " : " {", g->name[p]);
+        else fprintf(f, "%s%s: %.3f", p ? ", " : " {", g->name[p], v[p]);
+    }
+    fprintf(f, "}%s%s\n", comment ? "  # " : "", comment ? comment : "");
+}
+
+static int by_value(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* A limb's step over rows [from, to): the range of its hip or shoulder
+ * flexion from the 5th to the 95th percentile (deg), and its duty factor
+ * (of the debounced contacts c). NAN where there are fewer than 2 rows. */
+static void steps(const bb_gait_log *g, const uint8_t *c, uint32_t from, uint32_t to, double *step_deg, double *duty)
+{
+    float *v = malloc((size_t)(to > from ? to - from : 1) * sizeof *v);
+    for (uint32_t p = 0; p < g->n_paws; p++) {
+        uint32_t n = 0, down = 0;
+        for (uint32_t r = from; v && r < to; r++) {
+            float a = g->flexion[(size_t)r * g->n_paws + p];
+            if (!isnan(a)) v[n++] = a;
+            down += c[(size_t)r * g->n_paws + p];
+        }
+        step_deg[p] = duty[p] = NAN;
+        if (n >= 2) {
+            qsort(v, n, sizeof *v, by_value);
+            step_deg[p] = (v[(size_t)(0.95 * (n - 1))] - v[(size_t)(0.05 * (n - 1))]) * DEG_PER_RAD;
+        }
+        if (v && to >= from + 2) duty[p] = (double)down / (to - from);
+    }
+    free(v);
+}
+
+/* The stimulus: block: each limb's step during brain.stimulus and in as
+ * long a time before it (rows end at (r + 1) dt: row r is in [on, off) when
+ * its interval starts there). */
+static void put_stimulus(FILE *f, const bb_gait_log *g, const uint8_t *c)
+{
+    uint32_t on = (uint32_t)ceil(g->stim_on_s / g->dt_s - 1e-9), off = (uint32_t)ceil(g->stim_off_s / g->dt_s - 1e-9);
+    if (off > g->n) off = g->n;
+    if (on >= off) return;
+    uint32_t before = on > off - on ? on - (off - on) : 0;
+    double step[2][BB_MAX_PAWS], duty[2][BB_MAX_PAWS];
+    steps(g, c, before, on, step[0], duty[0]);
+    steps(g, c, on, off, step[1], duty[1]);
+    fprintf(f, "  stimulus:  # brain.stimulus: each limb's step during it and in as long a time before it\n");
+    fprintf(f, "    window_s: [%.3f, %.3f]\n    before_s: [%.3f, %.3f]\n", on * g->dt_s, off * g->dt_s,
+            before * g->dt_s, on * g->dt_s);
+    fprintf(f, "  ");
+    put_paws(f, g, "step_before_deg", step[0], NULL);
+    fprintf(f, "  ");
+    put_paws(f, g, "step_during_deg", step[1], NULL);
+    fprintf(f, "  ");
+    put_paws(f, g, "duty_before", duty[0], NULL);
+    fprintf(f, "  ");
+    put_paws(f, g, "duty_during", duty[1], NULL);
 }
 
 void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
@@ -55,6 +139,12 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
             min * g->dt_s * 1e3, g->name[g->ref]);
     fprintf(f, "  speed_m_per_s: %.4f  # centre of mass, over the ground or the belt\n", speed);
     fprintf(f, "  com_height_m: {min: %.4f, mean: %.4f}\n", g->z_min, g->z_sum / g->n);
+    fprintf(f, "  pelvis_roll_deg: {mean_abs: %.2f, max_abs: %.2f}\n", g->roll_abs_sum / g->n * DEG_PER_RAD,
+            g->roll_abs_max * DEG_PER_RAD);
+    double step[BB_MAX_PAWS], duty[BB_MAX_PAWS];
+    steps(g, c, 0, g->n, step, duty);
+    put_paws(f, g, "step_deg", step, "each limb's hip or shoulder flexion, 5th to 95th percentile");
+    if (g->stim_off_s > g->stim_on_s) put_stimulus(f, g, c);
     if (bb_footfalls_measure(c, g->n, g->n_paws, g->dt_s, g->ref, &ff)) {
         fprintf(f, "  strides: 0  # fewer than 3 touch-downs of the reference paw: no gait\n");
         free(c);
@@ -62,16 +152,8 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
     }
     fprintf(f, "  strides: %u\n  stride_hz: %.3f\n  stride_length_m: %.4f\n", ff.strides, ff.frequency_hz,
             speed / ff.frequency_hz);
-    fprintf(f, "  duty:");
-    for (uint32_t p = 0; p < g->n_paws; p++) {
-        fprintf(f, "%s%s: %.3f", p ? ", " : " {", g->name[p], ff.duty[p]);
-    }
-    fprintf(f, "}\n  phase:");
-    for (uint32_t p = 0; p < g->n_paws; p++) {
-        if (isnan(ff.phase[p])) fprintf(f, "%s%s: .nan", p ? ", " : " {", g->name[p]);
-        else fprintf(f, "%s%s: %.3f", p ? ", " : " {", g->name[p], ff.phase[p]);
-    }
-    fprintf(f, "}\n");
+    put_paws(f, g, "duty", ff.duty, NULL);
+    put_paws(f, g, "phase", ff.phase, NULL);
     uint32_t other = g->ref;
     for (uint32_t p = 0; p < g->n_paws; p++)
         if (!strncmp(g->name[p], "R_pes", 5)) other = p;
@@ -94,6 +176,7 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
 void bb_gait_log_free(bb_gait_log *g)
 {
     free(g->contact);
+    free(g->flexion);
     memset(g, 0, sizeof *g);
 }
 
@@ -103,18 +186,16 @@ int bb_gait_log_state(bb_gait_log *g, bb_state_io *io)
     if (bb_state_same(io, "gait.paws", g->n_paws) || bb_state_u64(io, "gait.rows", &n)) return -1;
     if (io->restoring) {
         if (n > UINT32_MAX) return -1;
-        if (n > g->cap) {
-            uint8_t *c = realloc(g->contact, (size_t)n * g->n_paws);
-            if (!c) {
-                snprintf(io->why, sizeof io->why, "out of memory for %llu gait rows", (unsigned long long)n);
-                return -1;
-            }
-            g->contact = c;
-            g->cap = (uint32_t)n;
+        if (n > g->cap && grow(g, (uint32_t)n)) {
+            snprintf(io->why, sizeof io->why, "out of memory for %llu gait rows", (unsigned long long)n);
+            return -1;
         }
         g->n = (uint32_t)n;
     }
     return bb_state_field(io, "gait.contact", g->contact, (size_t)g->n * g->n_paws) ||
+                   bb_state_field(io, "gait.flexion", g->flexion, (size_t)g->n * g->n_paws * sizeof *g->flexion) ||
+                   bb_state_field(io, "gait.roll_max", &g->roll_abs_max, sizeof g->roll_abs_max) ||
+                   bb_state_field(io, "gait.roll_sum", &g->roll_abs_sum, sizeof g->roll_abs_sum) ||
                    bb_state_field(io, "gait.com0", g->com0, sizeof g->com0) ||
                    bb_state_field(io, "gait.com", g->com, sizeof g->com) ||
                    bb_state_field(io, "gait.z", &g->z_min, sizeof g->z_min) ||

@@ -1,5 +1,6 @@
 /* The gait of a run, from the body once per exchange interval: each paw's
- * contact flag (debounced, body/gait.c), the centre of mass and the belt.
+ * contact flag (debounced, body/gait.c), its limb's hip or shoulder flexion
+ * (the step's amplitude), the centre of mass, the pelvis's roll and the belt.
  * Kept for locomotion experiments (a treadmill or the spinal CPG) and
  * written to run.yaml's gait: block (docs/recording.md). */
 #ifndef BB_GAIT_LOG_H
@@ -14,16 +15,22 @@
 typedef struct bb_gait_log {
     uint32_t n_paws, ref;              /* ref: the left hind paw, phases are relative to its cycle */
     char name[BB_MAX_PAWS][32];        /* paw names ("L_pes"): copied, the body is gone when run.yaml is written */
+    char joint[BB_MAX_PAWS][32];       /* the paw's limb's hip or shoulder flexion joint */
     uint8_t *contact;                  /* n x n_paws */
+    float *flexion;                    /* n x n_paws, rad (NAN: no such joint) */
     uint32_t n, cap;
     double dt_s, belt_m_per_s;
     double push_on_s, push_off_s; /* body.perturb's push, for the recovery: block; off <= on: none */
+    double stim_on_s, stim_off_s; /* brain.stimulus, for the stimulus: block; off <= on: none */
     double com0[3], com[3], z_min, z_sum;
+    double roll_abs_max, roll_abs_sum; /* rad, the pelvis about the forward axis */
 } bb_gait_log;
 
 /* 0, or -1 when the body has no left hind paw grid (L_pes_*) or too many
  * grids. With a push (set push_on_s, push_off_s after), the block also
- * says how the gait recovered from it (body.h: bb_footfalls_recovery). */
+ * says how the gait recovered from it (body.h: bb_footfalls_recovery);
+ * with a stimulus (stim_on_s, stim_off_s), how each limb stepped during it
+ * and in as long a time before it. */
 int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_m_per_s);
 int bb_gait_log_add(bb_gait_log *g, const bb_body *b); /* -1: out of memory */
 /* The gait: block, indented by two spaces under "gait:". */

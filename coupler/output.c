@@ -97,6 +97,10 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
             o->gait.push_on_s = o->cfg->world.perturb_start_s;
             o->gait.push_off_s = o->cfg->world.perturb_start_s + o->cfg->world.perturb_duration_s;
         }
+        if (o->has_gait && o->cfg->stimulus.enabled) {
+            o->gait.stim_on_s = o->cfg->stimulus.start_s;
+            o->gait.stim_off_s = o->cfg->stimulus.stop_s;
+        }
         o->lo = o->angle + o->n_hinges;
         o->hi = o->lo + o->n_hinges;
         bb_body_hinges(o->body, o->lo, NULL);

@@ -301,6 +301,7 @@ Test(gait_log, a_head_fixed_mouse_over_the_belt_moves_at_belt_speed)
                        bb_body_total_mass(b));
     bb_gait_log g;
     cr_assert_eq(bb_gait_log_init(&g, b, 0.005, 0.2), 0, "the mouse has a left hind paw grid");
+    g.stim_on_s = 0.3, g.stim_off_s = 0.45;
     for (int k = 0; k < 100; k++) { /* 0.5 s */
         run(b, 0.005);
         cr_assert_eq(bb_gait_log_add(&g, b), 0);
@@ -315,6 +316,14 @@ Test(gait_log, a_head_fixed_mouse_over_the_belt_moves_at_belt_speed)
     cr_assert(at && sscanf(at + 15, "%lf", &speed) == 1, "%s", text);
     cr_assert_float_eq(speed, 0.2, 0.02, "speed over the belt %g m/s:\n%s", speed, text);
     cr_assert(strstr(text, "com_height_m: {min: 0.0"), "%s", text);
+    /* relaxed and held by the head, the hindquarters sag but stay upright */
+    double roll = -1;
+    at = strstr(text, "max_abs: ");
+    cr_assert(at && sscanf(at + 9, "%lf", &roll) == 1, "%s", text);
+    cr_assert_lt(roll, 5, "pelvis roll %g deg:\n%s", roll, text);
+    /* the stimulus window and as long a time before it, on the 5 ms grid */
+    cr_assert(strstr(text, "window_s: [0.300, 0.450]\n    before_s: [0.150, 0.300]"), "%s", text);
+    cr_assert(strstr(text, "step_during_deg: {L_manus: "), "%s", text);
     free(text);
     bb_gait_log_free(&g);
     bb_body_close(b);

@@ -186,6 +186,10 @@ double bb_body_joint_angle(const bb_body *b, const char *joint);
 int bb_body_joint_range(const bb_body *b, const char *joint, double range[2]);
 /* World position (m) of a named body's frame; returns -1 if there is none. */
 int bb_body_body_pos(const bb_body *b, const char *body, double pos[3]);
+/* Roll (rad) of a named body about its forward (x) axis: the angle of its
+ * left (y) axis above the horizontal, positive when the left side is up;
+ * NAN if there is no such body. */
+double bb_body_roll(const bb_body *b, const char *body);
 /* Centre of mass (m) and mass (kg) of the animal: every body but the world
  * and the task objects (bb_*: a 1 kg treadmill belt would otherwise be most
  * of it). Kinetic energy below is of everything that moves, belt included. */
