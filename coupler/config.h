@@ -46,6 +46,9 @@ typedef struct bb_config {
         uint32_t cells_per_pool;
         char ablate[16]; /* none | v0v | v0v_v0d */
     } cpg;
+    struct bb_config_stretch_reflex { /* brain.stretch_reflex (coupler/stretch_reflex.h) */
+        double gain, velocity_s;
+    } stretch_reflex;
     struct bb_config_stimulus { /* brain.stimulus: a DC step on part of M1 (cortex only) */
         int enabled;
         char hemisphere[16], body_area[16], layers[16];

@@ -37,6 +37,8 @@ const bb_key_spec bb_config_schema[] = {
     {"brain.cpg.max_rate_hz", BB_KEY_FLOAT, 0, "100", 0, 1000, 0, NULL, FIELD(cpg.max_rate_hz)},
     {"brain.cpg.feedback_load_nS", BB_KEY_FLOAT, 0, "0", 0, 10, 0, NULL, FIELD(cpg.feedback_load_nS)},
     {"brain.cpg.feedback_hip_nS", BB_KEY_FLOAT, 0, "0", 0, 10, 0, NULL, FIELD(cpg.feedback_hip_nS)},
+    {"brain.stretch_reflex.gain", BB_KEY_FLOAT, 0, "0", 0, 1000, 0, NULL, FIELD(stretch_reflex.gain)},
+    {"brain.stretch_reflex.velocity_s", BB_KEY_FLOAT, 0, "0.02", 0, 1, 0, NULL, FIELD(stretch_reflex.velocity_s)},
     {"brain.cpg.ablate", BB_KEY_ENUM, 0, "none", 0, 0, 0, "none|v0v|v0v_v0d", FIELD(cpg.ablate)},
     {"brain.stimulus.enabled", BB_KEY_BOOL, 0, "false", 0, 0, 0, NULL, FIELD(stimulus.enabled)},
     {"brain.stimulus.hemisphere", BB_KEY_ENUM, 0, "left", 0, 0, 0, "left|right", FIELD(stimulus.hemisphere)},

@@ -142,6 +142,11 @@ static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, 
         if (bb_spinal_sense_init(&c->spinal, body->body)) bb_fatal(4, "out of memory");
         c->has_spinal = 1;
     }
+    if (cfg->stretch_reflex.gain > 0 && body->body) {
+        if (bb_stretch_reflex_init(&c->reflex, body->body, cfg->stretch_reflex.gain, cfg->stretch_reflex.velocity_s))
+            bb_fatal(4, "out of memory");
+        c->has_reflex = 1;
+    }
     c->fb_len = bb_feedback_packet_size(s->n_taxels, s->n_proprio, c->n_channels);
     int nb = plan->n_brain;
     c->fb = xcalloc(c->fb_len, 1);
@@ -160,6 +165,7 @@ static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, 
 static void coupler_free(coupler *c)
 {
     if (c->has_spinal) bb_spinal_sense_free(&c->spinal);
+    if (c->has_reflex) bb_stretch_reflex_free(&c->reflex);
     bb_efferent_free(&c->eff);
     free(c->merged);
     free(c->arrived);
@@ -231,6 +237,7 @@ static void coupler_finish(coupler *c, const bb_interval *iv)
         bb_coupling_apply(c->map, c->merged, (uint32_t)c->merged_n, c->next_excitation);
         if (!c->cfg->coupling_enabled) memset(c->next_excitation, 0, s->n_muscles * sizeof(float));
     }
+    if (c->has_reflex) bb_stretch_reflex_add(&c->reflex, c->body->body, c->next_excitation);
 
     if (c->trials) bb_trials_update(c->trials, (int64_t)(iv->exchange + 1) * c->cfg->exchange_ns, c->task);
     if (c->has_spinal) bb_spinal_sense_read(&c->spinal, c->body->body, c->task + BB_TASK_CHANNELS);

@@ -11,6 +11,7 @@
 #include "efferent.h"
 #include "loop.h"
 #include "spinal.h"
+#include "stretch_reflex.h"
 #include "trials.h"
 
 typedef struct coupler {
@@ -30,6 +31,8 @@ typedef struct coupler {
     uint32_t n_channels;
     bb_spinal_sense spinal; /* brain.cpg with a MuJoCo body: reads the spinal afferents */
     int has_spinal;
+    bb_stretch_reflex reflex; /* brain.stretch_reflex.gain > 0 with a MuJoCo body */
+    int has_reflex;
     bb_trials *trials;            /* the task's trial structure, or NULL */
     unsigned char *pkt;  /* scratch for canonical spike and activation packets */
     size_t pkt_cap;

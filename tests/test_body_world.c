@@ -8,6 +8,7 @@
 
 #include "brainbody/body.h"
 #include "gait_log.h"
+#include "stretch_reflex.h"
 
 #define MOUSE BB_SOURCE_DIR "/models/mouse_853muscle/mouse.xml"
 #define FORELIMB BB_SOURCE_DIR "/models/forelimb_demo/forelimb.xml"
@@ -365,4 +366,41 @@ Test(perturb, a_push_gives_the_animal_its_impulse)
     cr_assert_eq(bb_body_push(pushed, "tailbone", force, 0.005, 0.02, err, sizeof err), -1);
     cr_assert(strstr(err, "the push's body 'tailbone' is not a body of the model"), "%s", err);
     bb_body_close(pushed);
+}
+
+/* The stretch reflex excites exactly the muscles stretched beyond their
+ * standing length, by gain x (stretch + velocity_s x velocity), adds to
+ * what is there and clips at 1; at the standing posture it adds nothing. */
+Test(stretch_reflex, excites_what_is_stretched_beyond_standing)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    bb_body *b = open_world(MOUSE, &w);
+    uint32_t n = bb_body_n_muscles(b);
+    bb_stretch_reflex r;
+    cr_assert_eq(bb_stretch_reflex_init(&r, b, 5, 0.02), 0);
+    float *e = calloc(n, sizeof *e);
+    bb_stretch_reflex_add(&r, b, e); /* still at rest: the set point itself */
+    for (uint32_t i = 0; i < n; i++) cr_assert_eq(e[i], 0, "%s excited at its own set point", bb_body_muscle_name(b, i));
+    run(b, 0.1); /* relaxed on the floor, the body sags: some muscles lengthen, some shorten */
+    bb_muscle_state *m = calloc(n, sizeof *m);
+    bb_body_muscles(b, m);
+    uint32_t stretched = 0, shortened = 0;
+    memset(e, 0, n * sizeof *e);
+    bb_stretch_reflex_add(&r, b, e);
+    for (uint32_t i = 0; i < n; i++) {
+        double s = m[i].fibre_length - r.rest[i] + 0.02 * m[i].fibre_velocity;
+        double want = s > 0 ? (5 * s > 1 ? 1 : 5 * s) : 0;
+        cr_assert_float_eq(e[i], want, 1e-5, "%s: %g, want %g", bb_body_muscle_name(b, i), e[i], want);
+        stretched += s > 0.01, shortened += s < -0.01;
+    }
+    cr_assert_gt(stretched, 10, "the sagging body stretches muscles (%u)", stretched);
+    cr_assert_gt(shortened, 10, "and shortens others (%u)", shortened);
+    for (uint32_t i = 0; i < n; i++) e[i] = 0.999f; /* adds to the pathways' excitation, clipped at 1 */
+    bb_stretch_reflex_add(&r, b, e);
+    for (uint32_t i = 0; i < n; i++) cr_assert_leq(e[i], 1.0f);
+    free(m);
+    free(e);
+    bb_stretch_reflex_free(&r);
+    bb_body_close(b);
 }
