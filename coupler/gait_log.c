@@ -24,6 +24,7 @@ int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_
     }
     if (g->ref == UINT32_MAX) return -1;
     g->dt_s = dt_s, g->belt_m_per_s = belt_m_per_s;
+    g->has_pelvis = bb_body_has_body(b, "pelvis");
     bb_body_com(b, g->com0);
     g->z_min = INFINITY;
     return 0;
@@ -49,19 +50,21 @@ int bb_gait_log_add(bb_gait_log *g, const bb_body *b)
     for (uint32_t p = 0; p < g->n_paws; p++)
         g->flexion[(size_t)g->n * g->n_paws + p] = (float)bb_body_joint_angle(b, g->joint[p]);
     bb_body_paw_contacts(b, g->contact + (size_t)g->n++ * g->n_paws);
-    double roll = fabs(bb_body_roll(b, "pelvis"));
-    if (roll > g->roll_abs_max) g->roll_abs_max = roll;
-    g->roll_abs_sum += roll;
+    double roll = fabs(bb_body_roll(b, "pelvis")); /* NAN in a model without a pelvis */
+    if (!isnan(roll)) {
+        if (roll > g->roll_abs_max) g->roll_abs_max = roll;
+        g->roll_abs_sum += roll;
+    }
     bb_body_com(b, g->com);
     if (g->com[2] < g->z_min) g->z_min = g->com[2];
     g->z_sum += g->com[2];
     return 0;
 }
 
-/* "  key: {L_manus: v, ...}" with NAN as YAML's .nan */
-static void put_paws(FILE *f, const bb_gait_log *g, const char *key, const double *v, const char *comment)
+/* "key: {L_manus: v, ...}" indented by two spaces per level, NAN as YAML's .nan */
+static void put_paws(FILE *f, const bb_gait_log *g, int level, const char *key, const double *v, const char *comment)
 {
-    fprintf(f, "  %s:", key);
+    fprintf(f, "%*s%s:", 2 * level, "", key);
     for (uint32_t p = 0; p < g->n_paws; p++) {
         if (isnan(v[p])) fprintf(f, "%s%s: .nan", p ? ", " : " {", g->name[p]);
         else fprintf(f, "%s%s: %.3f", p ? ", " : " {", g->name[p], v[p]);
@@ -113,14 +116,10 @@ static void put_stimulus(FILE *f, const bb_gait_log *g, const uint8_t *c)
     fprintf(f, "  stimulus:  # brain.stimulus: each limb's step during it and in as long a time before it\n");
     fprintf(f, "    window_s: [%.3f, %.3f]\n    before_s: [%.3f, %.3f]\n", on * g->dt_s, off * g->dt_s,
             before * g->dt_s, on * g->dt_s);
-    fprintf(f, "  ");
-    put_paws(f, g, "step_before_deg", step[0], NULL);
-    fprintf(f, "  ");
-    put_paws(f, g, "step_during_deg", step[1], NULL);
-    fprintf(f, "  ");
-    put_paws(f, g, "duty_before", duty[0], NULL);
-    fprintf(f, "  ");
-    put_paws(f, g, "duty_during", duty[1], NULL);
+    put_paws(f, g, 2, "step_before_deg", step[0], NULL);
+    put_paws(f, g, 2, "step_during_deg", step[1], NULL);
+    put_paws(f, g, 2, "duty_before", duty[0], NULL);
+    put_paws(f, g, 2, "duty_during", duty[1], NULL);
 }
 
 void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
@@ -139,11 +138,12 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
             min * g->dt_s * 1e3, g->name[g->ref]);
     fprintf(f, "  speed_m_per_s: %.4f  # centre of mass, over the ground or the belt\n", speed);
     fprintf(f, "  com_height_m: {min: %.4f, mean: %.4f}\n", g->z_min, g->z_sum / g->n);
-    fprintf(f, "  pelvis_roll_deg: {mean_abs: %.2f, max_abs: %.2f}\n", g->roll_abs_sum / g->n * DEG_PER_RAD,
-            g->roll_abs_max * DEG_PER_RAD);
+    if (g->has_pelvis)
+        fprintf(f, "  pelvis_roll_deg: {mean_abs: %.2f, max_abs: %.2f}\n", g->roll_abs_sum / g->n * DEG_PER_RAD,
+                g->roll_abs_max * DEG_PER_RAD);
     double step[BB_MAX_PAWS], duty[BB_MAX_PAWS];
     steps(g, c, 0, g->n, step, duty);
-    put_paws(f, g, "step_deg", step, "each limb's hip or shoulder flexion, 5th to 95th percentile");
+    put_paws(f, g, 1, "step_deg", step, "each limb's hip or shoulder flexion, 5th to 95th percentile");
     if (g->stim_off_s > g->stim_on_s) put_stimulus(f, g, c);
     if (bb_footfalls_measure(c, g->n, g->n_paws, g->dt_s, g->ref, &ff)) {
         fprintf(f, "  strides: 0  # fewer than 3 touch-downs of the reference paw: no gait\n");
@@ -152,8 +152,8 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
     }
     fprintf(f, "  strides: %u\n  stride_hz: %.3f\n  stride_length_m: %.4f\n", ff.strides, ff.frequency_hz,
             speed / ff.frequency_hz);
-    put_paws(f, g, "duty", ff.duty, NULL);
-    put_paws(f, g, "phase", ff.phase, NULL);
+    put_paws(f, g, 1, "duty", ff.duty, NULL);
+    put_paws(f, g, 1, "phase", ff.phase, NULL);
     uint32_t other = g->ref;
     for (uint32_t p = 0; p < g->n_paws; p++)
         if (!strncmp(g->name[p], "R_pes", 5)) other = p;

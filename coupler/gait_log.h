@@ -23,6 +23,7 @@ typedef struct bb_gait_log {
     double push_on_s, push_off_s; /* body.perturb's push, for the recovery: block; off <= on: none */
     double stim_on_s, stim_off_s; /* brain.stimulus, for the stimulus: block; off <= on: none */
     double com0[3], com[3], z_min, z_sum;
+    int has_pelvis;
     double roll_abs_max, roll_abs_sum; /* rad, the pelvis about the forward axis */
 } bb_gait_log;
 
