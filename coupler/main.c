@@ -46,7 +46,7 @@ static void usage(FILE *f)
             "      validate the experiment and print the resolved plan for N ranks (default 1)\n"
             "  brainbody model-info MODEL.xml\n"
             "      print a body model's bodies, joints, muscles per region, touch grids and mass\n"
-            "  brainbody render OUTDIR [--out FILE.mp4] [--camera side|top|follow] [--speed X] [--frame T FILE.png]\n"
+            "  brainbody render OUTDIR [--out FILE.mp4] [--camera side|top|follow|rear] [--speed X] [--frame T FILE.png]\n"
             "      replay a run's output folder into a video or a still (brainbody render --help)\n"
             "  brainbody version\n"
             "exit status: 0 ok, 2 bad input (nothing run or written), 3 exchange fault,\n"

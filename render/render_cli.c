@@ -9,7 +9,7 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: brainbody render OUTDIR [--out FILE.mp4] [--camera side|top|follow] [--speed X] [--fps N]\n"
+    fprintf(f, "usage: brainbody render OUTDIR [--out FILE.mp4] [--camera side|top|follow|rear] [--speed X] [--fps N]\n"
                "                        [--start S] [--end S] [--size WxH] [--quality fast|best]\n"
                "                        [--frame T FILE.png] [--force] [--quiet]\n"
                "  replays a run's output folder (body.h5, spikes.h5, events.tsv, run.yaml) through MuJoCo's\n"
@@ -45,8 +45,9 @@ static int parse(int argc, char **argv, bb_render_options *o, char *outbuf, size
             if (!strcmp(c, "side")) o->camera = BB_CAMERA_SIDE;
             else if (!strcmp(c, "top")) o->camera = BB_CAMERA_TOP;
             else if (!strcmp(c, "follow")) o->camera = BB_CAMERA_FOLLOW;
+            else if (!strcmp(c, "rear")) o->camera = BB_CAMERA_REAR;
             else {
-                snprintf(err, cap, "--camera: expected side, top or follow, got '%s'", c);
+                snprintf(err, cap, "--camera: expected side, top, follow or rear, got '%s'", c);
                 return -1;
             }
         } else if (!strcmp(s, "--speed") && has) {

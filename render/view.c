@@ -97,8 +97,10 @@ bb_view *bb_view_open(const bb_replay *r, int width, int height, bb_render_camer
     bb_body_com(v->body, v->com0);
     v->cam.type = mjCAMERA_FREE;
     v->cam.distance = camera == BB_CAMERA_TOP ? 0.15 : 0.13;
-    v->cam.azimuth = camera == BB_CAMERA_FOLLOW ? -135 : -90; /* from the mouse's right (+x ahead, +y its left) */
-    v->cam.elevation = camera == BB_CAMERA_TOP ? -89.9 : camera == BB_CAMERA_FOLLOW ? -25 : -12;
+    /* side: from the mouse's right (+x ahead, +y its left); rear: from behind,
+     * level, to see the trunk's roll and the stance width */
+    v->cam.azimuth = camera == BB_CAMERA_FOLLOW ? -135 : camera == BB_CAMERA_REAR ? 0 : -90;
+    v->cam.elevation = camera == BB_CAMERA_TOP ? -89.9 : camera == BB_CAMERA_FOLLOW ? -25 : camera == BB_CAMERA_REAR ? -5 : -12;
     return v;
 }
 
@@ -123,7 +125,7 @@ void bb_view_draw(bb_view *v, const bb_replay *r, uint32_t row, mjrRect rect, in
     for (uint32_t i = 0; i < v->n_muscles; i++)
         if (v->tendon[i] >= 0) bb_view_tendon_colour(act[i], v->m->tendon_rgba + 4 * v->tendon[i]);
     double c[3];
-    if (v->camera == BB_CAMERA_FOLLOW) bb_body_com(v->body, c);
+    if (v->camera == BB_CAMERA_FOLLOW || v->camera == BB_CAMERA_REAR) bb_body_com(v->body, c);
     else memcpy(c, v->com0, sizeof c); /* a fixed camera: the mouse moves through the frame */
     for (int k = 0; k < 3; k++) v->cam.lookat[k] = c[k];
     mjv_updateScene(v->m, v->d, &v->opt, NULL, &v->cam, static_only ? mjCAT_STATIC : mjCAT_ALL, &v->scn);

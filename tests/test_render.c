@@ -103,7 +103,7 @@ Test(render, still_png_and_bad_input)
     char *bad[] = {BRAINBODY, "render", RUN_DIR, "--camera", "fisheye", NULL};
     spawn_run(bad, 60, &res);
     cr_expect_eq(res.status, 2, "%s", res.out);
-    cr_expect(strstr(res.out, "--camera: expected side, top or follow, got 'fisheye'"), "%s", res.out);
+    cr_expect(strstr(res.out, "--camera: expected side, top, follow or rear, got 'fisheye'"), "%s", res.out);
 }
 
 /* In-process: the mouse is in the picture where its bodies project, and
@@ -191,6 +191,49 @@ Test(render, mouse_visible_and_tendons_coloured_by_activation)
     cr_expect_gt(c1[0] - c1[2], c0[0] - c0[2] + 0.5f);
 
     bb_view_close(v);
+    bb_gl_context_close(gl);
+    bb_replay_close(&r);
+}
+
+/* The mouse's drawing projected by a camera: its bounding box in pixels. */
+static void projected_box(bb_view *v, mjrRect all, double lo[2], double hi[2])
+{
+    double pts[3 * 512], px[2];
+    uint32_t n = bb_view_mouse_points(v, pts, 512);
+    cr_assert_gt(n, 50u);
+    lo[0] = lo[1] = 1e9, hi[0] = hi[1] = -1e9;
+    for (uint32_t i = 0; i < n; i++) {
+        cr_assert_eq(bb_view_project(v, all, pts + 3 * i, px), 0);
+        for (int k = 0; k < 2; k++) lo[k] = px[k] < lo[k] ? px[k] : lo[k], hi[k] = px[k] > hi[k] ? px[k] : hi[k];
+    }
+}
+
+/* The rear camera looks along the mouse's length: it sees the body end-on,
+ * narrower than from the side (about 20 mm wide against about 90 mm long)
+ * and all in the frame. */
+Test(render, rear_camera_sees_the_mouse_end_on)
+{
+    recorded_run();
+    char err[4096];
+    bb_replay r;
+    cr_assert_eq(bb_replay_open(RUN_DIR, &r, err, sizeof err), 0, "%s", err);
+    unsetenv("DISPLAY");
+    bb_gl_context *gl = bb_gl_context_open(err, sizeof err);
+    cr_assert(gl, "%s", err);
+    mjrRect all = {0, 0, W, H};
+    double lo[2][2], hi[2][2];
+    bb_render_camera cams[2] = {BB_CAMERA_SIDE, BB_CAMERA_REAR};
+    for (int c = 0; c < 2; c++) {
+        bb_view *v = bb_view_open(&r, W, H, cams[c], 0, err, sizeof err);
+        cr_assert(v, "%s", err);
+        bb_view_draw(v, &r, 0, all, 0);
+        projected_box(v, all, lo[c], hi[c]);
+        bb_view_close(v);
+    }
+    cr_expect(lo[1][0] > 0 && lo[1][1] > 0 && hi[1][0] < W && hi[1][1] < H, "rear: not all in the frame: x %g-%g y %g-%g",
+              lo[1][0], hi[1][0], lo[1][1], hi[1][1]);
+    double side_w = hi[0][0] - lo[0][0], rear_w = hi[1][0] - lo[1][0];
+    cr_expect_lt(rear_w, 0.5 * side_w, "rear view %g px wide, side view %g px", rear_w, side_w);
     bb_gl_context_close(gl);
     bb_replay_close(&r);
 }

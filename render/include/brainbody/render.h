@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-typedef enum bb_render_camera { BB_CAMERA_SIDE, BB_CAMERA_TOP, BB_CAMERA_FOLLOW } bb_render_camera;
+typedef enum bb_render_camera { BB_CAMERA_SIDE, BB_CAMERA_TOP, BB_CAMERA_FOLLOW, BB_CAMERA_REAR } bb_render_camera;
 
 typedef struct bb_render_options {
     const char *run_dir;       /* the run's output folder */
