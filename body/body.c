@@ -311,6 +311,14 @@ double bb_body_roll(const bb_body *b, const char *body)
     return asin(up > 1 ? 1 : up < -1 ? -1 : up);
 }
 
+double bb_body_pitch(const bb_body *b, const char *body)
+{
+    int id = mj_name2id(b->m, mjOBJ_BODY, body);
+    if (id < 0) return NAN;
+    double up = b->d->xmat[9 * id + 6]; /* z component of the body's x axis (row-major xmat, column 0) */
+    return asin(up > 1 ? 1 : up < -1 ? -1 : up);
+}
+
 void bb_body_com(const bb_body *b, double pos[3])
 {
     double mass = 0;

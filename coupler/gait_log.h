@@ -25,6 +25,7 @@ typedef struct bb_gait_log {
     double com0[3], com[3], z_min, z_sum;
     int has_pelvis;
     double roll_abs_max, roll_abs_sum; /* rad, the pelvis about the forward axis */
+    double pitch_abs_max, pitch_sum;   /* rad, the pelvis's forward axis above the horizontal */
 } bb_gait_log;
 
 /* 0, or -1 when the body has no left hind paw grid (L_pes_*) or too many

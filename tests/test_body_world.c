@@ -322,6 +322,11 @@ Test(gait_log, a_head_fixed_mouse_over_the_belt_moves_at_belt_speed)
     at = strstr(text, "max_abs: ");
     cr_assert(at && sscanf(at + 9, "%lf", &roll) == 1, "%s", text);
     cr_assert_lt(roll, 5, "pelvis roll %g deg:\n%s", roll, text);
+    /* nor pitch far (measured: -1.4 deg mean, 11.6 at most, nose down as they sink) */
+    double pitch_mean = 99, pitch_max = -1;
+    at = strstr(text, "pelvis_pitch_deg: {mean: ");
+    cr_assert(at && sscanf(at + 25, "%lf, max_abs: %lf", &pitch_mean, &pitch_max) == 2, "%s", text);
+    cr_assert(fabs(pitch_mean) < 5 && pitch_max < 20, "pelvis pitch mean %g, largest %g deg:\n%s", pitch_mean, pitch_max, text);
     /* the stimulus window and as long a time before it, on the 5 ms grid */
     cr_assert(strstr(text, "window_s: [0.300, 0.450]\n    before_s: [0.150, 0.300]"), "%s", text);
     cr_assert(strstr(text, "step_during_deg: {L_manus: "), "%s", text);

@@ -190,6 +190,10 @@ int bb_body_body_pos(const bb_body *b, const char *body, double pos[3]);
  * left (y) axis above the horizontal, positive when the left side is up;
  * NAN if there is no such body. */
 double bb_body_roll(const bb_body *b, const char *body);
+/* Pitch (rad): the angle of its forward (x) axis above the horizontal,
+ * positive nose-up (a pelvis tipped tail-down, as a hunched back holds it);
+ * NAN if there is no such body. */
+double bb_body_pitch(const bb_body *b, const char *body);
 /* Centre of mass (m) and mass (kg) of the animal: every body but the world
  * and the task objects (bb_*: a 1 kg treadmill belt would otherwise be most
  * of it). Kinetic energy below is of everything that moves, belt included. */
