@@ -1,0 +1,249 @@
+/* bb_gait_body: the body alone, driven by the spinal locomotor circuit's
+ * rhythm-generator activity through per-muscle weights, as the coupling
+ * map's CPG pathways drive it in run/cpg_gait.yaml, but without spikes,
+ * cortex or MPI: one evaluation of the gait search run/tune/gait_weights.py
+ * (run/tune/README.md). Deterministic.
+ *
+ * Each exchange interval (5 ms) the circuit (brain/cpg.c, drive alpha)
+ * advances, and each muscle's excitation is
+ *     tone + sum over its rows of weight x centre activity (0..1), clipped to 1,
+ * plus the segmental stretch reflex (coupler/stretch_reflex.h) when its
+ * gain is above 0, exactly as the coupler adds it. The pool spikes of a
+ * real run are Poisson around these values (20 cells at 100 Hz x activity).
+ *
+ * Weights file: one row per muscle and pool, "MUSCLE<TAB>POOL<TAB>WEIGHT",
+ * POOL = CPG_{L,R}{H,F}_{flexor,extensor}, or TONE for a constant
+ * excitation (postural tone); '#' lines are comments.
+ * Prints one row of measures over [settle, end) (see --help). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brainbody/body.h"
+#include "brainbody/cpg.h"
+#include "stretch_reflex.h"
+
+#define EXCHANGE_MS 5.0
+#define DEG 57.29577951308232
+#define STEPS_PER_EXCHANGE 10 /* 0.5 ms body steps */
+
+typedef struct row {
+    uint32_t muscle;
+    int limb, extensor;
+    float weight;
+} row;
+
+static int pool_of(const char *name, int *limb, int *extensor)
+{
+    static const char *limbs[BB_N_LIMBS] = {"LH", "RH", "LF", "RF"};
+    if (!strcmp(name, "TONE")) { /* constant excitation: posture, not rhythm */
+        *limb = -1, *extensor = 0;
+        return 0;
+    }
+    if (strncmp(name, "CPG_", 4)) return -1;
+    for (int l = 0; l < BB_N_LIMBS; l++)
+        if (!strncmp(name + 4, limbs[l], 2)) {
+            *limb = l;
+            if (!strcmp(name + 6, "_flexor")) *extensor = 0;
+            else if (!strcmp(name + 6, "_extensor")) *extensor = 1;
+            else return -1;
+            return 0;
+        }
+    return -1;
+}
+
+static row *read_weights(const char *path, const bb_body *b, uint32_t *n_rows)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return NULL;
+    }
+    uint32_t n = 0, cap = 16, line_no = 0;
+    row *rows = malloc(cap * sizeof *rows);
+    if (!rows) {
+        fclose(f);
+        return NULL;
+    }
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        line_no++;
+        if (line[0] == '#' || line[0] == '\n') continue;
+        char muscle[256], pool[64];
+        float w;
+        int limb, ext;
+        long m;
+        if (sscanf(line, "%255s %63s %f", muscle, pool, &w) != 3 || pool_of(pool, &limb, &ext) ||
+            (m = bb_body_muscle_index(b, muscle)) < 0 || !(w >= 0 && w <= 1)) {
+            fprintf(stderr, "%s:%u: expected MUSCLE<TAB>CPG_{L,R}{H,F}_{flexor,extensor} or TONE<TAB>WEIGHT in [0, 1]\n",
+                    path, line_no);
+            free(rows);
+            fclose(f);
+            return NULL;
+        }
+        if (n == cap) {
+            cap *= 2;
+            row *g = realloc(rows, cap * sizeof *g);
+            if (!g) {
+                free(rows);
+                fclose(f);
+                return NULL;
+            }
+            rows = g;
+        }
+        rows[n++] = (row){(uint32_t)m, limb, ext, w};
+    }
+    fclose(f);
+    *n_rows = n;
+    return rows;
+}
+
+static const char *flex_joint[4] = {"L_shoulder_flex", "R_shoulder_flex", "L_hip_flex", "R_hip_flex"};
+
+/* --trace: one line of where the body is (mm in the world, x forward, z up) and how its joints stand (deg) */
+static void print_trace(const bb_body *b, const uint8_t *contact, uint32_t n_paws)
+{
+    static const char *spine[5] = {"C4", "T1", "T7", "T13", "L4"}, *paw[4] = {"L_manus", "R_manus", "L_pes", "R_pes"};
+    static const char *joint[6] = {"L_elbow", "L_hip_add", "R_hip_add", "L_hip_rot", "L_knee", "L_ankle_flex"};
+    double p[3];
+    bb_body_body_pos(b, "pelvis", p);
+    printf("t %.2f z %.1f roll %.0f pitch %.0f paws", bb_body_time_s(b), p[2] * 1e3, bb_body_roll(b, "pelvis") * DEG,
+           bb_body_pitch(b, "pelvis") * DEG);
+    for (uint32_t k = 0; k < n_paws; k++) printf(" %d", contact[k]);
+    printf(" spine_xz_mm");
+    for (int k = 0; k < 5; k++) {
+        bb_body_body_pos(b, spine[k], p);
+        printf(" %.0f,%.0f", p[0] * 1e3, p[2] * 1e3);
+    }
+    printf(" paw_xyz_mm");
+    for (int k = 0; k < 4; k++) {
+        bb_body_body_pos(b, paw[k], p);
+        printf(" %.0f,%.0f,%.0f", p[0] * 1e3, p[1] * 1e3, p[2] * 1e3);
+    }
+    for (int k = 0; k < 4; k++) printf(" %s %.0f", flex_joint[k], bb_body_joint_angle(b, flex_joint[k]) * DEG);
+    for (int k = 0; k < 6; k++) printf(" %s %.0f", joint[k], bb_body_joint_angle(b, joint[k]) * DEG);
+    printf("\n");
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: bb_gait_body MODEL.xml WEIGHTS.tsv [--alpha A] [--seconds S] [--settle S] [--tone E]\n"
+            "                    [--reflex GAIN] [--reflex-velocity S] [--roll-reflex KP KD] [--free]\n"
+            "                    [--belt M_PER_S] [--trace]\n"
+            "  head-fixed over a treadmill (default 0.2 m/s) or --free on the floor; prints over\n"
+            "  [settle, seconds): pelvis_z_mm roll_deg pitch_deg (means, of |.| for the angles),\n"
+            "  roll_max_deg, per paw (0..3: L_manus R_manus L_pes R_pes) duty and touch-downs, and\n"
+            "  the step (shoulder/hip flexion range, deg) of each; --trace: the pelvis, spine, paws\n"
+            "  and some joints every 50 ms first. --roll-reflex: the TONE rows are scaled by\n"
+            "  1 + side x (KP x pelvis roll (rad) + KD x its rate), side +1 right, -1 left, in 0..3.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        usage();
+        return 2;
+    }
+    double reflex_velocity = 0.02, alpha = 0.3, seconds = 2, settle = 0.3, tone = 0, reflex = 0, belt = 0.2;
+    int free_floor = 0, trace = 0;
+    double roll_kp = 0, roll_kd = 0, roll_prev = 0;
+    for (int i = 3; i < argc; i++) {
+        int has = i + 1 < argc;
+        if (!strcmp(argv[i], "--alpha") && has) alpha = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--seconds") && has) seconds = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--settle") && has) settle = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--tone") && has) tone = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--reflex") && has) reflex = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--belt") && has) belt = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--reflex-velocity") && has) reflex_velocity = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--roll-reflex") && i + 2 < argc) roll_kp = atof(argv[++i]), roll_kd = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--free")) free_floor = 1;
+        else if (!strcmp(argv[i], "--trace")) trace = 1;
+        else {
+            usage();
+            return 2;
+        }
+    }
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.head_fixed = !free_floor, w.floor = free_floor, w.treadmill = !free_floor, w.treadmill_speed = belt;
+    char err[512];
+    bb_body *b = bb_body_open_world(argv[1], &w, err, sizeof err);
+    if (!b) {
+        fprintf(stderr, "bb_gait_body: %s\n", err);
+        return 1;
+    }
+    uint32_t n_rows = 0, n = bb_body_n_muscles(b), n_paws = bb_body_n_touch_grids(b);
+    row *rows = read_weights(argv[2], b, &n_rows);
+    bb_cpg_spec spec = {alpha, 0, 0, 0};
+    bb_cpg *cpg = bb_cpg_create(&spec);
+    float *e = calloc(n, sizeof *e);
+    uint32_t n_ex = (uint32_t)llround(seconds * 1e3 / EXCHANGE_MS), first = (uint32_t)llround(settle * 1e3 / EXCHANGE_MS);
+    uint8_t *contact = calloc((size_t)n_ex * n_paws + 1, 1);
+    bb_stretch_reflex rx;
+    int has_reflex = reflex > 0;
+    if (!rows || !cpg || !e || !contact || n_paws != 4 || (has_reflex && bb_stretch_reflex_init(&rx, b, reflex, reflex_velocity))) {
+        fprintf(stderr, "bb_gait_body: cannot set up (out of memory, bad weights or not four paws)\n");
+        return 1;
+    }
+    double z_sum = 0, roll_sum = 0, roll_max = 0, pitch_sum = 0, lo[4], hi[4];
+    for (int k = 0; k < 4; k++) lo[k] = 1e9, hi[k] = -1e9;
+    int status = 0;
+    for (uint32_t x = 0; x < n_ex; x++) {
+        bb_cpg_run(cpg, EXCHANGE_MS);
+        /* a righting reflex on the TONE rows, vestibulospinal in kind: roll is
+         * positive with the left side up, so the right side's antigravity
+         * muscles are excited more and the left's less, extending the side
+         * that sinks */
+        double roll_now = bb_body_roll(b, "pelvis"), u = roll_kp * roll_now + roll_kd * (roll_now - roll_prev) / (EXCHANGE_MS * 1e-3);
+        roll_prev = roll_now;
+        for (uint32_t i = 0; i < n; i++) e[i] = (float)tone;
+        for (uint32_t r = 0; r < n_rows; r++) {
+            bb_limb l = (bb_limb)rows[r].limb;
+            double side = bb_body_muscle_side(b, rows[r].muscle) == 'R' ? 1 : -1;
+            double a = rows[r].limb < 0 ? fmax(0, fmin(3, 1 + side * u)) : rows[r].extensor ? bb_cpg_extensor(cpg, l) : bb_cpg_flexor(cpg, l);
+            e[rows[r].muscle] += rows[r].weight * (float)a;
+        }
+        for (uint32_t i = 0; i < n; i++) e[i] = e[i] > 1 ? 1 : e[i];
+        if (has_reflex) bb_stretch_reflex_add(&rx, b, e);
+        if (bb_body_step(b, e, STEPS_PER_EXCHANGE, err, sizeof err)) {
+            fprintf(stderr, "bb_gait_body: %s\n", err);
+            status = 1;
+            break;
+        }
+        bb_body_paw_contacts(b, contact + (size_t)x * n_paws);
+        double p[3];
+        bb_body_body_pos(b, "pelvis", p);
+        double roll = bb_body_roll(b, "pelvis") * DEG, pitch = bb_body_pitch(b, "pelvis") * DEG;
+        if (trace && x % 10 == 9) print_trace(b, contact + (size_t)x * n_paws, n_paws);
+        if (x < first) continue;
+        z_sum += p[2] * 1e3, roll_sum += fabs(roll), pitch_sum += fabs(pitch), roll_max = fmax(roll_max, fabs(roll));
+        for (int k = 0; k < 4; k++) {
+            double a = bb_body_joint_angle(b, flex_joint[k]) * DEG;
+            lo[k] = fmin(lo[k], a), hi[k] = fmax(hi[k], a);
+        }
+    }
+    uint32_t m = n_ex - first;
+    bb_footfalls_debounce(contact + (size_t)first * n_paws, m, n_paws, (uint32_t)(BB_FOOTFALL_MIN_PHASE_S * 1e3 / EXCHANGE_MS));
+    printf("pelvis_z_mm %.2f roll_deg %.2f pitch_deg %.2f roll_max_deg %.2f", z_sum / m, roll_sum / m, pitch_sum / m, roll_max);
+    for (uint32_t k = 0; k < n_paws; k++) {
+        uint32_t down = 0, downs = 0;
+        for (uint32_t x = first; x < n_ex; x++) {
+            uint8_t c = contact[(size_t)x * n_paws + k];
+            down += c;
+            downs += x > first && c && !contact[(size_t)(x - 1) * n_paws + k];
+        }
+        printf(" duty_%u %.3f downs_%u %u", k, (double)down / m, k, downs);
+    }
+    for (int k = 0; k < 4; k++) printf(" step_%d %.1f", k, hi[k] - lo[k]);
+    printf(" status %d\n", status);
+    if (has_reflex) bb_stretch_reflex_free(&rx);
+    free(contact);
+    free(e);
+    free(rows);
+    bb_cpg_free(cpg);
+    bb_body_close(b);
+    return status;
+}

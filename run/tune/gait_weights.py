@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Search for the spinal motor pools' muscle weights of
+run/maps/locomotion_coupling.yaml that let the head-fixed body step upright
+(run/tune/README.md, "Locomotor motor-pool weights").
+
+What is tuned: for each muscle row of the map's CPG pathways (a glob such as
+"L_vastus_*"), the weight with which its limb's flexor or extensor
+rhythm-generator centre excites it, the same for left and right (the map is
+mirrored), and the gain of the segmental stretch reflex
+(brain.stretch_reflex.gain). Nothing else: the circuit, its drive, the
+body and the treadmill are those of run/cpg_gait.yaml.
+
+Each evaluation is one run of bb_gait_body (run/tune/gait_body.c: the body
+alone driven by the circuit's centre activities, no spikes or cortex,
+deterministic), measured over [--settle, --seconds):
+  cost = max(0, 28 - pelvis height mm)          the hindquarters held up
+       + 0.5 x mean |pelvis roll| (deg)         upright in the frontal plane
+       + 0.3 x mean |pelvis pitch| (deg)        and in the sagittal plane
+       + per paw: 20 x distance of its duty from [0.3, 0.8]
+                  + 2 per touch-down short of 70 % of the circuit's cycles
+       + per limb pair: 0.5 per degree of step (hip or shoulder flexion
+         range) short of 15 deg
+The search is coordinate descent: each weight in turn is set to each of
+VALUES and the best kept, for --passes passes, two evaluations at a time.
+
+Usage: run/tune/gait_weights.py OUT.tsv [--passes 2] [--seconds 1.5] [--alpha 0.3]
+       [--start-weight 0.3] [--start-reflex 40] [--model MODEL.xml] [--base TONE.tsv]
+       [--roll-reflex KP KD] [--free]
+       run/tune/gait_weights.py OUT.tsv --dump WEIGHT   (the map's rows at one weight, for bb_gait_body)
+--base: rows added to every evaluation (e.g. run/tune/antigravity_tone.tsv);
+--roll-reflex: bb_gait_body's righting reflex on those rows.
+Writes the best weights to OUT.tsv (pool, glob, weight; the reflex gain in
+a comment) and prints every coordinate tried and every improvement.
+
+Result of one pass from weight 0.3 and reflex 40 on the committed model,
+head-fixed (docs/experiments.md, "Why the body does not walk yet"): cost
+44.1 -> 35.6 (hip flexors iliacus 0.1, rectus femoris 0.2, sartorius 0.2,
+gluteus superficialis 0.2): pelvis 30.8 mm, roll 4 deg, pitch 18 deg, but no
+forelimb weight lets a forepaw touch down; not adopted."""
+import argparse
+import concurrent.futures
+import fnmatch
+import os
+import re
+import subprocess
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODEL = os.path.join(ROOT, "models", "mouse_853muscle", "mouse.xml")
+MAP = os.path.join(ROOT, "run", "maps", "locomotion_coupling.yaml")
+BODY = os.path.join(ROOT, "build", "run", "tune", "bb_gait_body")
+VALUES = [0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0]
+REFLEX = [0, 10, 20, 40, 80]
+
+
+def muscles(model):
+    with open(model) as f:
+        return re.findall(r'<muscle name="([^"]+)"', f.read())
+
+
+def left_rows():
+    """(pool suffix e.g. 'H_flexor', glob without its side prefix) for every left CPG row of the map."""
+    rows = []
+    with open(MAP) as f:
+        for line in f:
+            m = re.search(r"pool: CPG_L([HF]_\w+), muscles: \[(.*)\]", line)
+            if m:
+                rows += [(m.group(1), g[2:]) for g in re.findall(r'"([^"]+)"', m.group(2))]
+    return rows
+
+
+def write_weights(path, rows, weights, names):
+    with open(path, "w") as f:
+        for (pool, glob), w in zip(rows, weights):
+            for side in "LR":
+                for n in names:
+                    if fnmatch.fnmatchcase(n, side + "_" + glob):
+                        f.write(f"{n}\tCPG_{side}{pool}\t{w:g}\n")
+
+
+def evaluate(args, rows, names, weights, reflex):
+    fd, path = tempfile.mkstemp(suffix=".tsv")
+    os.close(fd)
+    try:
+        write_weights(path, rows, weights, names)
+        if args.base:
+            with open(args.base) as src, open(path, "a") as dst:
+                dst.write(src.read())
+        extra = (["--roll-reflex", str(args.roll_reflex[0]), str(args.roll_reflex[1])] if args.roll_reflex else []) + \
+                (["--free"] if args.free else [])
+        out = subprocess.run([BODY, args.model, path, "--alpha", str(args.alpha), "--seconds", str(args.seconds),
+                              "--settle", str(args.settle), "--reflex", str(reflex)] + extra,
+                             capture_output=True, text=True).stdout.split()
+    finally:
+        os.unlink(path)
+    if len(out) < 2 or out[-1] != "0":
+        return 1e9, {}
+    m = {k: float(v) for k, v in zip(out[0::2], out[1::2])}
+    cycles = args.cpg_hz * (args.seconds - args.settle)
+    cost = max(0.0, 28 - m["pelvis_z_mm"]) + 0.5 * m["roll_deg"] + 0.3 * m["pitch_deg"]
+    for k in range(4):
+        d = m[f"duty_{k}"]
+        cost += 20 * max(0.0, 0.3 - d, d - 0.8) + 2 * max(0.0, 0.7 * cycles - m[f"downs_{k}"])
+    for k in range(4):
+        cost += 0.5 * max(0.0, 15 - m[f"step_{k}"])
+    return cost, m
+
+
+def describe(m):
+    return (f"z {m['pelvis_z_mm']:.1f} mm, roll {m['roll_deg']:.0f}, pitch {m['pitch_deg']:.0f}, duty "
+            + "/".join(f"{m[f'duty_{k}']:.2f}" for k in range(4)) + ", downs "
+            + "/".join(str(int(m[f'downs_{k}'])) for k in range(4)) + ", steps "
+            + "/".join(f"{m[f'step_{k}']:.0f}" for k in range(4)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--passes", type=int, default=2)
+    ap.add_argument("--seconds", type=float, default=1.5)
+    ap.add_argument("--settle", type=float, default=0.3)
+    ap.add_argument("--alpha", type=float, default=0.3)
+    ap.add_argument("--cpg-hz", type=float, default=4.8, help="the circuit's frequency at --alpha (bb_cpg_sweep)")
+    ap.add_argument("--start-weight", type=float, default=0.3)
+    ap.add_argument("--start-reflex", type=float, default=40)
+    ap.add_argument("--model", default=MODEL)
+    ap.add_argument("--base", help="weights rows added to every evaluation (TONE rows)")
+    ap.add_argument("--roll-reflex", type=float, nargs=2, metavar=("KP", "KD"))
+    ap.add_argument("--free", action="store_true", help="free on the floor instead of head-fixed over the belt")
+    ap.add_argument("--dump", type=float, metavar="WEIGHT",
+                    help="only write bb_gait_body's weights file of the map's CPG rows, all at WEIGHT, to OUT")
+    args = ap.parse_args()
+    names, rows = muscles(args.model), left_rows()
+    if args.dump is not None:
+        write_weights(args.out, rows, [args.dump] * len(rows), names)
+        return
+    weights, reflex = [args.start_weight] * len(rows), args.start_reflex
+    best, m = evaluate(args, rows, names, weights, reflex)
+    print(f"start: cost {best:.1f}: {describe(m)}", flush=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for p in range(args.passes):
+            for i in range(len(rows) + 1):  # the last coordinate is the reflex gain
+                if i < len(rows):
+                    trials = [(weights[:i] + [v] + weights[i + 1:], reflex) for v in VALUES if v != weights[i]]
+                else:
+                    trials = [(weights, g) for g in REFLEX if g != reflex]
+                results = list(pool.map(lambda t: evaluate(args, rows, names, t[0], t[1]), trials))
+                k = min(range(len(trials)), key=lambda j: results[j][0])
+                what = f"{rows[i][0]} {rows[i][1]}" if i < len(rows) else "reflex"
+                print(f"pass {p + 1}: tried {what}: best {results[k][0]:.1f} against {best:.1f}", flush=True)
+                if results[k][0] < best:
+                    best, (weights, reflex), m = results[k][0], trials[k], results[k][1]
+                    what = f"{rows[i][0]} {rows[i][1]} = {weights[i]:g}" if i < len(rows) else f"reflex = {reflex:g}"
+                    print(f"pass {p + 1}: kept {what}: cost {best:.1f}: {describe(m)}", flush=True)
+    with open(args.out, "w") as f:
+        f.write(f"# run/tune/gait_weights.py: cost {best:.2f}: {describe(m)}\n# stretch_reflex.gain {reflex:g}\n")
+        for (pool, glob), w in zip(rows, weights):
+            f.write(f"{pool}\t{glob}\t{w:g}\n")
+    print(f"best: cost {best:.1f}, reflex {reflex:g}: {describe(m)}")
+
+
+if __name__ == "__main__":
+    main()
