@@ -105,7 +105,8 @@ static const char *flex_joint[4] = {"L_shoulder_flex", "R_shoulder_flex", "L_hip
 static void print_trace(const bb_body *b, const uint8_t *contact, uint32_t n_paws)
 {
     static const char *spine[5] = {"C4", "T1", "T7", "T13", "L4"}, *paw[4] = {"L_manus", "R_manus", "L_pes", "R_pes"};
-    static const char *joint[6] = {"L_elbow", "L_hip_add", "R_hip_add", "L_hip_rot", "L_knee", "L_ankle_flex"};
+    static const char *joint[8] = {"L_elbow",   "L_shoulder_add", "R_shoulder_add", "L_hip_add",
+                                   "R_hip_add", "L_hip_rot",      "L_knee",         "L_ankle_flex"};
     double p[3];
     bb_body_body_pos(b, "pelvis", p);
     printf("t %.2f z %.1f roll %.0f pitch %.0f paws", bb_body_time_s(b), p[2] * 1e3, bb_body_roll(b, "pelvis") * DEG,
@@ -122,7 +123,7 @@ static void print_trace(const bb_body *b, const uint8_t *contact, uint32_t n_paw
         printf(" %.0f,%.0f,%.0f", p[0] * 1e3, p[1] * 1e3, p[2] * 1e3);
     }
     for (int k = 0; k < 4; k++) printf(" %s %.0f", flex_joint[k], bb_body_joint_angle(b, flex_joint[k]) * DEG);
-    for (int k = 0; k < 6; k++) printf(" %s %.0f", joint[k], bb_body_joint_angle(b, joint[k]) * DEG);
+    for (int k = 0; k < 8; k++) printf(" %s %.0f", joint[k], bb_body_joint_angle(b, joint[k]) * DEG);
     printf("\n");
 }
 
