@@ -51,6 +51,7 @@ static int coupler_state(coupler *c, bb_state_io *io)
                    bb_state_field(io, "coupler.spikes", &c->spikes_total, sizeof c->spikes_total) ||
                    bb_state_field(io, "coupler.feedback_packet", c->fb, c->fb_len) ||
                    (c->map && bb_coupling_state(c->map, io)) || (c->trials && bb_trials_state(c->trials, io)) ||
+                   (c->posture && bb_posture_state(c->posture, io)) ||
                    c->body->state(c->body->ctx, io) ||
                    (c->hooks && c->hooks->state && c->hooks->state(c->hooks->ctx, io))
                ? -1

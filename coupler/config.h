@@ -49,6 +49,10 @@ typedef struct bb_config {
     struct bb_config_stretch_reflex { /* brain.stretch_reflex (coupler/stretch_reflex.h) */
         double gain, velocity_s;
     } stretch_reflex;
+    struct bb_config_posture { /* brain.posture (coupler/posture.h) */
+        double tone, righting_gain, righting_velocity_s;
+        char muscles[BB_PATH_MAX]; /* comma-separated names or patterns */
+    } posture;
     struct bb_config_stimulus { /* brain.stimulus: a DC step on part of M1 (cortex only) */
         int enabled;
         char hemisphere[16], body_area[16], layers[16];

@@ -90,9 +90,31 @@ static int setup_trials(const bb_config *cfg, const bb_body_role *body, bb_trial
     return *trials ? 0 : -1;
 }
 
+/* Postural tone and the righting reflex, on the body rank (NULL: none). */
+static int setup_posture(const bb_config *cfg, const bb_body_role *body, bb_posture **posture, char *err,
+                         size_t cap)
+{
+    char where[BB_PATH_MAX + 96], why[512];
+    if (cfg->posture.tone <= 0) return 0;
+    if (!body->body) {
+        snprintf(err, cap, "%s: needs a MuJoCo body", bb_config_where(cfg, "brain.posture.tone", where, sizeof where));
+        return -1;
+    }
+    *posture = xcalloc(1, sizeof **posture);
+    int rc = bb_posture_init(*posture, body->body, cfg->posture.muscles, cfg->posture.tone, cfg->posture.righting_gain,
+                             cfg->posture.righting_velocity_s, cfg->exchange_ms * 1e-3, why, sizeof why);
+    if (!rc) return 0;
+    free(*posture);
+    *posture = NULL;
+    const char *key = rc == BB_POSTURE_NO_TRUNK ? "brain.posture.righting_gain" : "brain.posture.muscles";
+    snprintf(err, cap, "%s: %s", bb_config_where(cfg, key, where, sizeof where), why);
+    return -1;
+}
+
 static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factory *f, const bb_run_hooks *h,
                  bb_body_role *body, bb_brain_role *brain, int *have_body, int *have_brain, bb_body_sizes *sizes,
-                 uint8_t **layout, bb_coupling *map, int *have_map, bb_trials **trials, char *err, size_t cap)
+                 uint8_t **layout, bb_coupling *map, int *have_map, bb_trials **trials, bb_posture **posture, char *err,
+                 size_t cap)
 {
     MPI_Comm brain_comm;
     MPI_Comm_split(plan->comm, plan->role == BB_ROLE_BRAIN ? 1 : 0, plan->world_rank, &brain_comm);
@@ -102,6 +124,7 @@ static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factor
         ok = f->make_body(cfg, plan, body, err, cap) == 0;
         *have_body = ok;
         if (ok) ok = setup_trials(cfg, body, trials, err, cap) == 0;
+        if (ok) ok = setup_posture(cfg, body, posture, err, cap) == 0;
         msg[0] = (uint32_t)ok;
         if (ok) msg[1] = body->sizes.n_muscles, msg[2] = body->sizes.n_taxels, msg[3] = body->sizes.n_proprio;
     }
@@ -127,9 +150,10 @@ static int setup(const bb_config *cfg, const bb_plan *plan, const bb_role_factor
 /* ---- coupler rank */
 
 static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, bb_body_role *body,
-                         const bb_run_hooks *hooks, bb_coupling *map, bb_trials *trials)
+                         const bb_run_hooks *hooks, bb_coupling *map, bb_trials *trials, bb_posture *posture)
 {
-    *c = (coupler){.cfg = cfg, .plan = plan, .body = body, .hooks = hooks, .map = map, .trials = trials};
+    *c = (coupler){.cfg = cfg, .plan = plan, .body = body, .hooks = hooks, .map = map, .trials = trials,
+                   .posture = posture};
     const bb_body_sizes *s = &body->sizes;
     if (bb_efferent_init(&c->eff, cfg->output_cells, s->n_muscles, cfg->gain_spikes, cfg->coupling_enabled))
         bb_fatal(4, "out of memory");
@@ -237,6 +261,7 @@ static void coupler_finish(coupler *c, const bb_interval *iv)
         bb_coupling_apply(c->map, c->merged, (uint32_t)c->merged_n, c->next_excitation);
         if (!c->cfg->coupling_enabled) memset(c->next_excitation, 0, s->n_muscles * sizeof(float));
     }
+    if (c->posture) bb_posture_add(c->posture, c->body->body, c->next_excitation);
     if (c->has_reflex) bb_stretch_reflex_add(&c->reflex, c->body->body, c->next_excitation);
 
     if (c->trials) bb_trials_update(c->trials, (int64_t)(iv->exchange + 1) * c->cfg->exchange_ns, c->task);
@@ -459,14 +484,15 @@ int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_fact
     int have_map = 0;
     uint8_t *layout = NULL;
     bb_trials *trials = NULL;
+    bb_posture *posture = NULL;
     int rc = setup(cfg, plan, roles, hooks, &body, &brain, &have_body, &have_brain, &sizes, &layout, &map, &have_map,
-                   &trials, err, cap);
+                   &trials, &posture, err, cap);
     memset(res, 0, sizeof *res);
     if (rc == 0) {
         double t0 = bb_loop_now_s();
         coupler c;
         brain_side b;
-        if (have_body) coupler_init(&c, cfg, plan, &body, hooks, have_map ? &map : NULL, trials);
+        if (have_body) coupler_init(&c, cfg, plan, &body, hooks, have_map ? &map : NULL, trials, posture);
         if (have_brain) brain_init(&b, cfg, plan, &brain, &sizes);
         uint64_t start = 0;
         if (hooks && hooks->resume) rc = bb_loop_resume(plan, hooks->resume, have_body ? &c : NULL, have_brain ? &b : NULL,
@@ -487,6 +513,8 @@ int bb_coupler_run(const bb_config *cfg, const bb_plan *plan, const bb_role_fact
     }
     if (have_map) bb_coupling_free(&map);
     bb_trials_free(trials);
+    if (posture) bb_posture_free(posture);
+    free(posture);
     free(layout);
     if (have_brain && brain.destroy) brain.destroy(brain.ctx);
     if (have_body && body.destroy) body.destroy(body.ctx);

@@ -10,6 +10,7 @@
 #include "coupling.h"
 #include "efferent.h"
 #include "loop.h"
+#include "posture.h"
 #include "spinal.h"
 #include "stretch_reflex.h"
 #include "trials.h"
@@ -34,6 +35,7 @@ typedef struct coupler {
     bb_stretch_reflex reflex; /* brain.stretch_reflex.gain > 0 with a MuJoCo body */
     int has_reflex;
     bb_trials *trials;            /* the task's trial structure, or NULL */
+    bb_posture *posture;          /* brain.posture.tone > 0: postural tone and righting, or NULL */
     unsigned char *pkt;  /* scratch for canonical spike and activation packets */
     size_t pkt_cap;
     unsigned char *fb;    /* the feedback packet, sent to every brain rank */

@@ -174,6 +174,16 @@ Test(cli, bad_body_model_exits_2_and_writes_nothing)
     expect_input_error(argv, "/nonexistent/mouse.xml: cannot load body model");
 }
 
+/* brain.posture: a muscle pattern matching nothing is refused, naming the
+ * key and the pattern, before anything is written. */
+Test(cli, posture_errors_name_the_key_and_pattern)
+{
+    fresh_outdir("posture");
+    char *argv[] = {BRAINBODY, "run", DEMO, "--set", setdir, "--set", "brain.posture.tone=0.2", "--set",
+                    "brain.posture.muscles=R_tricep", NULL};
+    expect_input_error(argv, "--set brain.posture.muscles: 'R_tricep' matches no muscle of the body");
+}
+
 /* Runs the demo with body.model replaced by a file holding mjcf. */
 static void run_with_model(const char *tag, const char *mjcf)
 {

@@ -1,0 +1,98 @@
+#include "posture.h"
+
+#include <fnmatch.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TRUNK "pelvis" /* the body whose roll the reflex senses */
+
+/* Marks the muscles matching one pattern; returns how many it matched. */
+static uint32_t mark(const bb_body *b, const char *pattern, uint8_t *listed)
+{
+    uint32_t matched = 0;
+    for (uint32_t m = 0; m < bb_body_n_muscles(b); m++)
+        if (!fnmatch(pattern, bb_body_muscle_name(b, m), 0)) listed[m] = 1, matched++;
+    return matched;
+}
+
+int bb_posture_init(bb_posture *p, const bb_body *b, const char *muscles, double tone, double gain,
+                    double velocity_s, double interval_s, char *err, size_t cap)
+{
+    memset(p, 0, sizeof *p);
+    uint32_t n = bb_body_n_muscles(b);
+    uint8_t *listed = calloc(n + 1, 1);
+    char *list = strdup(muscles);
+    if (!listed || !list) {
+        free(listed), free(list);
+        snprintf(err, cap, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    char *save = NULL;
+    for (char *pat = strtok_r(list, ", ", &save); pat && !rc; pat = strtok_r(NULL, ", ", &save))
+        if (!mark(b, pat, listed)) {
+            snprintf(err, cap, "'%s' matches no muscle of the body", pat);
+            rc = BB_POSTURE_BAD_MUSCLES;
+        }
+    if (!rc && gain != 0 && isnan(bb_body_roll(b, TRUNK))) {
+        snprintf(err, cap, "the body has no '%s' whose roll the righting reflex senses", TRUNK);
+        rc = BB_POSTURE_NO_TRUNK;
+    }
+    for (uint32_t m = 0; m < n && !rc; m++) p->n += listed[m];
+    if (!rc && !p->n) {
+        snprintf(err, cap, "lists no muscle");
+        rc = BB_POSTURE_BAD_MUSCLES;
+    }
+    if (!rc) {
+        p->muscle = malloc(p->n * sizeof *p->muscle);
+        p->side = malloc(p->n * sizeof *p->side);
+        if (!p->muscle || !p->side) snprintf(err, cap, "out of memory"), rc = -1;
+    }
+    for (uint32_t m = 0, k = 0; m < n && !rc; m++)
+        if (listed[m]) {
+            char s = bb_body_muscle_side(b, m);
+            p->muscle[k] = m;
+            p->side[k++] = s == 'R' ? 1.0f : s == 'L' ? -1.0f : 0.0f;
+        }
+    free(listed);
+    free(list);
+    if (rc) {
+        bb_posture_free(p);
+        return rc;
+    }
+    p->tone = tone, p->gain = gain, p->velocity_s = velocity_s, p->interval_s = interval_s;
+    p->roll_prev = gain != 0 ? bb_body_roll(b, TRUNK) : 0;
+    return 0;
+}
+
+void bb_posture_add(bb_posture *p, const bb_body *b, float *excitation)
+{
+    double u = 0;
+    if (p->gain != 0) {
+        /* roll > 0: the left side is up, so the right side's extensors get more */
+        double roll = bb_body_roll(b, TRUNK);
+        u = p->gain * (roll + p->velocity_s * (roll - p->roll_prev) / p->interval_s);
+        p->roll_prev = roll;
+    }
+    for (uint32_t k = 0; k < p->n; k++) {
+        double scale = 1 + p->side[k] * u;
+        scale = scale < 0 ? 0 : scale > 3 ? 3 : scale;
+        double e = excitation[p->muscle[k]] + p->tone * scale;
+        excitation[p->muscle[k]] = (float)(e > 1 ? 1 : e);
+    }
+}
+
+int bb_posture_state(bb_posture *p, bb_state_io *io)
+{
+    return bb_state_same(io, "posture.muscles", p->n) ||
+           bb_state_field(io, "posture.roll_prev", &p->roll_prev, sizeof p->roll_prev);
+}
+
+void bb_posture_free(bb_posture *p)
+{
+    free(p->muscle);
+    free(p->side);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,44 @@
+/* Postural tone and a righting reflex, on the body rank: the brainstem's
+ * tonic drive to the antigravity muscles, which lets a standing animal bear
+ * its weight (reticulospinal and vestibulospinal tone; Deliagina et al.
+ * 2014, Front Integr Neurosci 8:92, review), scaled by a righting reflex
+ * from the trunk's roll, as vestibulospinal and neck reflexes excite the
+ * extensors of the side that sinks (Wilson & Peterson 1978, Physiol Rev
+ * 58:80). For each listed muscle, on side s (+1 right, -1 left):
+ *     excitation += tone x clip(1 + s x gain x (roll + velocity_s x roll rate), 0, 3),
+ * added to what the pathways give and clipped to 1; roll is the pelvis's,
+ * positive with its left side up (bb_body_roll). The sense is read from the
+ * body each exchange interval; the roll rate is the difference from the
+ * previous interval. Off (tone 0) by default. brain.posture.* (docs/config.md). */
+#ifndef BB_POSTURE_H
+#define BB_POSTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "brainbody/body.h"
+#include "brainbody/state.h"
+
+typedef struct bb_posture {
+    uint32_t n;       /* muscles with tone */
+    uint32_t *muscle; /* their indices */
+    float *side;      /* +1 right, -1 left, 0 midline (no righting) */
+    double tone, gain, velocity_s, interval_s;
+    double roll_prev; /* rad, at the previous interval */
+} bb_posture;
+
+/* muscles: comma-separated names or fnmatch patterns of the body's muscles;
+ * each must match one at least. interval_s: the exchange interval. Takes the
+ * body's present roll as the previous one (no rate at the start). 0, or with
+ * the reason in err: BB_POSTURE_BAD_MUSCLES (a pattern matching nothing),
+ * BB_POSTURE_NO_TRUNK (a reflex, but no pelvis to sense), -1 (out of memory). */
+enum { BB_POSTURE_BAD_MUSCLES = -2, BB_POSTURE_NO_TRUNK = -3 };
+int bb_posture_init(bb_posture *p, const bb_body *b, const char *muscles, double tone, double gain,
+                    double velocity_s, double interval_s, char *err, size_t cap);
+/* Adds the tone for the body's present roll to excitation (n_muscles). */
+void bb_posture_add(bb_posture *p, const bb_body *b, float *excitation);
+/* The previous interval's roll, for checkpoints. */
+int bb_posture_state(bb_posture *p, bb_state_io *io);
+void bb_posture_free(bb_posture *p);
+
+#endif
