@@ -40,7 +40,7 @@ const bb_key_spec bb_config_schema[] = {
     {"brain.stretch_reflex.gain", BB_KEY_FLOAT, 0, "0", 0, 1000, 0, NULL, FIELD(stretch_reflex.gain)},
     {"brain.stretch_reflex.velocity_s", BB_KEY_FLOAT, 0, "0.02", 0, 1, 0, NULL, FIELD(stretch_reflex.velocity_s)},
     {"brain.posture.tone", BB_KEY_FLOAT, 0, "0", 0, 1, 0, NULL, FIELD(posture.tone)},
-    {"brain.posture.muscles", BB_KEY_STR, 0, "*_vastus_*,*_soleus,*_triceps_brachii_*", 0, 0, 0, NULL,
+    {"brain.posture.muscles", BB_KEY_STR, 0, "*_vastus_*,*_soleus,*_triceps_brachii_*,*_gluteus_medius_*,*_gluteus_minimus", 0, 0, 0, NULL,
      FIELD(posture.muscles)},
     {"brain.posture.righting_gain", BB_KEY_FLOAT, 0, "0", -1000, 1000, 0, NULL, FIELD(posture.righting_gain)},
     {"brain.posture.righting_velocity_s", BB_KEY_FLOAT, 0, "0.05", 0, 1, 0, NULL, FIELD(posture.righting_velocity_s)},

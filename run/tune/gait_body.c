@@ -132,13 +132,14 @@ static void usage(void)
     fprintf(stderr,
             "usage: bb_gait_body MODEL.xml WEIGHTS.tsv [--alpha A] [--seconds S] [--settle S] [--tone E]\n"
             "                    [--reflex GAIN] [--reflex-velocity S] [--roll-reflex KP KD] [--free]\n"
-            "                    [--belt M_PER_S] [--trace]\n"
+            "                    [--belt M_PER_S] [--push Y_N START_S DURATION_S] [--trace]\n"
             "  head-fixed over a treadmill (default 0.2 m/s) or --free on the floor; prints over\n"
             "  [settle, seconds): pelvis_z_mm roll_deg pitch_deg (means, of |.| for the angles),\n"
             "  roll_max_deg, per paw (0..3: L_manus R_manus L_pes R_pes) duty and touch-downs, and\n"
             "  the step (shoulder/hip flexion range, deg) of each; --trace: the pelvis, spine, paws\n"
             "  and some joints every 50 ms first. --roll-reflex: the TONE rows are scaled by\n"
-            "  1 + side x (KP x pelvis roll (rad) + KD x its rate), side +1 right, -1 left, in 0..3.\n");
+            "  1 + side x (KP x pelvis roll (rad) + KD x its rate), side +1 right, -1 left, in 0..3.\n"
+            "  --push: a sideways force (N, +y the mouse's left) on the pelvis for a while.\n");
 }
 
 int main(int argc, char **argv)
@@ -149,7 +150,7 @@ int main(int argc, char **argv)
     }
     double reflex_velocity = 0.02, alpha = 0.3, seconds = 2, settle = 0.3, tone = 0, reflex = 0, belt = 0.2;
     int free_floor = 0, trace = 0;
-    double roll_kp = 0, roll_kd = 0, roll_prev = 0;
+    double roll_kp = 0, roll_kd = 0, roll_prev = 0, push[3] = {0, 0, 0}, push_start = 0, push_s = 0;
     for (int i = 3; i < argc; i++) {
         int has = i + 1 < argc;
         if (!strcmp(argv[i], "--alpha") && has) alpha = atof(argv[++i]);
@@ -160,6 +161,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--belt") && has) belt = atof(argv[++i]);
         else if (!strcmp(argv[i], "--reflex-velocity") && has) reflex_velocity = atof(argv[++i]);
         else if (!strcmp(argv[i], "--roll-reflex") && i + 2 < argc) roll_kp = atof(argv[++i]), roll_kd = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--push") && i + 3 < argc)
+            push[1] = atof(argv[++i]), push_start = atof(argv[++i]), push_s = atof(argv[++i]);
         else if (!strcmp(argv[i], "--free")) free_floor = 1;
         else if (!strcmp(argv[i], "--trace")) trace = 1;
         else {
@@ -173,6 +176,10 @@ int main(int argc, char **argv)
     char err[512];
     bb_body *b = bb_body_open_world(argv[1], &w, err, sizeof err);
     if (!b) {
+        fprintf(stderr, "bb_gait_body: %s\n", err);
+        return 1;
+    }
+    if (push_s > 0 && bb_body_push(b, "pelvis", push, push_start, push_s, err, sizeof err)) {
         fprintf(stderr, "bb_gait_body: %s\n", err);
         return 1;
     }
