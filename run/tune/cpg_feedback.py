@@ -27,6 +27,11 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BRAINBODY = os.path.join(ROOT, "build", "coupler", "brainbody")
 EXPERIMENT = os.path.join(ROOT, "run", "cpg_gait.yaml")
+# The search ran on the earlier run/cpg_gait.yaml: 20-cell pools, the
+# locomotion map, no postural tone (docs/experiments.md); pinned here so that
+# it reproduces its result.
+EARLIER = ["--set", "brain.cpg.cells_per_pool=20", "--set", "coupling.map=maps/locomotion_coupling.yaml",
+           "--set", "brain.posture.tone=0"]
 GAINS = [0.0, 0.15, 0.3, 0.6]  # nS, each of load and hip
 BELTS = [0.1, 0.3]  # m/s
 
@@ -59,7 +64,7 @@ def run(outroot, ranks, seconds, load, hip, belt):
                OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
     cmd = ["mpirun", "-np", str(ranks), BRAINBODY, "run", EXPERIMENT, "--out", out, "--force",
            "--set", f"experiment.duration_s={seconds}", "--set", f"body.treadmill.speed_m_per_s={belt}",
-           "--set", f"brain.cpg.feedback_load_nS={load}", "--set", f"brain.cpg.feedback_hip_nS={hip}"]
+           "--set", f"brain.cpg.feedback_load_nS={load}", "--set", f"brain.cpg.feedback_hip_nS={hip}"] + EARLIER
     record_path = os.path.join(out, "run.yaml")
     record = None
     if os.path.exists(record_path):  # done by an earlier invocation: kept

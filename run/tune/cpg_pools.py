@@ -40,6 +40,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BRAINBODY = os.path.join(ROOT, "build", "coupler", "brainbody")
 SWEEP = os.path.join(ROOT, "build", "run", "gait", "bb_cpg_sweep")
 EXPERIMENT = os.path.join(ROOT, "run", "cpg_gait.yaml")
+# The search ran on the earlier run/cpg_gait.yaml: 20-cell pools, no postural
+# tone (docs/experiments.md); pinned here so that it reproduces its result.
+EARLIER = ["--set", "brain.cpg.cells_per_pool=20", "--set", "brain.posture.tone=0"]
 MAP = os.path.join(ROOT, "run", "maps", "locomotion_coupling.yaml")
 HIND = [0.15, 0.3, 0.5, 1.0]
 FORE = [0.1, 0.3, 1.0]
@@ -138,7 +141,7 @@ def main():
                 mp = os.path.join(a.outroot, f"map_hind{hind}_fore{fore}.yaml")
                 weighted_map(mp, hind, fore)
                 subprocess.run(["mpirun", "-np", str(a.ranks), BRAINBODY, "run", EXPERIMENT, "--out", out, "--force",
-                                "--set", f"experiment.duration_s={a.seconds}", "--set", f"coupling.map={mp}"] + [x for kv in a.set for x in ("--set", kv)],
+                                "--set", f"experiment.duration_s={a.seconds}", "--set", f"coupling.map={mp}"] + EARLIER + [x for kv in a.set for x in ("--set", kv)],
                                check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             m = measure(out)
             score = abs(m["f"] / f_cpg - 1) + m["cv"] + abs(m["phase"] - 0.5)

@@ -136,7 +136,8 @@ static void usage(void)
             "  head-fixed over a treadmill (default 0.2 m/s) or --free on the floor; prints over\n"
             "  [settle, seconds): pelvis_z_mm roll_deg pitch_deg (means, of |.| for the angles),\n"
             "  roll_max_deg, per paw (0..3: L_manus R_manus L_pes R_pes) duty and touch-downs, and\n"
-            "  the step (shoulder/hip flexion range, deg) of each; --trace: the pelvis, spine, paws\n"
+            "  the step (shoulder/hip flexion range, deg) of each, and the left hind paw's strides,\n"
+            "  their frequency and each paw's touch-down phase in them; --trace: the pelvis, spine, paws\n"
             "  and some joints every 50 ms first. --roll-reflex: the TONE rows are scaled by\n"
             "  1 + side x (KP x pelvis roll (rad) + KD x its rate), side +1 right, -1 left, in 0..3.\n"
             "  --push: a sideways force (N, +y the mouse's left) on the pelvis for a while.\n");
@@ -246,6 +247,12 @@ int main(int argc, char **argv)
         printf(" duty_%u %.3f downs_%u %u", k, (double)down / m, k, downs);
     }
     for (int k = 0; k < 4; k++) printf(" step_%d %.1f", k, hi[k] - lo[k]);
+    bb_footfalls ff; /* in the left hind paw's cycle, as run.yaml's gait block */
+    if (!bb_footfalls_measure(contact + (size_t)first * n_paws, m, n_paws, EXCHANGE_MS * 1e-3, 2, &ff))
+        printf(" strides %u stride_hz %.2f phase_0 %.2f phase_1 %.2f phase_2 %.2f phase_3 %.2f", ff.strides,
+               ff.frequency_hz, ff.phase[0], ff.phase[1], ff.phase[2], ff.phase[3]);
+    else
+        printf(" strides 0 stride_hz 0 phase_0 nan phase_1 nan phase_2 nan phase_3 nan");
     printf(" status %d\n", status);
     if (has_reflex) bb_stretch_reflex_free(&rx);
     free(contact);

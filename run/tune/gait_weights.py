@@ -20,15 +20,20 @@ deterministic), measured over [--settle, --seconds):
                   + 2 per touch-down short of 70 % of the circuit's cycles
        + per limb pair: 0.5 per degree of step (hip or shoulder flexion
          range) short of 15 deg
+       + 10 x the circular distance of the right hind paw's touch-down
+         phase in the left hind's cycle from 0.5 (Bellardita & Kiehn 2015:
+         the hind limbs alternate at walk and trot); 10 with fewer than 3
+         left-hind strides
 The search is coordinate descent: each weight in turn is set to each of
 VALUES and the best kept, for --passes passes, two evaluations at a time.
 
 Usage: run/tune/gait_weights.py OUT.tsv [--passes 2] [--seconds 1.5] [--alpha 0.3]
-       [--start-weight 0.3] [--start-reflex 40] [--model MODEL.xml] [--base TONE.tsv]
+       [--start-weight 0.3] [--start-fore W] [--start-reflex 40] [--model MODEL.xml] [--base TONE.tsv]
        [--roll-reflex KP KD] [--free]
        run/tune/gait_weights.py OUT.tsv --dump WEIGHT   (the map's rows at one weight, for bb_gait_body)
 --base: rows added to every evaluation (e.g. run/tune/antigravity_tone.tsv);
 --roll-reflex: bb_gait_body's righting reflex on those rows.
+--start-fore: the forelimb rows' start weight (default --start-weight).
 Writes the best weights to OUT.tsv (pool, glob, weight; the reflex gain in
 a comment) and prints every coordinate tried and every improvement.
 
@@ -103,6 +108,8 @@ def evaluate(args, rows, names, weights, reflex):
         cost += 20 * max(0.0, 0.3 - d, d - 0.8) + 2 * max(0.0, 0.7 * cycles - m[f"downs_{k}"])
     for k in range(4):
         cost += 0.5 * max(0.0, 15 - m[f"step_{k}"])
+    phase = m.get("phase_3", float("nan"))
+    cost += 10 * (abs((phase - 0.5 + 0.5) % 1.0 - 0.5) if m.get("strides", 0) >= 3 and phase == phase else 1.0)
     return cost, m
 
 
@@ -110,7 +117,8 @@ def describe(m):
     return (f"z {m['pelvis_z_mm']:.1f} mm, roll {m['roll_deg']:.0f}, pitch {m['pitch_deg']:.0f}, duty "
             + "/".join(f"{m[f'duty_{k}']:.2f}" for k in range(4)) + ", downs "
             + "/".join(str(int(m[f'downs_{k}'])) for k in range(4)) + ", steps "
-            + "/".join(f"{m[f'step_{k}']:.0f}" for k in range(4)))
+            + "/".join(f"{m[f'step_{k}']:.0f}" for k in range(4))
+            + f", {int(m.get('strides', 0))} strides {m.get('stride_hz', 0):.2f} Hz, right-hind phase {m.get('phase_3', float('nan')):.2f}")
 
 
 def main():
@@ -122,6 +130,7 @@ def main():
     ap.add_argument("--alpha", type=float, default=0.3)
     ap.add_argument("--cpg-hz", type=float, default=4.8, help="the circuit's frequency at --alpha (bb_cpg_sweep)")
     ap.add_argument("--start-weight", type=float, default=0.3)
+    ap.add_argument("--start-fore", type=float, help="the forelimb rows' start weight (default --start-weight)")
     ap.add_argument("--start-reflex", type=float, default=40)
     ap.add_argument("--model", default=MODEL)
     ap.add_argument("--base", help="weights rows added to every evaluation (TONE rows)")
@@ -134,7 +143,9 @@ def main():
     if args.dump is not None:
         write_weights(args.out, rows, [args.dump] * len(rows), names)
         return
-    weights, reflex = [args.start_weight] * len(rows), args.start_reflex
+    fore = args.start_weight if args.start_fore is None else args.start_fore
+    weights = [fore if pool.startswith("F_") else args.start_weight for pool, _ in rows]
+    reflex = args.start_reflex
     best, m = evaluate(args, rows, names, weights, reflex)
     print(f"start: cost {best:.1f}: {describe(m)}", flush=True)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
