@@ -132,7 +132,7 @@ static void usage(void)
     fprintf(stderr,
             "usage: bb_gait_body MODEL.xml WEIGHTS.tsv [--alpha A] [--seconds S] [--settle S] [--tone E]\n"
             "                    [--reflex GAIN] [--reflex-velocity S] [--roll-reflex KP KD] [--free]\n"
-            "                    [--belt M_PER_S] [--push Y_N START_S DURATION_S] [--trace]\n"
+            "                    [--belt M_PER_S] [--push Y_N START_S DURATION_S] [--tone-gate] [--trace]\n"
             "  head-fixed over a treadmill (default 0.2 m/s) or --free on the floor; prints over\n"
             "  [settle, seconds): pelvis_z_mm roll_deg pitch_deg (means, of |.| for the angles),\n"
             "  roll_max_deg, per paw (0..3: L_manus R_manus L_pes R_pes) duty and touch-downs, and\n"
@@ -140,7 +140,8 @@ static void usage(void)
             "  their frequency and each paw's touch-down phase in them; --trace: the pelvis, spine, paws\n"
             "  and some joints every 50 ms first. --roll-reflex: the TONE rows are scaled by\n"
             "  1 + side x (KP x pelvis roll (rad) + KD x its rate), side +1 right, -1 left, in 0..3.\n"
-            "  --push: a sideways force (N, +y the mouse's left) on the pelvis for a while.\n");
+            "  --push: a sideways force (N, +y the mouse's left) on the pelvis for a while.\n"
+            "  --tone-gate: each limb's TONE rows are scaled by 1 - its flexor centre's activity.\n");
 }
 
 int main(int argc, char **argv)
@@ -150,7 +151,7 @@ int main(int argc, char **argv)
         return 2;
     }
     double reflex_velocity = 0.02, alpha = 0.3, seconds = 2, settle = 0.3, tone = 0, reflex = 0, belt = 0.2;
-    int free_floor = 0, trace = 0;
+    int free_floor = 0, trace = 0, tone_gate = 0;
     double roll_kp = 0, roll_kd = 0, roll_prev = 0, push[3] = {0, 0, 0}, push_start = 0, push_s = 0;
     for (int i = 3; i < argc; i++) {
         int has = i + 1 < argc;
@@ -166,6 +167,7 @@ int main(int argc, char **argv)
             push[1] = atof(argv[++i]), push_start = atof(argv[++i]), push_s = atof(argv[++i]);
         else if (!strcmp(argv[i], "--free")) free_floor = 1;
         else if (!strcmp(argv[i], "--trace")) trace = 1;
+        else if (!strcmp(argv[i], "--tone-gate")) tone_gate = 1;
         else {
             usage();
             return 2;
@@ -213,6 +215,12 @@ int main(int argc, char **argv)
             bb_limb l = (bb_limb)rows[r].limb;
             double side = bb_body_muscle_side(b, rows[r].muscle) == 'R' ? 1 : -1;
             double a = rows[r].limb < 0 ? fmax(0, fmin(3, 1 + side * u)) : rows[r].extensor ? bb_cpg_extensor(cpg, l) : bb_cpg_flexor(cpg, l);
+            if (rows[r].limb < 0 && tone_gate) { /* the limb's flexor phase inhibits its tone (reciprocal inhibition) */
+                const char *region = bb_body_muscle_region(b, rows[r].muscle);
+                int hind = !strcmp(region, "hindlimb"), fore = !strcmp(region, "forelimb");
+                if (hind || fore)
+                    a *= 1 - bb_cpg_flexor(cpg, hind ? (side > 0 ? BB_LIMB_RH : BB_LIMB_LH) : (side > 0 ? BB_LIMB_RF : BB_LIMB_LF));
+            }
             e[rows[r].muscle] += rows[r].weight * (float)a;
         }
         for (uint32_t i = 0; i < n; i++) e[i] = e[i] > 1 ? 1 : e[i];
