@@ -9,7 +9,11 @@
  *     tone + sum over its rows of weight x centre activity (0..1), clipped to 1,
  * plus the segmental stretch reflex (coupler/stretch_reflex.h) when its
  * gain is above 0, exactly as the coupler adds it. The pool spikes of a
- * real run are Poisson around these values (20 cells at 100 Hz x activity).
+ * real run are Poisson around these values (cells_per_pool at 100 Hz x
+ * activity); --cells N --seed S makes them so, as coupler/spinal.c does
+ * (each cell spikes in each 0.1 ms step with probability 0.01 x activity;
+ * a row's activity is then its pool's count / (N x 100 Hz x 5 ms), clipped
+ * to 1), with the coupler's one-interval efferent delay (docs/timing.md).
  *
  * Weights file: one row per muscle and pool, "MUSCLE<TAB>POOL<TAB>WEIGHT",
  * POOL = CPG_{L,R}{H,F}_{flexor,extensor}, or TONE for a constant
@@ -21,12 +25,39 @@
 #include <string.h>
 
 #include "brainbody/body.h"
+#include "brainbody/brain.h"
 #include "brainbody/cpg.h"
 #include "stretch_reflex.h"
 
 #define EXCHANGE_MS 5.0
 #define DEG 57.29577951308232
 #define STEPS_PER_EXCHANGE 10 /* 0.5 ms body steps */
+#define BRAIN_STEPS 50        /* 0.1 ms circuit steps per exchange, as brain_dt_ms */
+#define POOL_RATE_HZ 100.0    /* the pools' max_rate_hz */
+#define SPINAL_RNG_STREAM 0x5350494e00000000ull /* coupler/spinal.c's: the same seed gives the same spikes */
+
+/* One exchange of the circuit as the coupler's spinal pools see it:
+ * with cells > 0, each pool's spike count (flexor, extensor per limb) as a
+ * fraction of its full count; with 0, the centres' activity at the end. */
+static void run_circuit(bb_cpg *cpg, uint32_t cells, uint64_t seed, uint64_t *step, double out[2 * BB_N_LIMBS])
+{
+    if (!cells) {
+        bb_cpg_run(cpg, EXCHANGE_MS);
+        for (int l = 0; l < BB_N_LIMBS; l++)
+            out[2 * l] = bb_cpg_flexor(cpg, (bb_limb)l), out[2 * l + 1] = bb_cpg_extensor(cpg, (bb_limb)l);
+        return;
+    }
+    const double dt_ms = EXCHANGE_MS / BRAIN_STEPS, p_max = POOL_RATE_HZ * dt_ms * 1e-3;
+    uint32_t count[2 * BB_N_LIMBS] = {0};
+    for (int k = 0; k < BRAIN_STEPS; k++, (*step)++) {
+        bb_cpg_run(cpg, dt_ms);
+        for (int q = 0; q < 2 * BB_N_LIMBS; q++) {
+            double p = p_max * (q % 2 ? bb_cpg_extensor(cpg, (bb_limb)(q / 2)) : bb_cpg_flexor(cpg, (bb_limb)(q / 2)));
+            for (uint32_t c = 0; c < cells; c++) count[q] += bb_rng_uniform(seed, SPINAL_RNG_STREAM + (uint64_t)q * cells + c, *step) < p;
+        }
+    }
+    for (int q = 0; q < 2 * BB_N_LIMBS; q++) out[q] = fmin(1, count[q] / (cells * POOL_RATE_HZ * EXCHANGE_MS * 1e-3));
+}
 
 typedef struct row {
     uint32_t muscle;
@@ -133,6 +164,7 @@ static void usage(void)
             "usage: bb_gait_body MODEL.xml WEIGHTS.tsv [--alpha A] [--seconds S] [--settle S] [--tone E]\n"
             "                    [--reflex GAIN] [--reflex-velocity S] [--roll-reflex KP KD] [--free]\n"
             "                    [--belt M_PER_S] [--push Y_N START_S DURATION_S] [--tone-gate] [--trace]\n"
+            "                    [--cells N --seed S]\n"
             "  head-fixed over a treadmill (default 0.2 m/s) or --free on the floor; prints over\n"
             "  [settle, seconds): pelvis_z_mm roll_deg pitch_deg (means, of |.| for the angles),\n"
             "  roll_max_deg, per paw (0..3: L_manus R_manus L_pes R_pes) duty and touch-downs, and\n"
@@ -141,7 +173,9 @@ static void usage(void)
             "  and some joints every 50 ms first. --roll-reflex: the TONE rows are scaled by\n"
             "  1 + side x (KP x pelvis roll (rad) + KD x its rate), side +1 right, -1 left, in 0..3.\n"
             "  --push: a sideways force (N, +y the mouse's left) on the pelvis for a while.\n"
-            "  --tone-gate: each limb's TONE rows are scaled by 1 - its flexor centre's activity.\n");
+            "  --tone-gate: each limb's TONE rows are scaled by 1 - its flexor centre's activity.\n"
+            "  --cells N --seed S: the pools' spikes as the coupler makes them (N cells at 100 Hz x\n"
+            "  activity, random stream S), a row's drive their count one exchange late.\n");
 }
 
 int main(int argc, char **argv)
@@ -152,6 +186,9 @@ int main(int argc, char **argv)
     }
     double reflex_velocity = 0.02, alpha = 0.3, seconds = 2, settle = 0.3, tone = 0, reflex = 0, belt = 0.2;
     int free_floor = 0, trace = 0, tone_gate = 0;
+    uint32_t cells = 0;
+    FILE *dump = NULL;
+    uint64_t seed = 1;
     double roll_kp = 0, roll_kd = 0, roll_prev = 0, push[3] = {0, 0, 0}, push_start = 0, push_s = 0;
     for (int i = 3; i < argc; i++) {
         int has = i + 1 < argc;
@@ -165,6 +202,9 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--roll-reflex") && i + 2 < argc) roll_kp = atof(argv[++i]), roll_kd = atof(argv[++i]);
         else if (!strcmp(argv[i], "--push") && i + 3 < argc)
             push[1] = atof(argv[++i]), push_start = atof(argv[++i]), push_s = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--cells") && has) cells = (uint32_t)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--seed") && has) seed = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--excitation") && has) dump = fopen(argv[++i], "wb");
         else if (!strcmp(argv[i], "--free")) free_floor = 1;
         else if (!strcmp(argv[i], "--trace")) trace = 1;
         else if (!strcmp(argv[i], "--tone-gate")) tone_gate = 1;
@@ -202,8 +242,12 @@ int main(int argc, char **argv)
     double z_sum = 0, roll_sum = 0, roll_max = 0, pitch_sum = 0, lo[4], hi[4];
     for (int k = 0; k < 4; k++) lo[k] = 1e9, hi[k] = -1e9;
     int status = 0;
+    /* drive[]: what the rows see this exchange; with pools, last exchange's counts */
+    double drive[2 * BB_N_LIMBS] = {0}, next[2 * BB_N_LIMBS];
+    uint64_t brain_step = 0;
     for (uint32_t x = 0; x < n_ex; x++) {
-        bb_cpg_run(cpg, EXCHANGE_MS);
+        run_circuit(cpg, cells, seed, &brain_step, next);
+        if (!cells) memcpy(drive, next, sizeof drive);
         /* a righting reflex on the TONE rows, vestibulospinal in kind: roll is
          * positive with the left side up, so the right side's antigravity
          * muscles are excited more and the left's less, extending the side
@@ -214,7 +258,7 @@ int main(int argc, char **argv)
         for (uint32_t r = 0; r < n_rows; r++) {
             bb_limb l = (bb_limb)rows[r].limb;
             double side = bb_body_muscle_side(b, rows[r].muscle) == 'R' ? 1 : -1;
-            double a = rows[r].limb < 0 ? fmax(0, fmin(3, 1 + side * u)) : rows[r].extensor ? bb_cpg_extensor(cpg, l) : bb_cpg_flexor(cpg, l);
+            double a = rows[r].limb < 0 ? fmax(0, fmin(3, 1 + side * u)) : drive[2 * l + rows[r].extensor];
             if (rows[r].limb < 0 && tone_gate) { /* the limb's flexor phase inhibits its tone (reciprocal inhibition) */
                 const char *region = bb_body_muscle_region(b, rows[r].muscle);
                 int hind = !strcmp(region, "hindlimb"), fore = !strcmp(region, "forelimb");
@@ -224,7 +268,10 @@ int main(int argc, char **argv)
             e[rows[r].muscle] += rows[r].weight * (float)a;
         }
         for (uint32_t i = 0; i < n; i++) e[i] = e[i] > 1 ? 1 : e[i];
+        if (cells) memcpy(drive, next, sizeof drive); /* applied from the next exchange on */
         if (has_reflex) bb_stretch_reflex_add(&rx, b, e);
+        if (cells && x == 0) memset(e, 0, n * sizeof *e); /* the coupler's first interval has no excitation yet */
+        if (dump) fwrite(e, sizeof *e, n, dump);
         if (bb_body_step(b, e, STEPS_PER_EXCHANGE, err, sizeof err)) {
             fprintf(stderr, "bb_gait_body: %s\n", err);
             status = 1;

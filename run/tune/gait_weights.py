@@ -29,11 +29,19 @@ VALUES and the best kept, for --passes passes, two evaluations at a time.
 
 Usage: run/tune/gait_weights.py OUT.tsv [--passes 2] [--seconds 1.5] [--alpha 0.3]
        [--start-weight 0.3] [--start-fore W] [--start-reflex 40] [--model MODEL.xml] [--base TONE.tsv]
-       [--roll-reflex KP KD] [--free]
+       [--roll-reflex KP KD] [--free] [--start-file W.tsv] [--extra POOL:GLOB,...]
+       [--cells N [--seeds 1,2,3]]
        run/tune/gait_weights.py OUT.tsv --dump WEIGHT   (the map's rows at one weight, for bb_gait_body)
 --base: rows added to every evaluation (e.g. run/tune/antigravity_tone.tsv);
 --roll-reflex: bb_gait_body's righting reflex on those rows.
 --start-fore: the forelimb rows' start weight (default --start-weight).
+--start-file: start from an earlier result (rows it names; the others at
+the start weights). --extra: rows the map does not have, searched too
+(e.g. H_flexor:semitendinosus), starting at 0. --cells: the motor pools'
+spikes as the coupler makes them (N cells each, bb_gait_body --cells), and
+the cost the mean over --seeds: the body is chaotic near its upright
+optimum (a 5 ms difference at the start decides whether it tips), so a
+deterministic search finds points that stand only by luck.
 Writes the best weights to OUT.tsv (pool, glob, weight; the reflex gain in
 a comment) and prints every coordinate tried and every improvement.
 
@@ -83,24 +91,20 @@ def write_weights(path, rows, weights, names):
                         f.write(f"{n}\tCPG_{side}{pool}\t{w:g}\n")
 
 
-def evaluate(args, rows, names, weights, reflex):
-    fd, path = tempfile.mkstemp(suffix=".tsv")
-    os.close(fd)
-    try:
-        write_weights(path, rows, weights, names)
-        if args.base:
-            with open(args.base) as src, open(path, "a") as dst:
-                dst.write(src.read())
-        extra = (["--roll-reflex", str(args.roll_reflex[0]), str(args.roll_reflex[1])] if args.roll_reflex else []) + \
-                (["--free"] if args.free else [])
-        out = subprocess.run([BODY, args.model, path, "--alpha", str(args.alpha), "--seconds", str(args.seconds),
-                              "--settle", str(args.settle), "--reflex", str(reflex)] + extra,
-                             capture_output=True, text=True).stdout.split()
-    finally:
-        os.unlink(path)
+def run_body(args, path, reflex, seed):
+    """One bb_gait_body run: its measures, or None if it failed."""
+    extra = (["--roll-reflex", str(args.roll_reflex[0]), str(args.roll_reflex[1])] if args.roll_reflex else []) + \
+            (["--free"] if args.free else []) + \
+            (["--cells", str(args.cells), "--seed", str(seed)] if args.cells else [])
+    out = subprocess.run([BODY, args.model, path, "--alpha", str(args.alpha), "--seconds", str(args.seconds),
+                          "--settle", str(args.settle), "--reflex", str(reflex)] + extra,
+                         capture_output=True, text=True).stdout.split()
     if len(out) < 2 or out[-1] != "0":
-        return 1e9, {}
-    m = {k: float(v) for k, v in zip(out[0::2], out[1::2])}
+        return None
+    return {k: float(v) for k, v in zip(out[0::2], out[1::2])}
+
+
+def cost_of(args, m):
     cycles = args.cpg_hz * (args.seconds - args.settle)
     cost = max(0.0, 28 - m["pelvis_z_mm"]) + 0.5 * m["roll_deg"] + 0.3 * m["pitch_deg"]
     for k in range(4):
@@ -110,7 +114,30 @@ def evaluate(args, rows, names, weights, reflex):
         cost += 0.5 * max(0.0, 15 - m[f"step_{k}"])
     phase = m.get("phase_3", float("nan"))
     cost += 10 * (abs((phase - 0.5 + 0.5) % 1.0 - 0.5) if m.get("strides", 0) >= 3 and phase == phase else 1.0)
-    return cost, m
+    return cost
+
+
+def evaluate(args, rows, names, weights, reflex):
+    """The cost (the mean over --seeds with --cells) and the measures (their means;
+    'upright': how many seeds kept the mean roll under 10 deg)."""
+    fd, path = tempfile.mkstemp(suffix=".tsv")
+    os.close(fd)
+    try:
+        write_weights(path, rows, weights, names)
+        if args.base:
+            with open(args.base) as src, open(path, "a") as dst:
+                dst.write(src.read())
+        runs = [run_body(args, path, reflex, s) for s in (args.seeds if args.cells else [0])]
+    finally:
+        os.unlink(path)
+    if any(r is None for r in runs):
+        return 1e9, {}
+    m = {k: sum(r.get(k, 0) for r in runs) / len(runs) for k in runs[0]}
+    m["phase_3"] = runs[0].get("phase_3", float("nan")) if len(runs) == 1 else \
+        sum(r["phase_3"] for r in runs if r["phase_3"] == r["phase_3"]) / max(1, sum(r["phase_3"] == r["phase_3"] for r in runs))
+    m["upright"] = sum(r["roll_deg"] < 10 for r in runs)
+    m["seeds"] = len(runs)
+    return sum(cost_of(args, r) for r in runs) / len(runs), m
 
 
 def describe(m):
@@ -118,7 +145,8 @@ def describe(m):
             + "/".join(f"{m[f'duty_{k}']:.2f}" for k in range(4)) + ", downs "
             + "/".join(str(int(m[f'downs_{k}'])) for k in range(4)) + ", steps "
             + "/".join(f"{m[f'step_{k}']:.0f}" for k in range(4))
-            + f", {int(m.get('strides', 0))} strides {m.get('stride_hz', 0):.2f} Hz, right-hind phase {m.get('phase_3', float('nan')):.2f}")
+            + f", {m.get('strides', 0):.3g} strides {m.get('stride_hz', 0):.2f} Hz, right-hind phase {m.get('phase_3', float('nan')):.2f}"
+            + (f", upright in {m['upright']:.0f} of {m['seeds']:.0f} seeds" if m.get("seeds", 1) > 1 else ""))
 
 
 def main():
@@ -132,6 +160,11 @@ def main():
     ap.add_argument("--start-weight", type=float, default=0.3)
     ap.add_argument("--start-fore", type=float, help="the forelimb rows' start weight (default --start-weight)")
     ap.add_argument("--start-reflex", type=float, default=40)
+    ap.add_argument("--start-file", help="an earlier OUT.tsv to start from")
+    ap.add_argument("--extra", default="", help="POOL:GLOB,... rows searched besides the map's, from 0")
+    ap.add_argument("--cells", type=int, default=0,
+                    help="the pools' spikes as the coupler makes them, N cells per pool (bb_gait_body --cells)")
+    ap.add_argument("--seeds", default="1,2,3", help="with --cells: the random streams averaged over")
     ap.add_argument("--model", default=MODEL)
     ap.add_argument("--base", help="weights rows added to every evaluation (TONE rows)")
     ap.add_argument("--roll-reflex", type=float, nargs=2, metavar=("KP", "KD"))
@@ -139,13 +172,26 @@ def main():
     ap.add_argument("--dump", type=float, metavar="WEIGHT",
                     help="only write bb_gait_body's weights file of the map's CPG rows, all at WEIGHT, to OUT")
     args = ap.parse_args()
+    args.seeds = [int(x) for x in args.seeds.split(",")]
     names, rows = muscles(args.model), left_rows()
+    extra = [tuple(x.split(":", 1)) for x in args.extra.split(",") if x]
     if args.dump is not None:
         write_weights(args.out, rows, [args.dump] * len(rows), names)
         return
     fore = args.start_weight if args.start_fore is None else args.start_fore
-    weights = [fore if pool.startswith("F_") else args.start_weight for pool, _ in rows]
+    weights = [fore if pool.startswith("F_") else args.start_weight for pool, _ in rows] + [0.0] * len(extra)
+    rows = rows + extra
     reflex = args.start_reflex
+    if args.start_file:
+        with open(args.start_file) as f:
+            for line in f:
+                m = re.match(r"# stretch_reflex.gain (\S+)", line)
+                if m:
+                    reflex = float(m.group(1))
+                elif line.strip() and not line.startswith("#"):
+                    pool, glob, w = line.split()
+                    if (pool, glob) in rows:
+                        weights[rows.index((pool, glob))] = float(w)
     best, m = evaluate(args, rows, names, weights, reflex)
     print(f"start: cost {best:.1f}: {describe(m)}", flush=True)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
