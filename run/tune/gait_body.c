@@ -164,7 +164,7 @@ static void usage(void)
             "usage: bb_gait_body MODEL.xml WEIGHTS.tsv [--alpha A] [--seconds S] [--settle S] [--tone E]\n"
             "                    [--reflex GAIN] [--reflex-velocity S] [--roll-reflex KP KD] [--free]\n"
             "                    [--belt M_PER_S] [--push Y_N START_S DURATION_S] [--tone-gate] [--trace]\n"
-            "                    [--cells N --seed S]\n"
+            "                    [--cells N --seed S] [--excitation FILE]\n"
             "  head-fixed over a treadmill (default 0.2 m/s) or --free on the floor; prints over\n"
             "  [settle, seconds): pelvis_z_mm roll_deg pitch_deg (means, of |.| for the angles),\n"
             "  roll_max_deg, per paw (0..3: L_manus R_manus L_pes R_pes) duty and touch-downs, and\n"
@@ -175,7 +175,8 @@ static void usage(void)
             "  --push: a sideways force (N, +y the mouse's left) on the pelvis for a while.\n"
             "  --tone-gate: each limb's TONE rows are scaled by 1 - its flexor centre's activity.\n"
             "  --cells N --seed S: the pools' spikes as the coupler makes them (N cells at 100 Hz x\n"
-            "  activity, random stream S), a row's drive their count one exchange late.\n");
+            "  activity, random stream S), a row's drive their count one exchange late.\n"
+            "  --excitation: every exchange's muscle excitations to FILE (float32, model order).\n");
 }
 
 int main(int argc, char **argv)
@@ -204,7 +205,12 @@ int main(int argc, char **argv)
             push[1] = atof(argv[++i]), push_start = atof(argv[++i]), push_s = atof(argv[++i]);
         else if (!strcmp(argv[i], "--cells") && has) cells = (uint32_t)strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--seed") && has) seed = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--excitation") && has) dump = fopen(argv[++i], "wb");
+        else if (!strcmp(argv[i], "--excitation") && has) {
+            if (!(dump = fopen(argv[++i], "wb"))) {
+                perror(argv[i]);
+                return 2;
+            }
+        }
         else if (!strcmp(argv[i], "--free")) free_floor = 1;
         else if (!strcmp(argv[i], "--trace")) trace = 1;
         else if (!strcmp(argv[i], "--tone-gate")) tone_gate = 1;
@@ -310,6 +316,10 @@ int main(int argc, char **argv)
         printf(" strides 0 stride_hz 0 phase_0 nan phase_1 nan phase_2 nan phase_3 nan");
     printf(" status %d\n", status);
     if (has_reflex) bb_stretch_reflex_free(&rx);
+    if (dump && fclose(dump)) {
+        perror("--excitation");
+        status = 1;
+    }
     free(contact);
     free(e);
     free(rows);
