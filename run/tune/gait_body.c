@@ -164,7 +164,7 @@ static void usage(void)
             "usage: bb_gait_body MODEL.xml WEIGHTS.tsv [--alpha A] [--seconds S] [--settle S] [--tone E]\n"
             "                    [--reflex GAIN] [--reflex-velocity S] [--roll-reflex KP KD] [--free]\n"
             "                    [--belt M_PER_S] [--push Y_N START_S DURATION_S] [--tone-gate] [--trace]\n"
-            "                    [--cells N --seed S] [--excitation FILE]\n"
+            "                    [--cells N --seed S] [--excitation FILE] [--add-excitation FILE]\n"
             "  head-fixed over a treadmill (default 0.2 m/s) or --free on the floor; prints over\n"
             "  [settle, seconds): pelvis_z_mm roll_deg pitch_deg (means, of |.| for the angles),\n"
             "  roll_max_deg, per paw (0..3: L_manus R_manus L_pes R_pes) duty and touch-downs, and\n"
@@ -176,7 +176,9 @@ static void usage(void)
             "  --tone-gate: each limb's TONE rows are scaled by 1 - its flexor centre's activity.\n"
             "  --cells N --seed S: the pools' spikes as the coupler makes them (N cells at 100 Hz x\n"
             "  activity, random stream S), a row's drive their count one exchange late.\n"
-            "  --excitation: every exchange's muscle excitations to FILE (float32, model order).\n");
+            "  --excitation: every exchange's muscle excitations to FILE (float32, model order).\n"
+            "  --add-excitation: adds each exchange's row of FILE (same layout) before clipping,\n"
+            "  e.g. a run's recorded cortical drive (run/tune/cortex_drive.py).\n");
 }
 
 int main(int argc, char **argv)
@@ -188,7 +190,7 @@ int main(int argc, char **argv)
     double reflex_velocity = 0.02, alpha = 0.3, seconds = 2, settle = 0.3, tone = 0, reflex = 0, belt = 0.2;
     int free_floor = 0, trace = 0, tone_gate = 0;
     uint32_t cells = 0;
-    FILE *dump = NULL;
+    FILE *dump = NULL, *added = NULL;
     uint64_t seed = 1;
     double roll_kp = 0, roll_kd = 0, roll_prev = 0, push[3] = {0, 0, 0}, push_start = 0, push_s = 0;
     for (int i = 3; i < argc; i++) {
@@ -207,6 +209,12 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--seed") && has) seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--excitation") && has) {
             if (!(dump = fopen(argv[++i], "wb"))) {
+                perror(argv[i]);
+                return 2;
+            }
+        }
+        else if (!strcmp(argv[i], "--add-excitation") && has) {
+            if (!(added = fopen(argv[++i], "rb"))) {
                 perror(argv[i]);
                 return 2;
             }
@@ -236,12 +244,12 @@ int main(int argc, char **argv)
     row *rows = read_weights(argv[2], b, &n_rows);
     bb_cpg_spec spec = {alpha, 0, 0, 0};
     bb_cpg *cpg = bb_cpg_create(&spec);
-    float *e = calloc(n, sizeof *e);
+    float *e = calloc(n, sizeof *e), *extra = calloc(n, sizeof *extra);
     uint32_t n_ex = (uint32_t)llround(seconds * 1e3 / EXCHANGE_MS), first = (uint32_t)llround(settle * 1e3 / EXCHANGE_MS);
     uint8_t *contact = calloc((size_t)n_ex * n_paws + 1, 1);
     bb_stretch_reflex rx;
     int has_reflex = reflex > 0;
-    if (!rows || !cpg || !e || !contact || n_paws != 4 || (has_reflex && bb_stretch_reflex_init(&rx, b, reflex, reflex_velocity))) {
+    if (!rows || !cpg || !e || !extra || !contact || n_paws != 4 || (has_reflex && bb_stretch_reflex_init(&rx, b, reflex, reflex_velocity))) {
         fprintf(stderr, "bb_gait_body: cannot set up (out of memory, bad weights or not four paws)\n");
         return 1;
     }
@@ -272,6 +280,14 @@ int main(int argc, char **argv)
                     a *= 1 - bb_cpg_flexor(cpg, hind ? (side > 0 ? BB_LIMB_RH : BB_LIMB_LH) : (side > 0 ? BB_LIMB_RF : BB_LIMB_LF));
             }
             e[rows[r].muscle] += rows[r].weight * (float)a;
+        }
+        if (added) { /* a recorded drive, e.g. the cortex's (cortex_drive.py) */
+            if (fread(extra, sizeof *extra, n, added) != n) {
+                fprintf(stderr, "bb_gait_body: --add-excitation: no row for exchange %u of %u muscles\n", x, n);
+                status = 2;
+                break;
+            }
+            for (uint32_t i = 0; i < n; i++) e[i] += extra[i];
         }
         for (uint32_t i = 0; i < n; i++) e[i] = e[i] > 1 ? 1 : e[i];
         if (cells) memcpy(drive, next, sizeof drive); /* applied from the next exchange on */
@@ -320,7 +336,9 @@ int main(int argc, char **argv)
         perror("--excitation");
         status = 1;
     }
+    if (added) fclose(added);
     free(contact);
+    free(extra);
     free(e);
     free(rows);
     bb_cpg_free(cpg);

@@ -30,7 +30,7 @@ VALUES and the best kept, for --passes passes, two evaluations at a time.
 Usage: run/tune/gait_weights.py OUT.tsv [--passes 2] [--seconds 1.5] [--alpha 0.3]
        [--start-weight 0.3] [--start-fore W] [--start-reflex 40] [--model MODEL.xml] [--base TONE.tsv]
        [--roll-reflex KP KD] [--free] [--start-file W.tsv] [--extra POOL:GLOB,...]
-       [--cells N [--seeds 1,2,3]]
+       [--cells N [--seeds 1,2,3] [--cortex F1,F2,F3]] [--search-pools POOL,...]
        run/tune/gait_weights.py OUT.tsv --dump WEIGHT   (the map's rows at one weight, for bb_gait_body)
 --base: rows added to every evaluation (e.g. run/tune/antigravity_tone.tsv);
 --roll-reflex: bb_gait_body's righting reflex on those rows.
@@ -41,7 +41,9 @@ the start weights). --extra: rows the map does not have, searched too
 spikes as the coupler makes them (N cells each, bb_gait_body --cells), and
 the cost the mean over --seeds: the body is chaotic near its upright
 optimum (a 5 ms difference at the start decides whether it tips), so a
-deterministic search finds points that stand only by luck.
+deterministic search finds points that stand only by luck. --cortex: each
+seed's run gets one recorded cortical drive added (cortex_drive.py from a
+coupler run's body.h5; bb_gait_body --add-excitation).
 Writes the best weights to OUT.tsv (pool, glob, weight; the reflex gain in
 a comment) and prints every coordinate tried and every improvement.
 
@@ -95,7 +97,8 @@ def run_body(args, path, reflex, seed):
     """One bb_gait_body run: its measures, or None if it failed."""
     extra = (["--roll-reflex", str(args.roll_reflex[0]), str(args.roll_reflex[1])] if args.roll_reflex else []) + \
             (["--free"] if args.free else []) + \
-            (["--cells", str(args.cells), "--seed", str(seed)] if args.cells else [])
+            (["--cells", str(args.cells), "--seed", str(seed)] if args.cells else []) + \
+            (["--add-excitation", args.cortex[args.seeds.index(seed)]] if args.cortex else [])
     out = subprocess.run([BODY, args.model, path, "--alpha", str(args.alpha), "--seconds", str(args.seconds),
                           "--settle", str(args.settle), "--reflex", str(reflex)] + extra,
                          capture_output=True, text=True).stdout.split()
@@ -165,6 +168,8 @@ def main():
     ap.add_argument("--cells", type=int, default=0,
                     help="the pools' spikes as the coupler makes them, N cells per pool (bb_gait_body --cells)")
     ap.add_argument("--seeds", default="1,2,3", help="with --cells: the random streams averaged over")
+    ap.add_argument("--cortex", help="with --cells: F1,F2,... one recorded cortical drive per seed (cortex_drive.py)")
+    ap.add_argument("--search-pools", help="POOL,...: search only these pools' rows (e.g. H_flexor,H_extensor), not the reflex")
     ap.add_argument("--model", default=MODEL)
     ap.add_argument("--base", help="weights rows added to every evaluation (TONE rows)")
     ap.add_argument("--roll-reflex", type=float, nargs=2, metavar=("KP", "KD"))
@@ -173,6 +178,10 @@ def main():
                     help="only write bb_gait_body's weights file of the map's CPG rows, all at WEIGHT, to OUT")
     args = ap.parse_args()
     args.seeds = [int(x) for x in args.seeds.split(",")]
+    args.cortex = args.cortex.split(",") if args.cortex else None
+    args.search_pools = args.search_pools.split(",") if args.search_pools else None
+    if args.cortex and (not args.cells or len(args.cortex) != len(args.seeds)):
+        ap.error("--cortex needs --cells and one file per seed")
     names, rows = muscles(args.model), left_rows()
     extra = [tuple(x.split(":", 1)) for x in args.extra.split(",") if x]
     if args.dump is not None:
@@ -197,6 +206,8 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for p in range(args.passes):
             for i in range(len(rows) + 1):  # the last coordinate is the reflex gain
+                if args.search_pools and (i == len(rows) or rows[i][0] not in args.search_pools):
+                    continue
                 if i < len(rows):
                     trials = [(weights[:i] + [v] + weights[i + 1:], reflex) for v in VALUES if v != weights[i]]
                 else:
