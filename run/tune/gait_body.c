@@ -10,10 +10,10 @@
  * plus the segmental stretch reflex (coupler/stretch_reflex.h) when its
  * gain is above 0, exactly as the coupler adds it. The pool spikes of a
  * real run are Poisson around these values (cells_per_pool at 100 Hz x
- * activity); --cells N --seed S makes them so, as coupler/spinal.c does
- * (each cell spikes in each 0.1 ms step with probability 0.01 x activity;
- * a row's activity is then its pool's count / (N x 100 Hz x 5 ms), clipped
- * to 1), with the coupler's one-interval efferent delay (docs/timing.md).
+ * activity); --cells N --seed S makes them so with coupler/spinal.c's own
+ * pools (a row's activity is then its pool's count / (N x 100 Hz x 5 ms),
+ * clipped to 1), with the coupler's one-interval efferent delay
+ * (docs/timing.md).
  *
  * Weights file: one row per muscle and pool, "MUSCLE<TAB>POOL<TAB>WEIGHT",
  * POOL = CPG_{L,R}{H,F}_{flexor,extensor}, or TONE for a constant
@@ -25,38 +25,56 @@
 #include <string.h>
 
 #include "brainbody/body.h"
-#include "brainbody/brain.h"
 #include "brainbody/cpg.h"
+#include "spinal.h"
 #include "stretch_reflex.h"
 
 #define EXCHANGE_MS 5.0
 #define DEG 57.29577951308232
 #define STEPS_PER_EXCHANGE 10 /* 0.5 ms body steps */
-#define BRAIN_STEPS 50        /* 0.1 ms circuit steps per exchange, as brain_dt_ms */
+#define BRAIN_DT_MS 0.1      /* the experiments' brain_dt_ms */
 #define POOL_RATE_HZ 100.0    /* the pools' max_rate_hz */
-#define SPINAL_RNG_STREAM 0x5350494e00000000ull /* coupler/spinal.c's: the same seed gives the same spikes */
 
-/* One exchange of the circuit as the coupler's spinal pools see it:
- * with cells > 0, each pool's spike count (flexor, extensor per limb) as a
- * fraction of its full count; with 0, the centres' activity at the end. */
-static void run_circuit(bb_cpg *cpg, uint32_t cells, uint64_t seed, uint64_t *step, double out[2 * BB_N_LIMBS])
+/* The motor pools as the coupler makes them: coupler/spinal.c itself, as
+ * on a single brain rank (the spikes do not depend on the rank count). */
+typedef struct pools {
+    bb_spinal spinal;
+    bb_spike *spikes;
+    size_t cap;
+    uint64_t step;
+} pools;
+
+static int pools_init(pools *p, uint32_t cells, uint64_t seed, double alpha, char *err, size_t cap)
 {
-    if (!cells) {
-        bb_cpg_run(cpg, EXCHANGE_MS);
-        for (int l = 0; l < BB_N_LIMBS; l++)
-            out[2 * l] = bb_cpg_flexor(cpg, (bb_limb)l), out[2 * l + 1] = bb_cpg_extensor(cpg, (bb_limb)l);
-        return;
-    }
-    const double dt_ms = EXCHANGE_MS / BRAIN_STEPS, p_max = POOL_RATE_HZ * dt_ms * 1e-3;
-    uint32_t count[2 * BB_N_LIMBS] = {0};
-    for (int k = 0; k < BRAIN_STEPS; k++, (*step)++) {
-        bb_cpg_run(cpg, dt_ms);
-        for (int q = 0; q < 2 * BB_N_LIMBS; q++) {
-            double p = p_max * (q % 2 ? bb_cpg_extensor(cpg, (bb_limb)(q / 2)) : bb_cpg_flexor(cpg, (bb_limb)(q / 2)));
-            for (uint32_t c = 0; c < cells; c++) count[q] += bb_rng_uniform(seed, SPINAL_RNG_STREAM + (uint64_t)q * cells + c, *step) < p;
-        }
-    }
-    for (int q = 0; q < 2 * BB_N_LIMBS; q++) out[q] = fmin(1, count[q] / (cells * POOL_RATE_HZ * EXCHANGE_MS * 1e-3));
+    memset(p, 0, sizeof *p);
+    bb_config *cfg = calloc(1, sizeof *cfg); /* only what bb_spinal_init reads */
+    if (!cfg) return -1;
+    cfg->seed = seed, cfg->brain_dt_ms = BRAIN_DT_MS;
+    cfg->cpg.enabled = 1, cfg->cpg.alpha = alpha, cfg->cpg.cells_per_pool = cells, cfg->cpg.max_rate_hz = POOL_RATE_HZ;
+    int rc = bb_spinal_init(&p->spinal, cfg, 0, 1, 0, err, cap);
+    p->cap = (size_t)bb_spinal_cells(cfg) * (size_t)llround(EXCHANGE_MS / BRAIN_DT_MS); /* every cell in every step */
+    free(cfg);
+    if (rc) return rc;
+    p->spikes = malloc(p->cap * sizeof *p->spikes);
+    return p->spikes ? 0 : -1;
+}
+
+/* One exchange: each pool's spike count (flexor, extensor per limb) over
+ * its count at full activity, clipped to 1. */
+static void pools_run(pools *p, double out[BB_SPINAL_POOLS])
+{
+    uint32_t steps = (uint32_t)llround(EXCHANGE_MS / BRAIN_DT_MS), count[BB_SPINAL_POOLS] = {0};
+    long n = bb_spinal_step(&p->spinal, p->step, steps, p->spikes, p->cap); /* cap holds every cell's every step */
+    p->step += steps;
+    for (long i = 0; i < n; i++) count[p->spikes[i].source / p->spinal.cells_per_pool]++;
+    for (int q = 0; q < BB_SPINAL_POOLS; q++)
+        out[q] = fmin(1, count[q] / (p->spinal.cells_per_pool * POOL_RATE_HZ * EXCHANGE_MS * 1e-3));
+}
+
+static void pools_free(pools *p)
+{
+    bb_spinal_free(&p->spinal);
+    free(p->spikes);
 }
 
 typedef struct row {
@@ -191,6 +209,7 @@ int main(int argc, char **argv)
     int free_floor = 0, trace = 0, tone_gate = 0;
     uint32_t cells = 0;
     FILE *dump = NULL, *added = NULL;
+    const char *added_path = NULL, *dump_path = NULL; /* --excitation is opened once the set-up is checked */
     uint64_t seed = 1;
     double roll_kp = 0, roll_kd = 0, roll_prev = 0, push[3] = {0, 0, 0}, push_start = 0, push_s = 0;
     for (int i = 3; i < argc; i++) {
@@ -207,14 +226,9 @@ int main(int argc, char **argv)
             push[1] = atof(argv[++i]), push_start = atof(argv[++i]), push_s = atof(argv[++i]);
         else if (!strcmp(argv[i], "--cells") && has) cells = (uint32_t)strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--seed") && has) seed = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--excitation") && has) {
-            if (!(dump = fopen(argv[++i], "wb"))) {
-                perror(argv[i]);
-                return 2;
-            }
-        }
+        else if (!strcmp(argv[i], "--excitation") && has) dump_path = argv[++i];
         else if (!strcmp(argv[i], "--add-excitation") && has) {
-            if (!(added = fopen(argv[++i], "rb"))) {
+            if (!(added = fopen(added_path = argv[++i], "rb"))) {
                 perror(argv[i]);
                 return 2;
             }
@@ -243,25 +257,45 @@ int main(int argc, char **argv)
     uint32_t n_rows = 0, n = bb_body_n_muscles(b), n_paws = bb_body_n_touch_grids(b);
     row *rows = read_weights(argv[2], b, &n_rows);
     bb_cpg_spec spec = {alpha, 0, 0, 0};
-    bb_cpg *cpg = bb_cpg_create(&spec);
+    pools pl;
+    int pools_bad = cells && pools_init(&pl, cells, seed, alpha, err, sizeof err);
+    bb_cpg *cpg = cells ? (pools_bad ? NULL : pl.spinal.cpg) : bb_cpg_create(&spec); /* with pools, theirs */
     float *e = calloc(n, sizeof *e), *extra = calloc(n, sizeof *extra);
     uint32_t n_ex = (uint32_t)llround(seconds * 1e3 / EXCHANGE_MS), first = (uint32_t)llround(settle * 1e3 / EXCHANGE_MS);
     uint8_t *contact = calloc((size_t)n_ex * n_paws + 1, 1);
+    if (added) { /* a file of another model's muscles, or too short, is refused before the run */
+        size_t row_bytes = (size_t)n * sizeof *extra;
+        long size = fseek(added, 0, SEEK_END) ? -1 : ftell(added);
+        rewind(added);
+        if (size < 0 || (size_t)size % row_bytes || (size_t)size / row_bytes < n_ex) {
+            fprintf(stderr, "bb_gait_body: --add-excitation %s: %ld bytes, not at least %u whole rows of %u float32 excitations\n",
+                    added_path, size, n_ex, n);
+            return 2;
+        }
+    }
     bb_stretch_reflex rx;
     int has_reflex = reflex > 0;
     if (!rows || !cpg || !e || !extra || !contact || n_paws != 4 || (has_reflex && bb_stretch_reflex_init(&rx, b, reflex, reflex_velocity))) {
         fprintf(stderr, "bb_gait_body: cannot set up (out of memory, bad weights or not four paws)\n");
         return 1;
     }
+    if (dump_path && !(dump = fopen(dump_path, "wb"))) {
+        perror(dump_path);
+        return 2;
+    }
     double z_sum = 0, roll_sum = 0, roll_max = 0, pitch_sum = 0, lo[4], hi[4];
     for (int k = 0; k < 4; k++) lo[k] = 1e9, hi[k] = -1e9;
     int status = 0;
     /* drive[]: what the rows see this exchange; with pools, last exchange's counts */
-    double drive[2 * BB_N_LIMBS] = {0}, next[2 * BB_N_LIMBS];
-    uint64_t brain_step = 0;
+    double drive[BB_SPINAL_POOLS] = {0}, next[BB_SPINAL_POOLS];
     for (uint32_t x = 0; x < n_ex; x++) {
-        run_circuit(cpg, cells, seed, &brain_step, next);
-        if (!cells) memcpy(drive, next, sizeof drive);
+        if (cells)
+            pools_run(&pl, next);
+        else {
+            bb_cpg_run(cpg, EXCHANGE_MS);
+            for (int l = 0; l < BB_N_LIMBS; l++)
+                drive[2 * l] = bb_cpg_flexor(cpg, (bb_limb)l), drive[2 * l + 1] = bb_cpg_extensor(cpg, (bb_limb)l);
+        }
         /* a righting reflex on the TONE rows, vestibulospinal in kind: roll is
          * positive with the left side up, so the right side's antigravity
          * muscles are excited more and the left's less, extending the side
@@ -341,7 +375,10 @@ int main(int argc, char **argv)
     free(extra);
     free(e);
     free(rows);
-    bb_cpg_free(cpg);
+    if (cells)
+        pools_free(&pl);
+    else
+        bb_cpg_free(cpg);
     bb_body_close(b);
     return status;
 }
