@@ -93,6 +93,30 @@ def write_weights(path, rows, weights, names):
                         f.write(f"{n}\tCPG_{side}{pool}\t{w:g}\n")
 
 
+def read_result(path):
+    """An OUT.tsv: its comment lines, its (pool, glob, weight) rows and the
+    stretch reflex gain it names (None if none); a bad line stops with its
+    file and line."""
+    comments, rows, reflex = [], [], None
+    with open(path) as f:
+        for number, line in enumerate(f, 1):
+            m = re.match(r"# stretch_reflex.gain (\S+)", line)
+            if line.startswith("#"):
+                comments.append(line.rstrip())
+                if m:
+                    reflex = float(m.group(1))
+                continue
+            fields = line.split()
+            if not fields:
+                continue
+            try:
+                pool, glob, weight = fields
+                rows.append((pool, glob, float(weight)))
+            except ValueError:
+                raise SystemExit(f"{path}:{number}: expected POOL<TAB>GLOB<TAB>WEIGHT, got {line.strip()!r}")
+    return comments, rows, reflex
+
+
 def run_body(args, path, reflex, seed):
     """One bb_gait_body run: its measures, or None if it failed."""
     extra = (["--roll-reflex", str(args.roll_reflex[0]), str(args.roll_reflex[1])] if args.roll_reflex else []) + \
@@ -136,8 +160,8 @@ def evaluate(args, rows, names, weights, reflex):
     if any(r is None for r in runs):
         return 1e9, {}
     m = {k: sum(r.get(k, 0) for r in runs) / len(runs) for k in runs[0]}
-    m["phase_3"] = runs[0].get("phase_3", float("nan")) if len(runs) == 1 else \
-        sum(r["phase_3"] for r in runs if r["phase_3"] == r["phase_3"]) / max(1, sum(r["phase_3"] == r["phase_3"] for r in runs))
+    phases = [r["phase_3"] for r in runs if r["phase_3"] == r["phase_3"]]  # NaN: a run without strides
+    m["phase_3"] = sum(phases) / len(phases) if phases else float("nan")
     m["upright"] = sum(r["roll_deg"] < 10 for r in runs)
     m["seeds"] = len(runs)
     return sum(cost_of(args, r) for r in runs) / len(runs), m
@@ -184,6 +208,9 @@ def main():
         ap.error("--cortex needs --cells and one file per seed")
     names, rows = muscles(args.model), left_rows()
     extra = [tuple(x.split(":", 1)) for x in args.extra.split(",") if x]
+    for x in extra:
+        if len(x) != 2 or not any(fnmatch.fnmatchcase(n, "L_" + x[1]) for n in names):
+            ap.error(f"--extra {':'.join(x)}: not POOL:GLOB with GLOB matching a muscle (without its side)")
     if args.dump is not None:
         write_weights(args.out, rows, [args.dump] * len(rows), names)
         return
@@ -192,15 +219,12 @@ def main():
     rows = rows + extra
     reflex = args.start_reflex
     if args.start_file:
-        with open(args.start_file) as f:
-            for line in f:
-                m = re.match(r"# stretch_reflex.gain (\S+)", line)
-                if m:
-                    reflex = float(m.group(1))
-                elif line.strip() and not line.startswith("#"):
-                    pool, glob, w = line.split()
-                    if (pool, glob) in rows:
-                        weights[rows.index((pool, glob))] = float(w)
+        _, start, start_reflex = read_result(args.start_file)
+        reflex = reflex if start_reflex is None else start_reflex
+        for pool, glob, w in start:
+            if (pool, glob) not in rows:
+                ap.error(f"--start-file {args.start_file}: row {pool} {glob} is neither the map's nor an --extra row")
+            weights[rows.index((pool, glob))] = w
     best, m = evaluate(args, rows, names, weights, reflex)
     print(f"start: cost {best:.1f}: {describe(m)}", flush=True)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
