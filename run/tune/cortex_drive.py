@@ -21,10 +21,13 @@ import numpy as np
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    with h5py.File(sys.argv[1], "r") as f:
-        names = [x.decode() for x in f["muscles/names"][:]]
-        regions = [x.decode() for x in f["muscles/regions"][:]]
-        e = f["muscles/excitation"][:]
+    try:
+        with h5py.File(sys.argv[1], "r") as f:
+            names = [x.decode() for x in f["muscles/names"][:]]
+            regions = [x.decode() for x in f["muscles/regions"][:]]
+            e = f["muscles/excitation"][:]
+    except (OSError, KeyError) as err:
+        sys.exit(f"cortex_drive.py: {sys.argv[1]}: not a brainbody body.h5 with muscles/names, regions and excitation ({err})")
     out = np.zeros_like(e, dtype=np.float32)
     groups = {}
     for i, (n, r) in enumerate(zip(names, regions)):
