@@ -376,9 +376,11 @@ int bb_output_finish(bb_output *o, const bb_run_result *res, char *err, size_t c
     return rc;
 }
 
+/* err holds a whole output_dir and the reason: a 512-byte buffer cut the
+ * reason off a long path (and -O3's -Wformat-truncation said so) */
 void bb_output_abandon(bb_output *o)
 {
-    char err[512];
+    char err[BB_PATH_MAX + 256];
     close_files(o, 0, err, sizeof err);
     bb_gait_log_free(&o->gait);
     o->has_gait = 0;
@@ -386,7 +388,7 @@ void bb_output_abandon(bb_output *o)
 
 void bb_output_fail(bb_output *o, const char *why)
 {
-    char err[512];
+    char err[BB_PATH_MAX + 256];
     o->failure = why;
     if (close_files(o, 1, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
     if (bb_output_write_run_yaml(o, "failed", NULL, err, sizeof err)) fprintf(stderr, "brainbody: %s\n", err);
