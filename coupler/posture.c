@@ -67,6 +67,12 @@ int bb_posture_init(bb_posture *p, const bb_body *b, const char *muscles, double
     return 0;
 }
 
+double bb_righting_scale(double side, double u)
+{
+    double scale = 1 + side * u;
+    return scale < 0 ? 0 : scale;
+}
+
 void bb_posture_add(bb_posture *p, const bb_body *b, float *excitation)
 {
     double u = 0;
@@ -77,9 +83,7 @@ void bb_posture_add(bb_posture *p, const bb_body *b, float *excitation)
         p->roll_prev = roll;
     }
     for (uint32_t k = 0; k < p->n; k++) {
-        double scale = 1 + p->side[k] * u;
-        scale = scale < 0 ? 0 : scale > 3 ? 3 : scale;
-        double e = excitation[p->muscle[k]] + p->tone * scale;
+        double e = excitation[p->muscle[k]] + p->tone * bb_righting_scale(p->side[k], u);
         excitation[p->muscle[k]] = (float)(e > 1 ? 1 : e);
     }
 }

@@ -452,12 +452,18 @@ Test(posture, tones_the_listed_muscles_and_extends_the_side_that_sinks)
     cr_assert_gt(fabs(roll), 0.05, "the push rolls the pelvis: %g rad", roll);
     for (uint32_t k = 0; k < p.n; k++) {
         uint32_t i = p.muscle[k];
-        double s = bb_body_muscle_side(b, i) == 'R' ? 1 : -1, scale = fmax(0, fmin(3, 1 + s * u));
-        cr_assert_float_eq(e[i], 0.2 * scale, 1e-5, "%s: %g, want %g", bb_body_muscle_name(b, i), e[i], 0.2 * scale);
+        double s = bb_body_muscle_side(b, i) == 'R' ? 1 : -1, want = fmin(1, 0.2 * fmax(0, 1 + s * u));
+        cr_assert_float_eq(e[i], want, 1e-5, "%s: %g, want %g", bb_body_muscle_name(b, i), e[i], want);
     }
     long lv = bb_body_muscle_index(b, "L_vastus_lateralis"), rv = bb_body_muscle_index(b, "R_vastus_lateralis");
     cr_assert(roll > 0 ? e[rv] > e[lv] : e[lv] > e[rv], "roll %g: the lower side's vastus gets more (L %g, R %g)", roll,
               e[lv], e[rv]);
+    /* no cap below the clip at 1: a strong reflex excites the sinking side fully */
+    p.gain = 200, p.roll_prev = roll;
+    memset(e, 0, n * sizeof *e);
+    bb_posture_add(&p, b, e);
+    cr_assert_float_eq(e[roll > 0 ? rv : lv], 1, 1e-6, "the lower side's vastus at %g, not fully excited", e[roll > 0 ? rv : lv]);
+    cr_assert_eq(e[roll > 0 ? lv : rv], 0, "the upper side's vastus at %g", e[roll > 0 ? lv : rv]);
     for (uint32_t i = 0; i < n; i++) e[i] = 0.95f; /* adds to the pathways', clipped at 1 */
     bb_posture_add(&p, b, e);
     for (uint32_t i = 0; i < n; i++) cr_assert_leq(e[i], 1.0f);
@@ -505,10 +511,12 @@ static void roll_around_push(double gain, double *before, double *after)
 /* Push recovery in the body. The head-fixed mouse standing on its toned
  * extensors is level until pushed. Without the righting reflex a sideways
  * push leaves it on its side (measured: 30.3 deg a second later); with the
- * reflex at gain 80 it is back to level (measured: 0.22 deg; at gains 50,
- * 60, 100 and 150 too, 0.22-0.48 deg; at 20 and 40 it stays at 22-23 deg).
- * The hip abductors are what does it: without them the reflex on the
- * extensors alone leaves it at 20-22 deg at any gain (run/tune/README.md). */
+ * reflex at gain 80 it is back to level (measured: 0.32 deg; at gains 40,
+ * 50, 60, 100, 150 and 300 too, 0.17-0.42 deg; at 20 it stays at 33 deg;
+ * from 150 up the reflex rocks the unpushed mouse: 0.54 deg before the push
+ * at 150, 5.4 deg at 300). The hip abductors are what does it: without
+ * them the reflex on the extensors alone leaves it at 20-22 deg at any gain
+ * (measured with the earlier cap of 3 x tone; run/tune/README.md). */
 Test(posture, righting_reflex_brings_a_pushed_mouse_back_to_level)
 {
     double level, none, level_r, righting;

@@ -26,6 +26,7 @@
 
 #include "brainbody/body.h"
 #include "brainbody/cpg.h"
+#include "posture.h"
 #include "spinal.h"
 #include "stretch_reflex.h"
 
@@ -306,7 +307,7 @@ int main(int argc, char **argv)
         for (uint32_t r = 0; r < n_rows; r++) {
             bb_limb l = (bb_limb)rows[r].limb;
             double side = bb_body_muscle_side(b, rows[r].muscle) == 'R' ? 1 : -1;
-            double a = rows[r].limb < 0 ? fmax(0, fmin(3, 1 + side * u)) : drive[2 * l + rows[r].extensor];
+            double a = rows[r].limb < 0 ? bb_righting_scale(side, u) : drive[2 * l + rows[r].extensor];
             if (rows[r].limb < 0 && tone_gate) { /* the limb's flexor phase inhibits its tone (reciprocal inhibition) */
                 const char *region = bb_body_muscle_region(b, rows[r].muscle);
                 int hind = !strcmp(region, "hindlimb"), fore = !strcmp(region, "forelimb");
