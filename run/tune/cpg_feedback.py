@@ -36,8 +36,9 @@ GAINS = [0.0, 0.15, 0.3, 0.6]  # nS, each of load and hip
 BELTS = [0.1, 0.3]  # m/s
 
 
-def rhythm_hz(outdir, record):
-    first, count = record["pools"]["CPG_LH_flexor"]
+def flexor_onsets(outdir, record, pool="CPG_LH_flexor"):
+    """Burst onsets (s) of a motor pool of the circuit, after the first 0.5 s."""
+    first, count = record["pools"][pool]
     with h5py.File(os.path.join(outdir, "spikes.h5"), "r") as f:
         t = f["spikes/output_cells/timestamps"][()] * 1e-3
         ids = f["spikes/output_cells/node_ids"][()]
@@ -46,7 +47,7 @@ def rhythm_hz(outdir, record):
     rate, _ = np.histogram(t, bins=np.arange(0.5, dur + 1e-9, 0.005))  # the first 0.5 s: settling
     rate = np.convolve(rate, np.ones(8) / 8, mode="same")  # 40 ms boxcar: a burst, not Poisson noise
     if len(rate) < 20 or rate.max() == rate.min():
-        return float("nan")
+        return np.array([])
     lo, hi = rate.min() + 0.35 * np.ptp(rate), rate.min() + 0.65 * np.ptp(rate)
     on, armed = [], True  # onsets: rising through hi after having been below lo
     for i, r in enumerate(rate):
@@ -55,7 +56,12 @@ def rhythm_hz(outdir, record):
             armed = False
         elif r <= lo:
             armed = True
-    return float("nan") if len(on) < 3 else (len(on) - 1) / ((on[-1] - on[0]) * 0.005)
+    return 0.5 + 0.005 * np.array(on)
+
+
+def rhythm_hz(outdir, record):
+    on = flexor_onsets(outdir, record)
+    return float("nan") if len(on) < 3 else (len(on) - 1) / (on[-1] - on[0])
 
 
 def run(outroot, ranks, seconds, load, hip, belt):

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""How an experiment's body fares across seeds: the check behind
+docs/experiments.md's cpg_gait seed tables (run/tune/README.md, "Across
+seeds"). The body near its upright state is chaotic (a 5 ms difference
+decides whether it tips), so one seed says little: a setting is judged by
+how many seeds stand, on seeds no search has used.
+
+Runs the experiment (default run/cpg_gait.yaml) once per seed on one rank,
+two at a time, with any extra `--set KEY=VALUE`, and reads each run.yaml's
+gait: block. A run falls when its pelvis rolls past --fall-deg (default 30:
+on its side) at any time. Per seed it prints the mean and largest |roll|,
+the left-hind strides and their frequency, the hind duty factors, the
+right-hind touch-down phase in the left-hind cycle and the hip steps, and
+how the left hind's lift-offs follow the circuit's flexor bursts (locking());
+then how many seeds fell and the medians over those that did not.
+
+Usage: run/tune/gait_seeds.py OUTROOT [--seeds 101-110,20261126] [--seconds 6]
+       [--experiment run/cpg_gait.yaml] [--fall-deg 30] [--set KEY=VALUE ...]
+The runs stay in OUTROOT/SEED (a complete one there with the same settings
+is read, not run again)."""
+import argparse
+import concurrent.futures
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import yaml
+
+from cpg_feedback import flexor_onsets
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BRAINBODY = os.path.join(ROOT, "build", "coupler", "brainbody")
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
+
+
+def seed_list(text):
+    seeds = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        try:
+            seeds += list(range(int(lo), int(hi) + 1)) if hi else [int(lo)]
+        except ValueError:
+            raise SystemExit(f"gait_seeds.py: --seeds: '{part}' is not a seed or a range A-B")
+    return seeds
+
+
+def debounce(down, min_samples):
+    """body/gait.c's bb_footfalls_debounce: a run of contact or no contact
+    shorter than min_samples (and not the last) is absorbed into the phase
+    before it."""
+    down = down.copy()
+    state, k = down[0], 1
+    while k < len(down):
+        if down[k] == state:
+            k += 1
+            continue
+        end = k
+        while end < len(down) and down[end] != state:
+            end += 1
+        if end - k < min_samples and end < len(down):
+            down[k:end] = state
+        else:
+            state = not state
+        k = end
+    return down
+
+
+def locking(out, record):
+    """How the left hind paw's steps follow the circuit: the circuit's rhythm
+    (Hz, from the CPG_LH_flexor pool's bursts), the vector strength R (0:
+    none, 1: every lift-off at the same phase) and mean phase of the paw's
+    lift-offs in the flexor cycle (0: the burst's onset), and the share of the
+    circuit's cycles with a lift-off, and Rayleigh's p (the chance of an R as
+    large from lift-offs at random phases). Lift-offs: the paw's contact debounced
+    as run.yaml's gait: block is (phases of at least 20 ms). NaN without pools."""
+    nan = (float("nan"),) * 5
+    if "CPG_LH_flexor" not in record.get("pools", {}):
+        return nan
+    on = flexor_onsets(out, record)
+    if len(on) < 3:
+        return nan
+    with h5py.File(os.path.join(out, "body.h5"), "r") as f:
+        t = f["time"][()]
+        names = [n.decode() for n in f["touch/grids"][()]]
+        down = f["touch/paw_contact"][()][:, names.index("L_pes_touch")] > 0
+    down = debounce(down, max(1, int(round(0.02 / (t[1] - t[0])))))
+    lifts = t[1:][down[:-1] & ~down[1:]]
+    lifts = lifts[(lifts >= on[0]) & (lifts < on[-1])]
+    if not len(lifts):
+        return (len(on) - 1) / (on[-1] - on[0]), float("nan"), float("nan"), 0.0, float("nan")
+    j = np.searchsorted(on, lifts, side="right") - 1
+    z = np.exp(2j * np.pi * (lifts - on[j]) / (on[j + 1] - on[j]))
+    r = float(abs(z.mean()))
+    return ((len(on) - 1) / (on[-1] - on[0]), r, float(np.angle(z.mean()) / (2 * np.pi) % 1),
+            len(set(j)) / (len(on) - 1), float(np.exp(-len(z) * r * r)))  # Rayleigh's p, large-n form
+
+
+def run(args, seed):
+    out = os.path.join(args.outroot, str(seed))
+    sets = [f"experiment.seed={seed}", f"experiment.duration_s={args.seconds}"] + args.set
+    cmd = [BRAINBODY, "run", args.experiment, "--out", out, "--force"]
+    for s in sets:
+        cmd += ["--set", s]
+    record_path, log = os.path.join(out, "run.yaml"), out + ".log"
+    record = None
+    if os.path.exists(record_path) and os.path.exists(out + ".cmd") and open(out + ".cmd").read() == " ".join(cmd):
+        with open(record_path) as f:
+            record = yaml.safe_load(f)
+    if not record or record.get("status") != "complete":
+        os.makedirs(args.outroot, exist_ok=True)
+        with open(log, "w") as f:
+            rc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, env=ENV).returncode
+        if rc != 0 or not os.path.exists(record_path):
+            return seed, None, f"exit {rc}, see {log}"
+        with open(out + ".cmd", "w") as f:
+            f.write(" ".join(cmd))
+        with open(record_path) as f:
+            record = yaml.safe_load(f)
+    g = record.get("gait")
+    if g is not None:
+        g = dict(g, locking=locking(out, record))
+    return seed, g, None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("outroot")
+    ap.add_argument("--seeds", default="101-110", help="comma-separated seeds and ranges A-B")
+    ap.add_argument("--seconds", type=float, default=6.0)
+    ap.add_argument("--experiment", default=os.path.join(ROOT, "run", "cpg_gait.yaml"))
+    ap.add_argument("--fall-deg", type=float, default=30.0)
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    args = ap.parse_args()
+    if not os.access(BRAINBODY, os.X_OK):
+        raise SystemExit(f"gait_seeds.py: {BRAINBODY} is not built (run/test or cmake --build build)")
+    seeds = seed_list(args.seeds)
+    nan = float("nan")
+    rows = []
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        for seed, g, why in pool.map(lambda s: run(args, s), seeds):
+            if g is None:
+                print(f"seed {seed}: failed ({why})", flush=True)
+                continue
+            roll = g["pelvis_roll_deg"]
+            r = dict(seed=seed, mean=roll["mean_abs"], max=roll["max_abs"], strides=g.get("strides", 0),
+                     hz=g.get("stride_hz", nan), duty_lh=g["duty"]["L_pes"], duty_rh=g["duty"]["R_pes"],
+                     phase=g.get("phase", {}).get("R_pes", nan), step_lh=g["step_deg"]["L_pes"],
+                     step_rh=g["step_deg"]["R_pes"])
+            r["circuit_hz"], r["lock_r"], r["lock_phase"], r["cycles"], r["lock_p"] = g["locking"]
+            r["fell"] = r["max"] > args.fall_deg
+            rows.append(r)
+            print(f"seed {seed}: roll mean {r['mean']:.1f} largest {r['max']:.1f} deg{' FELL' if r['fell'] else ''}, "
+                  f"{r['strides']} strides {r['hz']:.2f} Hz, duty LH {r['duty_lh']:.2f} RH {r['duty_rh']:.2f}, "
+                  f"RH phase {r['phase']:.2f}, step LH {r['step_lh']:.1f} RH {r['step_rh']:.1f} deg; circuit "
+                  f"{r['circuit_hz']:.2f} Hz, LH lift-offs at its phase {r['lock_phase']:.2f} (R {r['lock_r']:.2f}, "
+                  f"p {r['lock_p']:.2g}) "
+                  f"in {100 * r['cycles']:.0f} % of its cycles", flush=True)
+    up = [r for r in rows if not r["fell"]]
+    print(f"\n{len(rows) - len(up)} of {len(rows)} fell (|roll| past {args.fall_deg:g} deg in {args.seconds:g} s)")
+    if up:
+        def median(values):  # NaN when none is a number (the circuit's pools off: no locking)
+            values = [v for v in values if v == v]
+            return float(np.median(values)) if values else float("nan")
+
+        med = {k: median([r[k] for r in up]) for k in
+               ("mean", "strides", "hz", "duty_lh", "duty_rh", "phase", "step_lh", "step_rh", "circuit_hz",
+                "lock_r", "cycles")}
+        alternating = sum(abs(r["phase"] - 0.5) <= 0.15 for r in up)
+        locked = sum(r["lock_p"] < 0.05 for r in up)
+        near_onset = sum(min(r["lock_phase"], 1 - r["lock_phase"]) <= 0.15 for r in up)  # NaN: False
+        print(f"medians of the {len(up)} that stood: roll {med['mean']:.1f} deg, {med['strides']:g} strides "
+              f"{med['hz']:.2f} Hz, duty LH {med['duty_lh']:.2f} RH {med['duty_rh']:.2f}, RH phase "
+              f"{med['phase']:.2f} ({alternating} within 0.5 +- 0.15), step LH {med['step_lh']:.1f} "
+              f"RH {med['step_rh']:.1f} deg; circuit {med['circuit_hz']:.2f} Hz, LH lift-offs' mean phase within "
+              f"0.15 of its flexor bursts' onset in {near_onset}, R {med['lock_r']:.2f} (p < 0.05 in {locked}), in "
+              f"{100 * med['cycles']:.0f} % of its cycles")
+    return 1 if len(rows) < len(seeds) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
