@@ -31,6 +31,8 @@ import yaml
 from cpg_feedback import flexor_onsets
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "run"))
+from plot import debounce  # noqa: E402  body/gait.c's debouncing, as run/plot draws it
 BRAINBODY = os.path.join(ROOT, "build", "coupler", "brainbody")
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
@@ -45,27 +47,6 @@ def seed_list(text):
         except ValueError:
             raise SystemExit(f"gait_seeds.py: --seeds: '{part}' is not a seed or a range A-B")
     return seeds
-
-
-def debounce(down, min_samples):
-    """body/gait.c's bb_footfalls_debounce: a run of contact or no contact
-    shorter than min_samples (and not the last) is absorbed into the phase
-    before it."""
-    down = down.copy()
-    state, k = down[0], 1
-    while k < len(down):
-        if down[k] == state:
-            k += 1
-            continue
-        end = k
-        while end < len(down) and down[end] != state:
-            end += 1
-        if end - k < min_samples and end < len(down):
-            down[k:end] = state
-        else:
-            state = not state
-        k = end
-    return down
 
 
 def locking(out, record):
@@ -106,9 +87,12 @@ def run(args, seed):
         cmd += ["--set", s]
     record_path, log = os.path.join(out, "run.yaml"), out + ".log"
     record = None
-    if os.path.exists(record_path) and os.path.exists(out + ".cmd") and open(out + ".cmd").read() == " ".join(cmd):
-        with open(record_path) as f:
-            record = yaml.safe_load(f)
+    if os.path.exists(record_path) and os.path.exists(out + ".cmd"):
+        with open(out + ".cmd") as f:
+            same = f.read() == " ".join(cmd)
+        if same:
+            with open(record_path) as f:
+                record = yaml.safe_load(f)
     if not record or record.get("status") != "complete":
         os.makedirs(args.outroot, exist_ok=True)
         with open(log, "w") as f:
