@@ -98,7 +98,9 @@ def run(args, seed):
         with open(log, "w") as f:
             rc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, env=ENV).returncode
         if rc != 0 or not os.path.exists(record_path):
-            return seed, None, f"exit {rc}, see {log}"
+            with open(log) as f:
+                last = ([line.strip() for line in f if line.strip()] or ["no output"])[-1]
+            return seed, None, f"exit {rc}: {last} (all of it in {log})"
         with open(out + ".cmd", "w") as f:
             f.write(" ".join(cmd))
         with open(record_path) as f:
