@@ -49,24 +49,26 @@ static double gait_value(const char *tag, const char *key, const char *paw)
 
 /* Left M1's hindlimb strip drives the right hindlimb's muscles: stimulated,
  * it co-contracts them and the right hind step (hip flexion range) shrinks
- * to less than half of what it was in the 2 s before, while the left hind
- * limb keeps stepping (at least 70 % of its step before). Cut the pathway
- * (coupling.lesion) and the same stimulus leaves the right step alone
- * (within 30 %). Motor cortex stimulation during locomotion changes the
- * contralateral limb's muscle activity (cat: Armstrong & Drew 1985,
- * J Physiol 367:327); here the size of the change is a property of this
- * model, the direction and side are what the test asserts. */
+ * to less than a quarter of the same window's step with the pathway cut
+ * (coupling.lesion), while the left hind limb keeps stepping (at least 70 %
+ * of its step before) and, with the pathway cut, the right one does too
+ * (above 10 deg). The lesioned run is the control, not the 2 s before the
+ * stimulus: with postural tone the unstimulated step itself varies by up to
+ * 45 % from one 2 s window to the next (docs/experiments.md, seeds 101-105).
+ * Motor cortex stimulation during locomotion changes the contralateral
+ * limb's muscle activity (cat: Armstrong & Drew 1985, J Physiol 367:327);
+ * here the size of the change is a property of this model, the direction
+ * and side are what the test asserts. */
 Test(locomotion, hindlimb_strip_stimulation_suppresses_the_contralateral_step, .timeout = 600)
 {
     run_locomotion("intact", NULL);
     double rb = gait_value("intact", "step_before_deg", "R_pes"), rd = gait_value("intact", "step_during_deg", "R_pes");
     double lb = gait_value("intact", "step_before_deg", "L_pes"), ld = gait_value("intact", "step_during_deg", "L_pes");
     cr_assert_gt(rb, 10, "the right hind limb steps before the stimulus: %g deg", rb);
-    cr_assert_lt(rd, 0.5 * rb, "right hind step %g deg during the stimulus, %g before", rd, rb);
     cr_assert_gt(ld, 0.7 * lb, "left hind step %g deg during the stimulus, %g before", ld, lb);
 
     run_locomotion("lesion", "coupling.lesion=M1L_hindlimb");
-    double xb = gait_value("lesion", "step_before_deg", "R_pes"), xd = gait_value("lesion", "step_during_deg", "R_pes");
-    cr_assert_gt(xb, 10, "the right hind limb steps before the stimulus: %g deg", xb);
-    cr_assert(fabs(xd / xb - 1) < 0.3, "with the pathway cut, right hind step %g deg during, %g before", xd, xb);
+    double xd = gait_value("lesion", "step_during_deg", "R_pes");
+    cr_assert_gt(xd, 10, "with the pathway cut, the right hind limb steps during the stimulus: %g deg", xd);
+    cr_assert_lt(rd, 0.25 * xd, "right hind step %g deg during the stimulus, %g with the pathway cut", rd, xd);
 }
