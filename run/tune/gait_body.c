@@ -150,6 +150,10 @@ static row *read_weights(const char *path, const bb_body *b, uint32_t *n_rows)
 }
 
 static const char *flex_joint[4] = {"L_shoulder_flex", "R_shoulder_flex", "L_hip_flex", "R_hip_flex"};
+/* The hind limbs' joints whose time at a range end is printed (X_lim_K: K = 2 left, 3 right). */
+static const char *limit_joint[2][3] = {{"L_hip_flex", "L_knee", "L_ankle_flex"}, {"R_hip_flex", "R_knee", "R_ankle_flex"}};
+static const char *limit_name[3] = {"hip", "knee", "ankle"};
+#define LIMIT_DEG 2.0 /* within this of either end of its range */
 
 /* --trace: one line of where the body is (mm in the world, x forward, z up) and how its joints stand (deg) */
 static void print_trace(const bb_body *b, const uint8_t *contact, uint32_t n_paws)
@@ -187,7 +191,9 @@ static void usage(void)
             "  head-fixed over a treadmill (default 0.2 m/s) or --free on the floor; prints over\n"
             "  [settle, seconds): pelvis_z_mm roll_deg pitch_deg (means, of |.| for the angles),\n"
             "  roll_max_deg, per paw (0..3: L_manus R_manus L_pes R_pes) duty and touch-downs, and\n"
-            "  the step (shoulder/hip flexion range, deg) of each, and the left hind paw's strides,\n"
+            "  the step (shoulder/hip flexion range, deg) of each, the share of the time each hind\n"
+            "  limb's hip, knee and ankle sit within 2 deg of a range end (X_lim_2 left, _3 right),\n"
+            "  and the left hind paw's strides,\n"
             "  their frequency and each paw's touch-down phase in them; --trace: the pelvis, spine, paws\n"
             "  and some joints every 50 ms first. --roll-reflex: the TONE rows are scaled by\n"
             "  1 + side x (KP x pelvis roll (rad) + KD x its rate), side +1 right, -1 left, in 0..3.\n"
@@ -285,6 +291,11 @@ int main(int argc, char **argv)
         return 2;
     }
     double z_sum = 0, roll_sum = 0, roll_max = 0, pitch_sum = 0, lo[4], hi[4];
+    double range[2][3][2];
+    uint32_t at_limit[2][3] = {{0}};
+    for (int s = 0; s < 2; s++)
+        for (int j = 0; j < 3; j++)
+            if (bb_body_joint_range(b, limit_joint[s][j], range[s][j])) range[s][j][0] = range[s][j][1] = NAN;
     for (int k = 0; k < 4; k++) lo[k] = 1e9, hi[k] = -1e9;
     int status = 0;
     /* drive[]: what the rows see this exchange; with pools, last exchange's counts */
@@ -345,6 +356,11 @@ int main(int argc, char **argv)
             double a = bb_body_joint_angle(b, flex_joint[k]) * DEG;
             lo[k] = fmin(lo[k], a), hi[k] = fmax(hi[k], a);
         }
+        for (int s = 0; s < 2; s++)
+            for (int j = 0; j < 3; j++) {
+                double a = bb_body_joint_angle(b, limit_joint[s][j]) * DEG;
+                at_limit[s][j] += a <= range[s][j][0] * DEG + LIMIT_DEG || a >= range[s][j][1] * DEG - LIMIT_DEG;
+            }
     }
     uint32_t m = n_ex - first;
     bb_footfalls_debounce(contact + (size_t)first * n_paws, m, n_paws, (uint32_t)(BB_FOOTFALL_MIN_PHASE_S * 1e3 / EXCHANGE_MS));
@@ -359,6 +375,8 @@ int main(int argc, char **argv)
         printf(" duty_%u %.3f downs_%u %u", k, (double)down / m, k, downs);
     }
     for (int k = 0; k < 4; k++) printf(" step_%d %.1f", k, hi[k] - lo[k]);
+    for (int j = 0; j < 3; j++)
+        for (int s = 0; s < 2; s++) printf(" %s_lim_%d %.2f", limit_name[j], s + 2, (double)at_limit[s][j] / m);
     bb_footfalls ff; /* in the left hind paw's cycle, as run.yaml's gait block */
     if (!bb_footfalls_measure(contact + (size_t)first * n_paws, m, n_paws, EXCHANGE_MS * 1e-3, 2, &ff))
         printf(" strides %u stride_hz %.2f phase_0 %.2f phase_1 %.2f phase_2 %.2f phase_3 %.2f", ff.strides,

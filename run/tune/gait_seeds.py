@@ -11,8 +11,11 @@ gait: block. A run falls when its pelvis rolls past --fall-deg (default 30:
 on its side) at any time. Per seed it prints the mean and largest |roll|,
 the left-hind strides and their frequency, the hind duty factors, the
 right-hind touch-down phase in the left-hind cycle and the hip steps, and
-how the left hind's lift-offs follow the circuit's flexor bursts (locking());
-then how many seeds fell and the medians over those that did not.
+how the left hind's lift-offs follow the circuit's flexor bursts (locking()),
+and the share of the time its hip, knee and ankle sit at an end of their
+range (at_limit(): a limb held at its joint limits is a strut, not a
+stepping leg); then how many seeds fell and the medians over those that did
+not.
 
 Usage: run/tune/gait_seeds.py OUTROOT [--seeds 101-110,20261126] [--seconds 6]
        [--experiment run/cpg_gait.yaml] [--fall-deg 30] [--set KEY=VALUE ...]
@@ -21,6 +24,7 @@ is read, not run again)."""
 import argparse
 import concurrent.futures
 import os
+import re
 import subprocess
 import sys
 
@@ -79,6 +83,31 @@ def locking(out, record):
             len(set(j)) / (len(on) - 1), float(np.exp(-len(z) * r * r)))  # Rayleigh's p, large-n form
 
 
+AT_LIMIT_JOINTS = ("L_hip_flex", "L_knee", "L_ankle_flex")
+
+
+def at_limit(out, record, within_deg=2.0, after_s=0.5):
+    """The share of the time after after_s that each of AT_LIMIT_JOINTS is
+    within within_deg of either end of its range (the model's <joint range>,
+    degrees), as a tuple in that order."""
+    with open(record["config"]["body"]["model"]) as f:
+        xml = f.read()
+    with h5py.File(os.path.join(out, "body.h5"), "r") as f:
+        t = f["time"][()]
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["joints/names"][()]]
+        angles = np.degrees(f["joints/angle"][()][t >= after_s])
+    shares = []
+    for joint in AT_LIMIT_JOINTS:
+        m = re.search(rf'<joint name="{joint}"[^>]*range="([^"]+)"', xml)
+        if not m or joint not in names:
+            shares.append(float("nan"))
+            continue
+        lo, hi = (float(v) for v in m.group(1).split())
+        a = angles[:, names.index(joint)]
+        shares.append(float(np.mean((a <= lo + within_deg) | (a >= hi - within_deg))))
+    return tuple(shares)
+
+
 def run(args, seed):
     out = os.path.join(args.outroot, str(seed))
     sets = [f"experiment.seed={seed}", f"experiment.duration_s={args.seconds}"] + args.set
@@ -107,7 +136,7 @@ def run(args, seed):
             record = yaml.safe_load(f)
     g = record.get("gait")
     if g is not None:
-        g = dict(g, locking=locking(out, record))
+        g = dict(g, locking=locking(out, record), at_limit=at_limit(out, record))
     return seed, g, None
 
 
@@ -136,6 +165,7 @@ def main():
                      phase=g.get("phase", {}).get("R_pes", nan), step_lh=g["step_deg"]["L_pes"],
                      step_rh=g["step_deg"]["R_pes"])
             r["circuit_hz"], r["lock_r"], r["lock_phase"], r["cycles"], r["lock_p"] = g["locking"]
+            r["hip_lim"], r["knee_lim"], r["ankle_lim"] = g["at_limit"]
             r["fell"] = r["max"] > args.fall_deg
             rows.append(r)
             print(f"seed {seed}: roll mean {r['mean']:.1f} largest {r['max']:.1f} deg{' FELL' if r['fell'] else ''}, "
@@ -143,7 +173,8 @@ def main():
                   f"RH phase {r['phase']:.2f}, step LH {r['step_lh']:.1f} RH {r['step_rh']:.1f} deg; circuit "
                   f"{r['circuit_hz']:.2f} Hz, LH lift-offs at its phase {r['lock_phase']:.2f} (R {r['lock_r']:.2f}, "
                   f"p {r['lock_p']:.2g}) "
-                  f"in {100 * r['cycles']:.0f} % of its cycles", flush=True)
+                  f"in {100 * r['cycles']:.0f} % of its cycles; LH at a range end: hip {100 * r['hip_lim']:.0f} %, "
+                  f"knee {100 * r['knee_lim']:.0f} %, ankle {100 * r['ankle_lim']:.0f} %", flush=True)
     up = [r for r in rows if not r["fell"]]
     print(f"\n{len(rows) - len(up)} of {len(rows)} fell (|roll| past {args.fall_deg:g} deg in {args.seconds:g} s)")
     if up:
@@ -153,7 +184,7 @@ def main():
 
         med = {k: median([r[k] for r in up]) for k in
                ("mean", "strides", "hz", "duty_lh", "duty_rh", "phase", "step_lh", "step_rh", "circuit_hz",
-                "lock_r", "cycles")}
+                "lock_r", "cycles", "hip_lim", "knee_lim", "ankle_lim")}
         alternating = sum(abs(r["phase"] - 0.5) <= 0.15 for r in up)
         locked = sum(r["lock_p"] < 0.05 for r in up)
         near_onset = sum(min(r["lock_phase"], 1 - r["lock_phase"]) <= 0.15 for r in up)  # NaN: False
@@ -162,7 +193,8 @@ def main():
               f"{med['phase']:.2f} ({alternating} within 0.5 +- 0.15), step LH {med['step_lh']:.1f} "
               f"RH {med['step_rh']:.1f} deg; circuit {med['circuit_hz']:.2f} Hz, LH lift-offs' mean phase within "
               f"0.15 of its flexor bursts' onset in {near_onset}, R {med['lock_r']:.2f} (p < 0.05 in {locked}), in "
-              f"{100 * med['cycles']:.0f} % of its cycles")
+              f"{100 * med['cycles']:.0f} % of its cycles; LH at a range end: hip {100 * med['hip_lim']:.0f} %, "
+              f"knee {100 * med['knee_lim']:.0f} %, ankle {100 * med['ankle_lim']:.0f} %")
     return 1 if len(rows) < len(seeds) else 0
 
 

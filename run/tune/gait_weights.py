@@ -24,13 +24,18 @@ deterministic), measured over [--settle, --seconds):
          phase in the left hind's cycle from 0.5 (Bellardita & Kiehn 2015:
          the hind limbs alternate at walk and trot); 10 with fewer than 3
          left-hind strides
+       + --limit-cost (default 0) x the mean over both hind limbs of the
+         share of the time the hip and the ankle each sit within 2 deg of
+         an end of their range (bb_gait_body's hip_lim_K, ankle_lim_K): a
+         limb pinned at its limits is a strut dragged by the belt, not a
+         stepping leg (run/tune/README.md, "Pinned at the joint limits")
 The search is coordinate descent: each weight in turn is set to each of
 VALUES and the best kept, for --passes passes, two evaluations at a time.
 
 Usage: run/tune/gait_weights.py OUT.tsv [--passes 2] [--seconds 1.5] [--alpha 0.3]
        [--start-weight 0.3] [--start-fore W] [--start-reflex 40] [--model MODEL.xml] [--base TONE.tsv]
        [--roll-reflex KP KD] [--free] [--start-file W.tsv] [--extra POOL:GLOB,...]
-       [--cells N [--seeds 1,2,3] [--cortex F1,F2,F3]] [--search-pools POOL,...]
+       [--cells N [--seeds 1,2,3] [--cortex F1,F2,F3]] [--search-pools POOL,...] [--limit-cost K]
        run/tune/gait_weights.py OUT.tsv --dump WEIGHT   (the map's rows at one weight, for bb_gait_body)
 --base: rows added to every evaluation (e.g. run/tune/antigravity_tone.tsv);
 --roll-reflex: bb_gait_body's righting reflex on those rows.
@@ -139,6 +144,8 @@ def cost_of(args, m):
         cost += 20 * max(0.0, 0.3 - d, d - 0.8) + 2 * max(0.0, 0.7 * cycles - m[f"downs_{k}"])
     for k in range(4):
         cost += 0.5 * max(0.0, 15 - m[f"step_{k}"])
+    if args.limit_cost:
+        cost += args.limit_cost * sum(m[f"{j}_lim_{k}"] for j in ("hip", "ankle") for k in (2, 3)) / 4
     phase = m.get("phase_3", float("nan"))
     cost += 10 * (abs((phase - 0.5 + 0.5) % 1.0 - 0.5) if m.get("strides", 0) >= 3 and phase == phase else 1.0)
     return cost
@@ -172,6 +179,7 @@ def describe(m):
             + "/".join(f"{m[f'duty_{k}']:.2f}" for k in range(4)) + ", downs "
             + "/".join(str(int(m[f'downs_{k}'])) for k in range(4)) + ", steps "
             + "/".join(f"{m[f'step_{k}']:.0f}" for k in range(4))
+            + ", hip/ankle at a range end " + "/".join(f"{m.get(f'{j}_lim_{k}', float('nan')):.2f}" for j in ("hip", "ankle") for k in (2, 3))
             + f", {m.get('strides', 0):.3g} strides {m.get('stride_hz', 0):.2f} Hz, right-hind phase {m.get('phase_3', float('nan')):.2f}"
             + (f", upright in {m['upright']:.0f} of {m['seeds']:.0f} seeds" if m.get("seeds", 1) > 1 else ""))
 
@@ -194,6 +202,8 @@ def main():
     ap.add_argument("--seeds", default="1,2,3", help="with --cells: the random streams averaged over")
     ap.add_argument("--cortex", help="with --cells: F1,F2,... one recorded cortical drive per seed (cortex_drive.py)")
     ap.add_argument("--search-pools", help="POOL,...: search only these pools' rows (e.g. H_flexor,H_extensor), not the reflex")
+    ap.add_argument("--limit-cost", type=float, default=0.0,
+                    help="cost per unit of the hind hips' and ankles' mean share of time at a range end")
     ap.add_argument("--model", default=MODEL)
     ap.add_argument("--base", help="weights rows added to every evaluation (TONE rows)")
     ap.add_argument("--roll-reflex", type=float, nargs=2, metavar=("KP", "KD"))
