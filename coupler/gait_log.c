@@ -6,6 +6,11 @@
 
 #define DEG_PER_RAD 57.29577951308232
 
+/* The joints of a hind (pes) and a fore (manus) limb whose time at a range end is kept. */
+static const char *const limb_joint[2][BB_GAIT_LIMB_JOINTS] = {{"hip_flex", "knee", "ankle_flex"},
+                                                                {"shoulder_flex", "elbow", "wrist_flex"}};
+static const char *const limb_joint_key[BB_GAIT_LIMB_JOINTS] = {"hip_shoulder", "knee_elbow", "ankle_wrist"};
+
 int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_m_per_s)
 {
     memset(g, 0, sizeof *g);
@@ -20,7 +25,13 @@ int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_
         if (!strncmp(g->name[p], "L_pes", 5)) g->ref = p;
         /* "L_pes" -> "L_hip_flex", "R_manus" -> "R_shoulder_flex" */
         char side[3] = {g->name[p][0], g->name[p][0] ? g->name[p][1] : 0, 0};
-        snprintf(g->joint[p], sizeof g->joint[p], "%s%s", side, strstr(g->name[p], "pes") ? "hip_flex" : "shoulder_flex");
+        int fore = !strstr(g->name[p], "pes");
+        snprintf(g->joint[p], sizeof g->joint[p], "%s%s", side, limb_joint[fore][0]);
+        for (int j = 0; j < BB_GAIT_LIMB_JOINTS; j++) {
+            snprintf(g->limit_joint[p][j], sizeof g->limit_joint[p][j], "%s%s", side, limb_joint[fore][j]);
+            if (bb_body_joint_range(b, g->limit_joint[p][j], g->limit_range[p][j]))
+                g->limit_range[p][j][0] = g->limit_range[p][j][1] = NAN;
+        }
     }
     if (g->ref == UINT32_MAX) return -1;
     g->dt_s = dt_s, g->belt_m_per_s = belt_m_per_s;
@@ -47,8 +58,16 @@ int bb_gait_log_add(bb_gait_log *g, const bb_body *b)
         uint32_t cap = g->cap ? 2 * g->cap : 1024;
         if (grow(g, cap)) return -1;
     }
-    for (uint32_t p = 0; p < g->n_paws; p++)
+    const double margin = BB_GAIT_LIMIT_DEG / DEG_PER_RAD;
+    for (uint32_t p = 0; p < g->n_paws; p++) {
         g->flexion[(size_t)g->n * g->n_paws + p] = (float)bb_body_joint_angle(b, g->joint[p]);
+        for (int j = 0; j < BB_GAIT_LIMB_JOINTS; j++) {
+            const double *r = g->limit_range[p][j];
+            if (isnan(r[0])) continue;
+            double a = bb_body_joint_angle(b, g->limit_joint[p][j]);
+            g->at_limit[p][j] += a <= r[0] + margin || a >= r[1] - margin;
+        }
+    }
     bb_body_paw_contacts(b, g->contact + (size_t)g->n++ * g->n_paws);
     double roll = fabs(bb_body_roll(b, "pelvis")); /* NAN in a model without a pelvis */
     if (!isnan(roll)) {
@@ -150,6 +169,14 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
     double step[BB_MAX_PAWS], duty[BB_MAX_PAWS];
     steps(g, c, 0, g->n, step, duty);
     put_paws(f, g, 1, "step_deg", step, "each limb's hip or shoulder flexion, 5th to 95th percentile");
+    fprintf(f, "  at_range_end:  # share of the time each limb's joint sat within %g deg of an end of its range\n",
+            BB_GAIT_LIMIT_DEG);
+    for (int j = 0; j < BB_GAIT_LIMB_JOINTS; j++) {
+        double share[BB_MAX_PAWS];
+        for (uint32_t p = 0; p < g->n_paws; p++)
+            share[p] = isnan(g->limit_range[p][j][0]) ? NAN : (double)g->at_limit[p][j] / g->n;
+        put_paws(f, g, 2, limb_joint_key[j], share, j == 0 ? "hip or shoulder flexion" : j == 1 ? "knee or elbow" : "ankle or wrist flexion");
+    }
     if (g->stim_off_s > g->stim_on_s) put_stimulus(f, g, c);
     if (bb_footfalls_measure(c, g->n, g->n_paws, g->dt_s, g->ref, &ff)) {
         fprintf(f, "  strides: 0  # fewer than 3 touch-downs of the reference paw: no gait\n");
@@ -200,6 +227,7 @@ int bb_gait_log_state(bb_gait_log *g, bb_state_io *io)
     }
     return bb_state_field(io, "gait.contact", g->contact, (size_t)g->n * g->n_paws) ||
                    bb_state_field(io, "gait.flexion", g->flexion, (size_t)g->n * g->n_paws * sizeof *g->flexion) ||
+                   bb_state_field(io, "gait.at_limit", g->at_limit, sizeof g->at_limit) ||
                    bb_state_field(io, "gait.roll_max", &g->roll_abs_max, sizeof g->roll_abs_max) ||
                    bb_state_field(io, "gait.roll_sum", &g->roll_abs_sum, sizeof g->roll_abs_sum) ||
                    bb_state_field(io, "gait.pitch_max", &g->pitch_abs_max, sizeof g->pitch_abs_max) ||

@@ -1,6 +1,7 @@
 /* The gait of a run, from the body once per exchange interval: each paw's
  * contact flag (debounced, body/gait.c), its limb's hip or shoulder flexion
- * (the step's amplitude), the centre of mass, the pelvis's roll and the belt.
+ * (the step's amplitude), how long each limb's joints sit at an end of their
+ * range, the centre of mass, the pelvis's roll and the belt.
  * Kept for locomotion experiments (a treadmill or the spinal CPG) and
  * written to run.yaml's gait: block (docs/recording.md). */
 #ifndef BB_GAIT_LOG_H
@@ -12,12 +13,21 @@
 #include "brainbody/body.h"
 #include "brainbody/state.h"
 
+#define BB_GAIT_LIMB_JOINTS 3 /* hip or shoulder flexion, knee or elbow, ankle or wrist flexion */
+#define BB_GAIT_LIMIT_DEG 2.0 /* "at an end of its range": within this of it */
+
 typedef struct bb_gait_log {
     uint32_t n_paws, ref;              /* ref: the left hind paw, phases are relative to its cycle */
     char name[BB_MAX_PAWS][32];        /* paw names ("L_pes"): copied, the body is gone when run.yaml is written */
     char joint[BB_MAX_PAWS][32];       /* the paw's limb's hip or shoulder flexion joint */
     uint8_t *contact;                  /* n x n_paws */
     float *flexion;                    /* n x n_paws, rad (NAN: no such joint) */
+    /* per paw, its limb's hip/shoulder flexion, knee/elbow and ankle/wrist
+     * flexion: their range (rad; NAN: no such limited joint) and the rows in
+     * which each sat within BB_GAIT_LIMIT_DEG of an end of it */
+    double limit_range[BB_MAX_PAWS][BB_GAIT_LIMB_JOINTS][2];
+    char limit_joint[BB_MAX_PAWS][BB_GAIT_LIMB_JOINTS][32];
+    uint32_t at_limit[BB_MAX_PAWS][BB_GAIT_LIMB_JOINTS];
     uint32_t n, cap;
     double dt_s, belt_m_per_s;
     double push_on_s, push_off_s; /* body.perturb's push, for the recovery: block; off <= on: none */
