@@ -23,13 +23,12 @@ int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_
         char *suffix = strstr(g->name[p], "_touch"); /* "L_pes_touch" -> "L_pes" */
         if (suffix) *suffix = '\0';
         if (!strncmp(g->name[p], "L_pes", 5)) g->ref = p;
-        /* "L_pes" -> "L_hip_flex", "R_manus" -> "R_shoulder_flex" */
+        /* "L_pes" -> "L_hip_flex", ...; "R_manus" -> "R_shoulder_flex", ... */
         char side[3] = {g->name[p][0], g->name[p][0] ? g->name[p][1] : 0, 0};
         int fore = !strstr(g->name[p], "pes");
-        snprintf(g->joint[p], sizeof g->joint[p], "%s%s", side, limb_joint[fore][0]);
         for (int j = 0; j < BB_GAIT_LIMB_JOINTS; j++) {
-            snprintf(g->limit_joint[p][j], sizeof g->limit_joint[p][j], "%s%s", side, limb_joint[fore][j]);
-            if (bb_body_joint_range(b, g->limit_joint[p][j], g->limit_range[p][j]))
+            snprintf(g->joint[p][j], sizeof g->joint[p][j], "%s%s", side, limb_joint[fore][j]);
+            if (bb_body_joint_range(b, g->joint[p][j], g->limit_range[p][j]))
                 g->limit_range[p][j][0] = g->limit_range[p][j][1] = NAN;
         }
     }
@@ -59,15 +58,12 @@ int bb_gait_log_add(bb_gait_log *g, const bb_body *b)
         if (grow(g, cap)) return -1;
     }
     const double margin = BB_GAIT_LIMIT_DEG / DEG_PER_RAD;
-    for (uint32_t p = 0; p < g->n_paws; p++) {
-        g->flexion[(size_t)g->n * g->n_paws + p] = (float)bb_body_joint_angle(b, g->joint[p]);
+    for (uint32_t p = 0; p < g->n_paws; p++)
         for (int j = 0; j < BB_GAIT_LIMB_JOINTS; j++) {
-            const double *r = g->limit_range[p][j];
-            if (isnan(r[0])) continue;
-            double a = bb_body_joint_angle(b, g->limit_joint[p][j]);
-            g->at_limit[p][j] += a <= r[0] + margin || a >= r[1] - margin;
+            double a = bb_body_joint_angle(b, g->joint[p][j]), *r = g->limit_range[p][j];
+            if (j == 0) g->flexion[(size_t)g->n * g->n_paws + p] = (float)a;
+            if (!isnan(r[0])) g->at_limit[p][j] += a <= r[0] + margin || a >= r[1] - margin;
         }
-    }
     bb_body_paw_contacts(b, g->contact + (size_t)g->n++ * g->n_paws);
     double roll = fabs(bb_body_roll(b, "pelvis")); /* NAN in a model without a pelvis */
     if (!isnan(roll)) {

@@ -19,15 +19,14 @@
 typedef struct bb_gait_log {
     uint32_t n_paws, ref;              /* ref: the left hind paw, phases are relative to its cycle */
     char name[BB_MAX_PAWS][32];        /* paw names ("L_pes"): copied, the body is gone when run.yaml is written */
-    char joint[BB_MAX_PAWS][32];       /* the paw's limb's hip or shoulder flexion joint */
-    uint8_t *contact;                  /* n x n_paws */
-    float *flexion;                    /* n x n_paws, rad (NAN: no such joint) */
-    /* per paw, its limb's hip/shoulder flexion, knee/elbow and ankle/wrist
-     * flexion: their range (rad; NAN: no such limited joint) and the rows in
-     * which each sat within BB_GAIT_LIMIT_DEG of an end of it */
+    /* per paw, its limb's hip/shoulder flexion ([0]: the step's), knee/elbow
+     * and ankle/wrist flexion joints: their range (rad; NAN: no such limited
+     * joint) and the rows in which each sat within BB_GAIT_LIMIT_DEG of an end of it */
+    char joint[BB_MAX_PAWS][BB_GAIT_LIMB_JOINTS][32];
     double limit_range[BB_MAX_PAWS][BB_GAIT_LIMB_JOINTS][2];
-    char limit_joint[BB_MAX_PAWS][BB_GAIT_LIMB_JOINTS][32];
     uint32_t at_limit[BB_MAX_PAWS][BB_GAIT_LIMB_JOINTS];
+    uint8_t *contact;                  /* n x n_paws */
+    float *flexion;                    /* n x n_paws, rad (NAN: no such joint): joint[p][0] */
     uint32_t n, cap;
     double dt_s, belt_m_per_s;
     double push_on_s, push_off_s; /* body.perturb's push, for the recovery: block; off <= on: none */

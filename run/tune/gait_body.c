@@ -26,6 +26,7 @@
 
 #include "brainbody/body.h"
 #include "brainbody/cpg.h"
+#include "gait_log.h"
 #include "posture.h"
 #include "spinal.h"
 #include "stretch_reflex.h"
@@ -150,10 +151,8 @@ static row *read_weights(const char *path, const bb_body *b, uint32_t *n_rows)
 }
 
 static const char *flex_joint[4] = {"L_shoulder_flex", "R_shoulder_flex", "L_hip_flex", "R_hip_flex"};
-/* The hind limbs' joints whose time at a range end is printed (X_lim_K: K = 2 left, 3 right). */
-static const char *limit_joint[2][3] = {{"L_hip_flex", "L_knee", "L_ankle_flex"}, {"R_hip_flex", "R_knee", "R_ankle_flex"}};
-static const char *limit_name[3] = {"hip", "knee", "ankle"};
-#define LIMIT_DEG 2.0 /* within this of either end of its range */
+/* The hind limbs' joints whose time at a range end is printed (X_lim_K, K the paw: 2 left, 3 right), as run.yaml's at_range_end */
+static const char *limit_name[BB_GAIT_LIMB_JOINTS] = {"hip", "knee", "ankle"};
 
 /* --trace: one line of where the body is (mm in the world, x forward, z up) and how its joints stand (deg) */
 static void print_trace(const bb_body *b, const uint8_t *contact, uint32_t n_paws)
@@ -291,11 +290,11 @@ int main(int argc, char **argv)
         return 2;
     }
     double z_sum = 0, roll_sum = 0, roll_max = 0, pitch_sum = 0, lo[4], hi[4];
-    double range[2][3][2];
-    uint32_t at_limit[2][3] = {{0}};
-    for (int s = 0; s < 2; s++)
-        for (int j = 0; j < 3; j++)
-            if (bb_body_joint_range(b, limit_joint[s][j], range[s][j])) range[s][j][0] = range[s][j][1] = NAN;
+    bb_gait_log limits; /* the joints' time at a range end, from the exchanges after the settling */
+    if (bb_gait_log_init(&limits, b, EXCHANGE_MS * 1e-3, belt)) {
+        fprintf(stderr, "bb_gait_body: the body has no left hind paw grid (L_pes_*)\n");
+        return 1;
+    }
     for (int k = 0; k < 4; k++) lo[k] = 1e9, hi[k] = -1e9;
     int status = 0;
     /* drive[]: what the rows see this exchange; with pools, last exchange's counts */
@@ -356,11 +355,11 @@ int main(int argc, char **argv)
             double a = bb_body_joint_angle(b, flex_joint[k]) * DEG;
             lo[k] = fmin(lo[k], a), hi[k] = fmax(hi[k], a);
         }
-        for (int s = 0; s < 2; s++)
-            for (int j = 0; j < 3; j++) {
-                double a = bb_body_joint_angle(b, limit_joint[s][j]) * DEG;
-                at_limit[s][j] += a <= range[s][j][0] * DEG + LIMIT_DEG || a >= range[s][j][1] * DEG - LIMIT_DEG;
-            }
+        if (bb_gait_log_add(&limits, b)) {
+            fprintf(stderr, "bb_gait_body: out of memory for the gait log\n");
+            status = 1;
+            break;
+        }
     }
     uint32_t m = n_ex - first;
     bb_footfalls_debounce(contact + (size_t)first * n_paws, m, n_paws, (uint32_t)(BB_FOOTFALL_MIN_PHASE_S * 1e3 / EXCHANGE_MS));
@@ -375,8 +374,9 @@ int main(int argc, char **argv)
         printf(" duty_%u %.3f downs_%u %u", k, (double)down / m, k, downs);
     }
     for (int k = 0; k < 4; k++) printf(" step_%d %.1f", k, hi[k] - lo[k]);
-    for (int j = 0; j < 3; j++)
-        for (int s = 0; s < 2; s++) printf(" %s_lim_%d %.2f", limit_name[j], s + 2, (double)at_limit[s][j] / m);
+    for (int j = 0; j < BB_GAIT_LIMB_JOINTS; j++)
+        for (uint32_t k = 2; k < 4; k++)
+            printf(" %s_lim_%u %.2f", limit_name[j], k, limits.n ? (double)limits.at_limit[k][j] / limits.n : NAN);
     bb_footfalls ff; /* in the left hind paw's cycle, as run.yaml's gait block */
     if (!bb_footfalls_measure(contact + (size_t)first * n_paws, m, n_paws, EXCHANGE_MS * 1e-3, 2, &ff))
         printf(" strides %u stride_hz %.2f phase_0 %.2f phase_1 %.2f phase_2 %.2f phase_3 %.2f", ff.strides,
@@ -385,6 +385,7 @@ int main(int argc, char **argv)
         printf(" strides 0 stride_hz 0 phase_0 nan phase_1 nan phase_2 nan phase_3 nan");
     printf(" status %d\n", status);
     if (has_reflex) bb_stretch_reflex_free(&rx);
+    bb_gait_log_free(&limits);
     if (dump && fclose(dump)) {
         perror("--excitation");
         status = 1;
