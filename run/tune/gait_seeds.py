@@ -23,6 +23,7 @@ The runs stay in OUTROOT/SEED (a complete one there with the same settings
 is read, not run again)."""
 import argparse
 import concurrent.futures
+import functools
 import os
 import re
 import subprocess
@@ -86,23 +87,35 @@ def locking(out, record):
 AT_LIMIT_JOINTS = ("L_hip_flex", "L_knee", "L_ankle_flex")
 
 
+@functools.lru_cache(maxsize=None)
+def joint_ranges(model):
+    """{joint: (lo, hi)} in degrees for AT_LIMIT_JOINTS, from the model's <joint range>: read once per model."""
+    with open(model) as f:
+        xml = f.read()
+    ranges = {}
+    for joint in AT_LIMIT_JOINTS:
+        m = re.search(rf'<joint name="{joint}"[^>]*range="([^"]+)"', xml)
+        if m:
+            ranges[joint] = tuple(float(v) for v in m.group(1).split())
+    return ranges
+
+
 def at_limit(out, record, within_deg=2.0, after_s=0.5):
     """The share of the time after after_s that each of AT_LIMIT_JOINTS is
     within within_deg of either end of its range (the model's <joint range>,
-    degrees), as a tuple in that order."""
-    with open(record["config"]["body"]["model"]) as f:
-        xml = f.read()
+    degrees), as a tuple in that order. run.yaml's gait: at_range_end: is the
+    same measure over the whole run, settling included."""
+    ranges = joint_ranges(record["config"]["body"]["model"])
     with h5py.File(os.path.join(out, "body.h5"), "r") as f:
         t = f["time"][()]
         names = [n.decode() if isinstance(n, bytes) else n for n in f["joints/names"][()]]
         angles = np.degrees(f["joints/angle"][()][t >= after_s])
     shares = []
     for joint in AT_LIMIT_JOINTS:
-        m = re.search(rf'<joint name="{joint}"[^>]*range="([^"]+)"', xml)
-        if not m or joint not in names:
+        if joint not in ranges or joint not in names:
             shares.append(float("nan"))
             continue
-        lo, hi = (float(v) for v in m.group(1).split())
+        lo, hi = ranges[joint]
         a = angles[:, names.index(joint)]
         shares.append(float(np.mean((a <= lo + within_deg) | (a >= hi - within_deg))))
     return tuple(shares)
