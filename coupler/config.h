@@ -50,7 +50,7 @@ typedef struct bb_config {
         double gain, velocity_s;
     } stretch_reflex;
     struct bb_config_posture { /* brain.posture (coupler/posture.h) */
-        double tone, righting_gain, righting_velocity_s;
+        double tone, righting_gain, righting_velocity_s, righting_rate_filter_ms;
         char muscles[BB_PATH_MAX]; /* comma-separated names or patterns */
     } posture;
     struct bb_config_stimulus { /* brain.stimulus: a DC step on part of M1 (cortex only) */

@@ -44,6 +44,8 @@ const bb_key_spec bb_config_schema[] = {
      FIELD(posture.muscles)},
     {"brain.posture.righting_gain", BB_KEY_FLOAT, 0, "0", -1000, 1000, 0, NULL, FIELD(posture.righting_gain)},
     {"brain.posture.righting_velocity_s", BB_KEY_FLOAT, 0, "0.05", 0, 1, 0, NULL, FIELD(posture.righting_velocity_s)},
+    {"brain.posture.righting_rate_filter_ms", BB_KEY_FLOAT, 0, "0", 0, 1000, 0, NULL,
+     FIELD(posture.righting_rate_filter_ms)},
     {"brain.cpg.ablate", BB_KEY_ENUM, 0, "none", 0, 0, 0, "none|v0v|v0v_v0d", FIELD(cpg.ablate)},
     {"brain.stimulus.enabled", BB_KEY_BOOL, 0, "false", 0, 0, 0, NULL, FIELD(stimulus.enabled)},
     {"brain.stimulus.hemisphere", BB_KEY_ENUM, 0, "left", 0, 0, 0, "left|right", FIELD(stimulus.hemisphere)},

@@ -101,8 +101,13 @@ static int setup_posture(const bb_config *cfg, const bb_body_role *body, bb_post
         return -1;
     }
     *posture = xcalloc(1, sizeof **posture);
-    int rc = bb_posture_init(*posture, body->body, cfg->posture.muscles, cfg->posture.tone, cfg->posture.righting_gain,
-                             cfg->posture.righting_velocity_s, cfg->exchange_ms * 1e-3, why, sizeof why);
+    const bb_posture_params params = {.muscles = cfg->posture.muscles,
+                                       .tone = cfg->posture.tone,
+                                       .gain = cfg->posture.righting_gain,
+                                       .velocity_s = cfg->posture.righting_velocity_s,
+                                       .rate_filter_s = cfg->posture.righting_rate_filter_ms * 1e-3,
+                                       .interval_s = cfg->exchange_ms * 1e-3};
+    int rc = bb_posture_init(*posture, body->body, &params, why, sizeof why);
     if (!rc) return 0;
     free(*posture);
     *posture = NULL;

@@ -17,13 +17,12 @@ static uint32_t mark(const bb_body *b, const char *pattern, uint8_t *listed)
     return matched;
 }
 
-int bb_posture_init(bb_posture *p, const bb_body *b, const char *muscles, double tone, double gain,
-                    double velocity_s, double interval_s, char *err, size_t cap)
+int bb_posture_init(bb_posture *p, const bb_body *b, const bb_posture_params *params, char *err, size_t cap)
 {
     memset(p, 0, sizeof *p);
     uint32_t n = bb_body_n_muscles(b);
     uint8_t *listed = calloc(n + 1, 1);
-    char *list = strdup(muscles);
+    char *list = strdup(params->muscles);
     if (!listed || !list) {
         free(listed), free(list);
         snprintf(err, cap, "out of memory");
@@ -36,7 +35,7 @@ int bb_posture_init(bb_posture *p, const bb_body *b, const char *muscles, double
             snprintf(err, cap, "'%s' matches no muscle of the body", pat);
             rc = BB_POSTURE_BAD_MUSCLES;
         }
-    if (!rc && gain != 0 && isnan(bb_body_roll(b, TRUNK))) {
+    if (!rc && params->gain != 0 && isnan(bb_body_roll(b, TRUNK))) {
         snprintf(err, cap, "the body has no '%s' whose roll the righting reflex senses", TRUNK);
         rc = BB_POSTURE_NO_TRUNK;
     }
@@ -62,8 +61,9 @@ int bb_posture_init(bb_posture *p, const bb_body *b, const char *muscles, double
         bb_posture_free(p);
         return rc;
     }
-    p->tone = tone, p->gain = gain, p->velocity_s = velocity_s, p->interval_s = interval_s;
-    p->roll_prev = gain != 0 ? bb_body_roll(b, TRUNK) : 0;
+    p->tone = params->tone, p->gain = params->gain, p->velocity_s = params->velocity_s;
+    p->rate_filter_s = params->rate_filter_s, p->interval_s = params->interval_s;
+    p->roll_prev = p->gain != 0 ? bb_body_roll(b, TRUNK) : 0;
     return 0;
 }
 
@@ -78,8 +78,13 @@ void bb_posture_add(bb_posture *p, const bb_body *b, float *excitation)
     double u = 0;
     if (p->gain != 0) {
         /* roll > 0: the left side is up, so the right side's extensors get more */
-        double roll = bb_body_roll(b, TRUNK);
-        u = p->gain * (roll + p->velocity_s * (roll - p->roll_prev) / p->interval_s);
+        double roll = bb_body_roll(b, TRUNK), rate = (roll - p->roll_prev) / p->interval_s;
+        /* first-order low-pass, backward Euler (exact for a constant rate) */
+        if (p->rate_filter_s > 0)
+            p->roll_rate += (rate - p->roll_rate) * p->interval_s / (p->rate_filter_s + p->interval_s);
+        else
+            p->roll_rate = rate;
+        u = p->gain * (roll + p->velocity_s * p->roll_rate);
         p->roll_prev = roll;
     }
     for (uint32_t k = 0; k < p->n; k++) {
@@ -91,7 +96,8 @@ void bb_posture_add(bb_posture *p, const bb_body *b, float *excitation)
 int bb_posture_state(bb_posture *p, bb_state_io *io)
 {
     return bb_state_same(io, "posture.muscles", p->n) ||
-           bb_state_field(io, "posture.roll_prev", &p->roll_prev, sizeof p->roll_prev);
+           bb_state_field(io, "posture.roll_prev", &p->roll_prev, sizeof p->roll_prev) ||
+           bb_state_field(io, "posture.roll_rate", &p->roll_rate, sizeof p->roll_rate);
 }
 
 void bb_posture_free(bb_posture *p)

@@ -9,7 +9,12 @@
  * added to what the pathways give and clipped to 1; roll is the pelvis's,
  * positive with its left side up (bb_body_roll). The sense is read from the
  * body each exchange interval; the roll rate is the difference from the
- * previous interval. Off (tone 0) by default. brain.posture.* (docs/config.md). */
+ * previous interval, low-pass filtered when rate_filter_s > 0 (first order,
+ * that time constant). Unfiltered, the difference over one 5 ms interval of a
+ * stepping body's contact jitter drives the tone of a strong reflex between 0
+ * and full excitation from one interval to the next; filtered, the reflex
+ * lags and more runs tip (docs/experiments.md).
+ * Off (tone 0) by default. brain.posture.* (docs/config.md). */
 #ifndef BB_POSTURE_H
 #define BB_POSTURE_H
 
@@ -19,22 +24,31 @@
 #include "brainbody/body.h"
 #include "brainbody/state.h"
 
+/* What brain.posture.* configures. */
+typedef struct bb_posture_params {
+    const char *muscles;  /* comma-separated names or fnmatch patterns of the body's muscles */
+    double tone;          /* excitation */
+    double gain;          /* the righting reflex's, per rad; 0: none */
+    double velocity_s;    /* weight of the roll rate against the roll */
+    double rate_filter_s; /* time constant of the roll rate's low-pass; 0: none */
+    double interval_s;    /* the exchange interval */
+} bb_posture_params;
+
 typedef struct bb_posture {
     uint32_t n;       /* muscles with tone */
     uint32_t *muscle; /* their indices */
     float *side;      /* +1 right, -1 left, 0 midline (no righting) */
-    double tone, gain, velocity_s, interval_s;
+    double tone, gain, velocity_s, rate_filter_s, interval_s;
     double roll_prev; /* rad, at the previous interval */
+    double roll_rate; /* rad/s, as the reflex sees it (filtered) */
 } bb_posture;
 
-/* muscles: comma-separated names or fnmatch patterns of the body's muscles;
- * each must match one at least. interval_s: the exchange interval. Takes the
- * body's present roll as the previous one (no rate at the start). 0, or with
- * the reason in err: BB_POSTURE_BAD_MUSCLES (a pattern matching nothing),
- * BB_POSTURE_NO_TRUNK (a reflex, but no pelvis to sense), -1 (out of memory). */
+/* Each pattern must match one muscle at least. Takes the body's present roll
+ * as the previous one (no rate at the start). 0, or with the reason in err:
+ * BB_POSTURE_BAD_MUSCLES (a pattern matching nothing), BB_POSTURE_NO_TRUNK
+ * (a reflex, but no pelvis to sense), -1 (out of memory). */
 enum { BB_POSTURE_BAD_MUSCLES = -2, BB_POSTURE_NO_TRUNK = -3 };
-int bb_posture_init(bb_posture *p, const bb_body *b, const char *muscles, double tone, double gain,
-                    double velocity_s, double interval_s, char *err, size_t cap);
+int bb_posture_init(bb_posture *p, const bb_body *b, const bb_posture_params *params, char *err, size_t cap);
 /* Adds the tone for the body's present roll to excitation (n_muscles). */
 void bb_posture_add(bb_posture *p, const bb_body *b, float *excitation);
 /* The reflex's factor on the tone of a muscle on side s for a drive u =
@@ -43,7 +57,7 @@ void bb_posture_add(bb_posture *p, const bb_body *b, float *excitation);
  * 3 x tone (0.45 at tone 0.15) it could not lift a pelvis rolled past about
  * 20 deg, and cpg_gait stood in 5 of 18 seeds against 16 (docs/experiments.md). */
 double bb_righting_scale(double side, double u);
-/* The previous interval's roll, for checkpoints. */
+/* The previous interval's roll and the filtered rate, for checkpoints. */
 int bb_posture_state(bb_posture *p, bb_state_io *io);
 void bb_posture_free(bb_posture *p);
 

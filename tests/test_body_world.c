@@ -443,10 +443,11 @@ Test(posture, tones_the_listed_muscles_and_extends_the_side_that_sinks)
     uint32_t n = bb_body_n_muscles(b);
     char err[256];
     bb_posture p;
-    cr_assert_eq(bb_posture_init(&p, b, "*_vastus_*, *_soleus, L_gluteus_nothing", 0.2, 10, 0.05, 0.005, err, sizeof err),
-                 BB_POSTURE_BAD_MUSCLES);
+    bb_posture_params params = {"*_vastus_*, *_soleus, L_gluteus_nothing", 0.2, 10, 0.05, 0, 0.005};
+    cr_assert_eq(bb_posture_init(&p, b, &params, err, sizeof err), BB_POSTURE_BAD_MUSCLES);
     cr_assert(strstr(err, "'L_gluteus_nothing' matches no muscle of the body"), "%s", err);
-    cr_assert_eq(bb_posture_init(&p, b, "*_vastus_*, *_soleus", 0.2, 10, 0.05, 0.005, err, sizeof err), 0, "%s", err);
+    params.muscles = "*_vastus_*, *_soleus";
+    cr_assert_eq(bb_posture_init(&p, b, &params, err, sizeof err), 0, "%s", err);
     cr_assert_eq(p.n, 8, "3 vasti and the soleus, both sides: %u", p.n);
     float *e = calloc(n, sizeof *e);
     bb_posture_add(&p, b, e);
@@ -491,6 +492,44 @@ Test(posture, tones_the_listed_muscles_and_extends_the_side_that_sinks)
     bb_body_close(b);
 }
 
+/* With rate_filter_s the reflex sees the roll rate through a first-order
+ * low-pass: a roll of 0.01 rad within one 5 ms interval (2 rad/s) reaches it
+ * as a fifth of that with a 20 ms filter, decays by 20/25 per quiet interval
+ * afterwards, and a steady rate comes through whole. The tone follows the
+ * filtered rate. */
+Test(posture, the_roll_rate_is_low_pass_filtered)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.head_fixed = 1;
+    bb_body *b = open_world(MOUSE, &w);
+    uint32_t n = bb_body_n_muscles(b);
+    char err[256];
+    bb_posture p;
+    const bb_posture_params params = {"*_vastus_lateralis", 0.2, 10, 0.05, 0.02, 0.005};
+    cr_assert_eq(bb_posture_init(&p, b, &params, err, sizeof err), 0, "%s", err);
+    float *e = calloc(n, sizeof *e);
+    double roll = bb_body_roll(b, "pelvis");
+    long rv = bb_body_muscle_index(b, "R_vastus_lateralis");
+    p.roll_prev = roll - 0.01; /* as if it had just rolled 0.01 rad */
+    bb_posture_add(&p, b, e);
+    cr_assert_float_eq(p.roll_rate, 2.0 * 5 / 25, 1e-9, "filtered rate %g rad/s after a 2 rad/s interval", p.roll_rate);
+    cr_assert_float_eq(e[rv], 0.2 * (1 + 10 * (roll + 0.05 * 0.4)), 1e-6, "R vastus %g", e[rv]);
+    bb_posture_add(&p, b, e); /* a quiet interval: the roll is the same */
+    cr_assert_float_eq(p.roll_rate, 0.4 * 20 / 25, 1e-9, "decays to %g rad/s", p.roll_rate);
+    for (int k = 0; k < 200; k++) {
+        p.roll_prev = roll - 0.01;
+        bb_posture_add(&p, b, e);
+    }
+    cr_assert_float_eq(p.roll_rate, 2.0, 1e-9, "a steady 2 rad/s comes through as %g", p.roll_rate);
+    p.rate_filter_s = 0, p.roll_prev = roll; /* unfiltered: the raw difference */
+    bb_posture_add(&p, b, e);
+    cr_assert_eq(p.roll_rate, 0, "unfiltered, a quiet interval gives %g rad/s", p.roll_rate);
+    free(e);
+    bb_posture_free(&p);
+    bb_body_close(b);
+}
+
 /* A head-fixed mouse with tone on its antigravity extensors and hip
  * abductors (the default brain.posture.muscles), pushed sideways at its
  * pelvis at 0.5 s (0.05 N, 20 ms; it weighs 0.25 N), with the righting
@@ -505,9 +544,9 @@ static void roll_around_push(double gain, double *before, double *after)
     uint32_t n = bb_body_n_muscles(b);
     char err[256];
     bb_posture p;
-    cr_assert_eq(bb_posture_init(&p, b, "*_vastus_*,*_soleus,*_triceps_brachii_*,*_gluteus_medius_*,*_gluteus_minimus",
-                                 0.2, gain, 0.05, 0.005, err, sizeof err),
-                 0, "%s", err);
+    const bb_posture_params params = {"*_vastus_*,*_soleus,*_triceps_brachii_*,*_gluteus_medius_*,*_gluteus_minimus",
+                                       0.2, gain, 0.05, 0, 0.005};
+    cr_assert_eq(bb_posture_init(&p, b, &params, err, sizeof err), 0, "%s", err);
     const double push[3] = {0, 0.05, 0};
     cr_assert_eq(bb_body_push(b, "pelvis", push, 0.5, 0.02, err, sizeof err), 0, "%s", err);
     float *e = calloc(n, sizeof *e);

@@ -184,7 +184,7 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: bb_gait_body MODEL.xml WEIGHTS.tsv [--alpha A] [--seconds S] [--settle S] [--tone E]\n"
-            "                    [--reflex GAIN] [--reflex-velocity S] [--roll-reflex KP KD] [--free]\n"
+            "                    [--reflex GAIN] [--reflex-velocity S] [--roll-reflex KP KD] [--roll-filter MS] [--free]\n"
             "                    [--belt M_PER_S] [--push Y_N START_S DURATION_S] [--tone-gate] [--trace]\n"
             "                    [--cells N --seed S] [--excitation FILE] [--add-excitation FILE]\n"
             "  head-fixed over a treadmill (default 0.2 m/s) or --free on the floor; prints over\n"
@@ -195,7 +195,9 @@ static void usage(void)
             "  and the left hind paw's strides,\n"
             "  their frequency and each paw's touch-down phase in them; --trace: the pelvis, spine, paws\n"
             "  and some joints every 50 ms first. --roll-reflex: the TONE rows are scaled by\n"
-            "  1 + side x (KP x pelvis roll (rad) + KD x its rate), side +1 right, -1 left, in 0..3.\n"
+            "  max(0, 1 + side x (KP x pelvis roll (rad) + KD x its rate)), side +1 right, -1 left;\n"
+            "  --roll-filter: the rate through a first-order low-pass of MS ms (as\n"
+            "  brain.posture.righting_rate_filter_ms); default 0, the raw difference.\n"
             "  --push: a sideways force (N, +y the mouse's left) on the pelvis for a while.\n"
             "  --tone-gate: each limb's TONE rows are scaled by 1 - its flexor centre's activity.\n"
             "  --cells N --seed S: the pools' spikes as the coupler makes them (N cells at 100 Hz x\n"
@@ -217,7 +219,8 @@ int main(int argc, char **argv)
     FILE *dump = NULL, *added = NULL;
     const char *added_path = NULL, *dump_path = NULL; /* --excitation is opened once the set-up is checked */
     uint64_t seed = 1;
-    double roll_kp = 0, roll_kd = 0, roll_prev = 0, push[3] = {0, 0, 0}, push_start = 0, push_s = 0;
+    double roll_kp = 0, roll_kd = 0, roll_prev = 0, roll_rate_f = 0, roll_filter_ms = 0;
+    double push[3] = {0, 0, 0}, push_start = 0, push_s = 0;
     for (int i = 3; i < argc; i++) {
         int has = i + 1 < argc;
         if (!strcmp(argv[i], "--alpha") && has) alpha = atof(argv[++i]);
@@ -228,6 +231,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--belt") && has) belt = atof(argv[++i]);
         else if (!strcmp(argv[i], "--reflex-velocity") && has) reflex_velocity = atof(argv[++i]);
         else if (!strcmp(argv[i], "--roll-reflex") && i + 2 < argc) roll_kp = atof(argv[++i]), roll_kd = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--roll-filter") && i + 1 < argc) roll_filter_ms = atof(argv[++i]);
         else if (!strcmp(argv[i], "--push") && i + 3 < argc)
             push[1] = atof(argv[++i]), push_start = atof(argv[++i]), push_s = atof(argv[++i]);
         else if (!strcmp(argv[i], "--cells") && has) cells = (uint32_t)strtoul(argv[++i], NULL, 10);
@@ -311,7 +315,9 @@ int main(int argc, char **argv)
          * positive with the left side up, so the right side's antigravity
          * muscles are excited more and the left's less, extending the side
          * that sinks */
-        double roll_now = bb_body_roll(b, "pelvis"), u = roll_kp * roll_now + roll_kd * (roll_now - roll_prev) / (EXCHANGE_MS * 1e-3);
+        double roll_now = bb_body_roll(b, "pelvis"), rate = (roll_now - roll_prev) / (EXCHANGE_MS * 1e-3);
+        roll_rate_f = roll_filter_ms > 0 ? roll_rate_f + (rate - roll_rate_f) * EXCHANGE_MS / (roll_filter_ms + EXCHANGE_MS) : rate;
+        double u = roll_kp * roll_now + roll_kd * roll_rate_f;
         roll_prev = roll_now;
         for (uint32_t i = 0; i < n; i++) e[i] = (float)tone;
         for (uint32_t r = 0; r < n_rows; r++) {
