@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "brainbody/body.h"
+#include "flow_value.h"
 #include "gait_log.h"
 #include "posture.h"
 #include "stretch_reflex.h"
@@ -287,16 +288,6 @@ Test(world, bad_inputs_are_named)
     cr_assert(strstr(err, "/nonexistent/mouse.xml"), "%s", err);
 }
 
-/* A paw's value in the "key{L_manus: v, ...}" line of a gait: block (NAN if none). */
-static double paw_value(const char *text, const char *key, const char *paw)
-{
-    const char *line = strstr(text, key), *at = line ? strstr(line, paw) : NULL;
-    const char *end = line ? strchr(line, '\n') : NULL;
-    double v = NAN;
-    if (at && (!end || at < end)) sscanf(at + strlen(paw) + 2, "%lf", &v);
-    return v;
-}
-
 /* The centre of mass is the animal's: a head-fixed mouse over a running 1 kg
  * belt stays where it is (the belt's mass once dragged it 20 mm down and
  * back), so the gait log's speed over the belt is the belt's speed. */
@@ -345,8 +336,8 @@ Test(gait_log, a_head_fixed_mouse_over_the_belt_moves_at_belt_speed)
      * the 0.5 s) while the hips hang in mid-range (0 %): the at_range_end:
      * block tells a limb held at its limits from one that moves */
     for (int side = 0; side < 2; side++) {
-        double knee = paw_value(text, "    knee_elbow: {", side ? "R_pes" : "L_pes");
-        double hip = paw_value(text, "    hip_shoulder: {", side ? "R_pes" : "L_pes");
+        double knee = flow_value(text, "knee_elbow", side ? "R_pes" : "L_pes");
+        double hip = flow_value(text, "hip_shoulder", side ? "R_pes" : "L_pes");
         cr_assert_gt(knee, 0.5, "hind knee at a range end %g of the time:\n%s", knee, text);
         cr_assert_lt(hip, 0.1, "hind hip at a range end %g of the time:\n%s", hip, text);
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "flow_value.h"
 #include "spawn.h"
 
 #define BRAINBODY BB_BINARY_DIR "/coupler/brainbody"
@@ -28,22 +29,16 @@ static void run_locomotion(const char *tag, const char *extra)
     cr_assert(r.exited && r.status == 0, "exit %d:\n%s", r.status, r.out);
 }
 
-/* A paw's value in a "    key: {L_manus: 1.0, ..., R_pes: 2.0}" line of the
+/* A paw's value in a "key: {L_manus: 1.0, ..., R_pes: 2.0}" line of the
  * run's run.yaml gait: block. */
 static double gait_value(const char *tag, const char *key, const char *paw)
 {
-    char path[256], line[512], want[64], name[32];
+    char path[256];
     snprintf(path, sizeof path, "/tmp/bb_locomotion_%d_%s/run.yaml", (int)getpid(), tag);
-    snprintf(want, sizeof want, " %s: {", key);
-    snprintf(name, sizeof name, "%s: ", paw);
-    FILE *f = fopen(path, "r");
-    cr_assert(f, "no %s", path);
-    double v = NAN;
-    while (fgets(line, sizeof line, f)) {
-        const char *at = strstr(line, want), *p = at ? strstr(at, name) : NULL;
-        if (p) v = atof(p + strlen(name));
-    }
-    fclose(f);
+    char *text = slurp(path, NULL);
+    cr_assert(text, "no %s", path);
+    double v = flow_value(text, key, paw);
+    free(text);
     return v;
 }
 

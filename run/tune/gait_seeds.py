@@ -90,8 +90,11 @@ AT_LIMIT_JOINTS = ("L_hip_flex", "L_knee", "L_ankle_flex")
 @functools.lru_cache(maxsize=None)
 def joint_ranges(model):
     """{joint: (lo, hi)} in degrees for AT_LIMIT_JOINTS, from the model's <joint range>: read once per model."""
-    with open(model) as f:
-        xml = f.read()
+    try:
+        with open(model) as f:
+            xml = f.read()
+    except OSError as e:
+        raise SystemExit(f"gait_seeds.py: the model a run names in its run.yaml (body.model) cannot be read: {model}: {e.strerror}")
     ranges = {}
     for joint in AT_LIMIT_JOINTS:
         m = re.search(rf'<joint name="{joint}"[^>]*range="([^"]+)"', xml)

@@ -1,0 +1,31 @@
+/* A number from a one-line YAML flow map in a text, such as the gait: block
+ * of run.yaml: flow_value(text, "step_deg", "R_pes") reads 18.8 from
+ * "  step_deg: {L_manus: 5.2, ..., R_pes: 18.8}". The key must start the
+ * line's content (after indentation); NAN when there is no such line or
+ * field on it. Shared by the tests that check a run's gait. */
+#ifndef BB_TEST_FLOW_VALUE_H
+#define BB_TEST_FLOW_VALUE_H
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static inline double flow_value(const char *text, const char *key, const char *field)
+{
+    char want[96], name[64];
+    snprintf(want, sizeof want, " %s: {", key);
+    snprintf(name, sizeof name, "%s: ", field);
+    for (const char *line = strstr(text, want); line; line = strstr(line + 1, want)) {
+        const char *start = line;
+        while (start > text && start[-1] == ' ') start--;
+        if (start > text && start[-1] != '\n') continue; /* the key ends a longer word */
+        const char *end = strchr(line, '\n'), *at = strstr(line + strlen(want), name);
+        for (; at && (!end || at < end); at = strstr(at + 1, name)) {
+            double v;
+            if ((at[-1] == '{' || at[-1] == ' ') && sscanf(at + strlen(name), "%lf", &v) == 1) return v;
+        }
+    }
+    return NAN;
+}
+
+#endif
