@@ -64,7 +64,19 @@ int bb_gait_log_add(bb_gait_log *g, const bb_body *b)
             if (j == 0) g->flexion[(size_t)g->n * g->n_paws + p] = (float)a;
             if (!isnan(r[0])) g->at_limit[p][j] += a <= r[0] + margin || a >= r[1] - margin;
         }
-    bb_body_paw_contacts(b, g->contact + (size_t)g->n++ * g->n_paws);
+    uint8_t *down = g->contact + (size_t)g->n * g->n_paws;
+    bb_body_paw_contacts(b, down);
+    double sole[3 * BB_MAX_PAWS];
+    bb_body_touch_grid_positions(b, sole);
+    for (uint32_t p = 0; p < g->n_paws; p++) {
+        if (g->n && down[p] && g->contact[(size_t)(g->n - 1) * g->n_paws + p]) { /* down at both ends of the interval */
+            double dx = sole[3 * p] - g->sole_xy[p][0] + g->belt_m_per_s * g->dt_s, dy = sole[3 * p + 1] - g->sole_xy[p][1];
+            g->slip_m[p] += sqrt(dx * dx + dy * dy);
+            g->slip_intervals[p]++;
+        }
+        g->sole_xy[p][0] = sole[3 * p], g->sole_xy[p][1] = sole[3 * p + 1];
+    }
+    g->n++;
     double roll = fabs(bb_body_roll(b, "pelvis")); /* NAN in a model without a pelvis */
     if (!isnan(roll)) {
         if (roll > g->roll_abs_max) g->roll_abs_max = roll;
@@ -165,6 +177,10 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
     double step[BB_MAX_PAWS], duty[BB_MAX_PAWS];
     steps(g, c, 0, g->n, step, duty);
     put_paws(f, g, 1, "step_deg", step, "each limb's hip or shoulder flexion, 5th to 95th percentile");
+    double slip[BB_MAX_PAWS];
+    for (uint32_t p = 0; p < g->n_paws; p++)
+        slip[p] = g->slip_intervals[p] ? g->slip_m[p] / (g->slip_intervals[p] * g->dt_s) : NAN;
+    put_paws(f, g, 1, "slip_m_per_s", slip, "each paw's mean speed over the belt or ground while down (0: it grips)");
     fprintf(f, "  at_range_end:  # share of the time each limb's joint sat within %g deg of an end of its range\n",
             BB_GAIT_LIMIT_DEG);
     for (int j = 0; j < BB_GAIT_LIMB_JOINTS; j++) {
@@ -224,6 +240,9 @@ int bb_gait_log_state(bb_gait_log *g, bb_state_io *io)
     return bb_state_field(io, "gait.contact", g->contact, (size_t)g->n * g->n_paws) ||
                    bb_state_field(io, "gait.flexion", g->flexion, (size_t)g->n * g->n_paws * sizeof *g->flexion) ||
                    bb_state_field(io, "gait.at_limit", g->at_limit, sizeof g->at_limit) ||
+                   bb_state_field(io, "gait.sole_xy", g->sole_xy, sizeof g->sole_xy) ||
+                   bb_state_field(io, "gait.slip_m", g->slip_m, sizeof g->slip_m) ||
+                   bb_state_field(io, "gait.slip_intervals", g->slip_intervals, sizeof g->slip_intervals) ||
                    bb_state_field(io, "gait.roll_max", &g->roll_abs_max, sizeof g->roll_abs_max) ||
                    bb_state_field(io, "gait.roll_sum", &g->roll_abs_sum, sizeof g->roll_abs_sum) ||
                    bb_state_field(io, "gait.pitch_max", &g->pitch_abs_max, sizeof g->pitch_abs_max) ||

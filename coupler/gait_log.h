@@ -1,7 +1,8 @@
 /* The gait of a run, from the body once per exchange interval: each paw's
  * contact flag (debounced, body/gait.c), its limb's hip or shoulder flexion
  * (the step's amplitude), how long each limb's joints sit at an end of their
- * range, the centre of mass, the pelvis's roll and the belt.
+ * range, how fast each paw slides over the belt or ground while down, the
+ * centre of mass, the pelvis's roll and the belt.
  * Kept for locomotion experiments (a treadmill or the spinal CPG) and
  * written to run.yaml's gait: block (docs/recording.md). */
 #ifndef BB_GAIT_LOG_H
@@ -25,6 +26,12 @@ typedef struct bb_gait_log {
     char joint[BB_MAX_PAWS][BB_GAIT_LIMB_JOINTS][32];
     double limit_range[BB_MAX_PAWS][BB_GAIT_LIMB_JOINTS][2];
     uint32_t at_limit[BB_MAX_PAWS][BB_GAIT_LIMB_JOINTS];
+    /* per paw, its sole's horizontal travel over the surface under it (the
+     * belt moves at -belt_m_per_s along x) between rows in which it was down
+     * in both (raw contacts), and how many such intervals */
+    double sole_xy[BB_MAX_PAWS][2]; /* m, at the last row */
+    double slip_m[BB_MAX_PAWS];
+    uint32_t slip_intervals[BB_MAX_PAWS];
     uint8_t *contact;                  /* n x n_paws */
     float *flexion;                    /* n x n_paws, rad (NAN: no such joint): joint[p][0] */
     uint32_t n, cap;

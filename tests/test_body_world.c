@@ -346,6 +346,48 @@ Test(gait_log, a_head_fixed_mouse_over_the_belt_moves_at_belt_speed)
     bb_body_close(b);
 }
 
+/* The gait log of a relaxed head-fixed mouse over a belt at speed, 0.5 s. */
+static char *relaxed_over_belt(double speed)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.head_fixed = 1, w.treadmill = 1, w.treadmill_speed = speed;
+    bb_body *b = open_world(MOUSE, &w);
+    bb_gait_log g;
+    cr_assert_eq(bb_gait_log_init(&g, b, 0.005, speed), 0);
+    for (int k = 0; k < 100; k++) {
+        run(b, 0.005);
+        cr_assert_eq(bb_gait_log_add(&g, b), 0);
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    bb_gait_log_write_yaml(&g, f);
+    fclose(f);
+    bb_gait_log_free(&g);
+    bb_body_close(b);
+    return text;
+}
+
+/* slip_m_per_s is how fast a paw slides over what it stands on. Relaxed and
+ * held by the head, the mouse's hind paws lie on the belt: over a still belt
+ * they stay put (measured: below 0.0005 m/s, the block's last digit), over
+ * one running at 0.2 m/s it slides under them at most of its speed
+ * (measured: 0.164 and 0.165 m/s), since nothing steps the legs back with it. */
+Test(gait_log, a_paw_slides_at_the_speed_the_belt_drags_it)
+{
+    char *still = relaxed_over_belt(0), *running = relaxed_over_belt(0.2);
+    for (int side = 0; side < 2; side++) {
+        const char *paw = side ? "R_pes" : "L_pes";
+        double at_rest = flow_value(still, "slip_m_per_s", paw), dragged = flow_value(running, "slip_m_per_s", paw);
+        cr_assert_lt(at_rest, 0.01, "%s slides at %g m/s over a still belt:\n%s", paw, at_rest, still);
+        cr_assert_gt(dragged, 0.15, "%s slides at %g m/s over a 0.2 m/s belt:\n%s", paw, dragged, running);
+        cr_assert_lt(dragged, 0.25, "%s slides at %g m/s over a 0.2 m/s belt:\n%s", paw, dragged, running);
+    }
+    free(still);
+    free(running);
+}
+
 /* A push is Newton's second law: a free-falling mouse (no floor: nothing
  * else acts sideways) pushed with F for dt gains F dt of momentum along F
  * over an unpushed twin. */
