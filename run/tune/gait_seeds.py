@@ -14,8 +14,10 @@ right-hind touch-down phase in the left-hind cycle and the hip steps, and
 how the left hind's lift-offs follow the circuit's flexor bursts (locking()),
 and the share of the time its hip, knee and ankle sit at an end of their
 range (at_limit(): a limb held at its joint limits is a strut, not a
-stepping leg); then how many seeds fell and the medians over those that did
-not.
+stepping leg) and how fast its paw slides over the belt while down
+(run.yaml's slip_m_per_s: near 0 for a paw that grips; nan for runs
+recorded before the gait log had it); then how many seeds fell and the
+medians over those that did not.
 
 Usage: run/tune/gait_seeds.py OUTROOT [--seeds 101-110,20261126] [--seconds 6]
        [--experiment run/cpg_gait.yaml] [--fall-deg 30] [--set KEY=VALUE ...]
@@ -179,7 +181,7 @@ def main():
             r = dict(seed=seed, mean=roll["mean_abs"], max=roll["max_abs"], strides=g.get("strides", 0),
                      hz=g.get("stride_hz", nan), duty_lh=g["duty"]["L_pes"], duty_rh=g["duty"]["R_pes"],
                      phase=g.get("phase", {}).get("R_pes", nan), step_lh=g["step_deg"]["L_pes"],
-                     step_rh=g["step_deg"]["R_pes"])
+                     step_rh=g["step_deg"]["R_pes"], slip_lh=g.get("slip_m_per_s", {}).get("L_pes", nan))
             r["circuit_hz"], r["lock_r"], r["lock_phase"], r["cycles"], r["lock_p"] = g["locking"]
             r["hip_lim"], r["knee_lim"], r["ankle_lim"] = g["at_limit"]
             r["fell"] = r["max"] > args.fall_deg
@@ -190,7 +192,8 @@ def main():
                   f"{r['circuit_hz']:.2f} Hz, LH lift-offs at its phase {r['lock_phase']:.2f} (R {r['lock_r']:.2f}, "
                   f"p {r['lock_p']:.2g}) "
                   f"in {100 * r['cycles']:.0f} % of its cycles; LH at a range end: hip {100 * r['hip_lim']:.0f} %, "
-                  f"knee {100 * r['knee_lim']:.0f} %, ankle {100 * r['ankle_lim']:.0f} %", flush=True)
+                  f"knee {100 * r['knee_lim']:.0f} %, ankle {100 * r['ankle_lim']:.0f} %; LH slip "
+                  f"{r['slip_lh']:.3f} m/s", flush=True)
     up = [r for r in rows if not r["fell"]]
     print(f"\n{len(rows) - len(up)} of {len(rows)} fell (|roll| past {args.fall_deg:g} deg in {args.seconds:g} s)")
     if up:
@@ -200,7 +203,7 @@ def main():
 
         med = {k: median([r[k] for r in up]) for k in
                ("mean", "strides", "hz", "duty_lh", "duty_rh", "phase", "step_lh", "step_rh", "circuit_hz",
-                "lock_r", "cycles", "hip_lim", "knee_lim", "ankle_lim")}
+                "lock_r", "cycles", "hip_lim", "knee_lim", "ankle_lim", "slip_lh")}
         alternating = sum(abs(r["phase"] - 0.5) <= 0.15 for r in up)
         locked = sum(r["lock_p"] < 0.05 for r in up)
         near_onset = sum(min(r["lock_phase"], 1 - r["lock_phase"]) <= 0.15 for r in up)  # NaN: False
@@ -210,7 +213,8 @@ def main():
               f"RH {med['step_rh']:.1f} deg; circuit {med['circuit_hz']:.2f} Hz, LH lift-offs' mean phase within "
               f"0.15 of its flexor bursts' onset in {near_onset}, R {med['lock_r']:.2f} (p < 0.05 in {locked}), in "
               f"{100 * med['cycles']:.0f} % of its cycles; LH at a range end: hip {100 * med['hip_lim']:.0f} %, "
-              f"knee {100 * med['knee_lim']:.0f} %, ankle {100 * med['ankle_lim']:.0f} %")
+              f"knee {100 * med['knee_lim']:.0f} %, ankle {100 * med['ankle_lim']:.0f} %; LH slip "
+              f"{med['slip_lh']:.3f} m/s")
     return 1 if len(rows) < len(seeds) else 0
 
 
