@@ -17,6 +17,7 @@ typedef struct bb_touch {
     bb_touch_grid *grids;
     int *geom_grid;         /* per geom: the grid whose paw it belongs to, or -1 */
     float *force;           /* ngrids * nx * ny, N, this step */
+    double *load;           /* ngrids: N, the vertical force on each paw and its digits, this step */
     double *fast, *slow;    /* Merkel adaptation filters, Pa */
     float *rate;            /* Hz */
 } bb_touch;

@@ -53,10 +53,11 @@ int bb_touch_init(bb_body *b, uint32_t nx, uint32_t ny)
     t->grids = calloc(t->ngrids + 1, sizeof *t->grids);
     t->geom_grid = malloc(sizeof(int) * ((size_t)m->ngeom + 1));
     t->force = calloc(ntax + 1, sizeof *t->force);
+    t->load = calloc(t->ngrids + 1, sizeof *t->load);
     t->rate = calloc(ntax + 1, sizeof *t->rate);
     t->fast = calloc(ntax + 1, sizeof *t->fast);
     t->slow = calloc(ntax + 1, sizeof *t->slow);
-    if (!t->grids || !t->geom_grid || !t->force || !t->rate || !t->fast || !t->slow) return -1;
+    if (!t->grids || !t->geom_grid || !t->force || !t->load || !t->rate || !t->fast || !t->slow) return -1;
     uint32_t g = 0;
     for (int s = 0; s < m->nsite; s++) {
         const char *n = mj_id2name(m, mjOBJ_SITE, s);
@@ -77,6 +78,7 @@ void bb_touch_free(bb_touch *t)
     free(t->grids);
     free(t->geom_grid);
     free(t->force);
+    free(t->load);
     free(t->rate);
     free(t->fast);
     free(t->slow);
@@ -97,6 +99,7 @@ void bb_touch_update(bb_body *b)
     uint32_t per = t->nx * t->ny;
     if (!t->ngrids) return;
     memset(t->force, 0, sizeof *t->force * t->ngrids * per);
+    memset(t->load, 0, sizeof *t->load * t->ngrids);
     for (int c = 0; c < d->ncon; c++) {
         const mjContact *con = d->contact + c;
         int g = t->geom_grid[con->geom1] >= 0 ? t->geom_grid[con->geom1] : t->geom_grid[con->geom2];
@@ -115,6 +118,7 @@ void bb_touch_update(bb_body *b)
         const mjtNum *half = m->site_size + 3 * s;
         uint32_t ix = bin(local[0], half[0], t->nx), iy = bin(local[1], half[1], t->ny);
         t->force[g * per + iy * t->nx + ix] += (float)fabs(mju_dot3(fworld, zaxis));
+        t->load[g] += fabs(fworld[2]); /* what the paw bears, whichever way its sole faces */
     }
     double dt = m->opt.timestep;
     double kf = 1 - exp(-dt / MERKEL_FAST_TAU), ks = 1 - exp(-dt / MERKEL_SLOW_TAU);
@@ -132,6 +136,11 @@ void bb_touch_update(bb_body *b)
 
 uint32_t bb_body_n_taxels(const bb_body *b) { return b->touch.ngrids * b->touch.nx * b->touch.ny; }
 uint32_t bb_body_n_touch_grids(const bb_body *b) { return b->touch.ngrids; }
+
+void bb_body_paw_loads(const bb_body *b, double *out)
+{
+    memcpy(out, b->touch.load, sizeof *out * b->touch.ngrids);
+}
 
 const char *bb_body_touch_grid_name(const bb_body *b, uint32_t g)
 {

@@ -35,6 +35,7 @@ int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_
     if (g->ref == UINT32_MAX) return -1;
     g->dt_s = dt_s, g->belt_m_per_s = belt_m_per_s;
     g->has_pelvis = bb_body_has_body(b, "pelvis");
+    g->weight_N = bb_body_total_mass(b) * 9.81;
     bb_body_com(b, g->com0);
     g->z_min = INFINITY;
     return 0;
@@ -66,8 +67,9 @@ int bb_gait_log_add(bb_gait_log *g, const bb_body *b)
         }
     uint8_t *down = g->contact + (size_t)g->n * g->n_paws;
     bb_body_paw_contacts(b, down);
-    double sole[3 * BB_MAX_PAWS];
+    double sole[3 * BB_MAX_PAWS], load[BB_MAX_PAWS];
     bb_body_touch_grid_positions(b, sole);
+    bb_body_paw_loads(b, load);
     for (uint32_t p = 0; p < g->n_paws; p++) {
         if (g->n && down[p] && g->contact[(size_t)(g->n - 1) * g->n_paws + p]) { /* down at both ends of the interval */
             double dx = sole[3 * p] - g->sole_xy[p][0] + g->belt_m_per_s * g->dt_s, dy = sole[3 * p + 1] - g->sole_xy[p][1];
@@ -75,6 +77,7 @@ int bb_gait_log_add(bb_gait_log *g, const bb_body *b)
             g->slip_intervals[p]++;
         }
         g->sole_xy[p][0] = sole[3 * p], g->sole_xy[p][1] = sole[3 * p + 1];
+        g->load_sum[p] += load[p];
     }
     g->n++;
     double roll = fabs(bb_body_roll(b, "pelvis")); /* NAN in a model without a pelvis */
@@ -181,6 +184,9 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
     for (uint32_t p = 0; p < g->n_paws; p++)
         slip[p] = g->slip_intervals[p] ? g->slip_m[p] / (g->slip_intervals[p] * g->dt_s) : NAN;
     put_paws(f, g, 1, "slip_m_per_s", slip, "each paw's mean speed over the belt or ground while down (0: it grips)");
+    double borne[BB_MAX_PAWS];
+    for (uint32_t p = 0; p < g->n_paws; p++) borne[p] = g->load_sum[p] / g->n / g->weight_N;
+    put_paws(f, g, 1, "load_share", borne, "each paw's mean vertical load over the body's weight");
     fprintf(f, "  at_range_end:  # share of the time each limb's joint sat within %g deg of an end of its range\n",
             BB_GAIT_LIMIT_DEG);
     for (int j = 0; j < BB_GAIT_LIMB_JOINTS; j++) {
@@ -243,6 +249,7 @@ int bb_gait_log_state(bb_gait_log *g, bb_state_io *io)
                    bb_state_field(io, "gait.sole_xy", g->sole_xy, sizeof g->sole_xy) ||
                    bb_state_field(io, "gait.slip_m", g->slip_m, sizeof g->slip_m) ||
                    bb_state_field(io, "gait.slip_intervals", g->slip_intervals, sizeof g->slip_intervals) ||
+                   bb_state_field(io, "gait.load_sum", g->load_sum, sizeof g->load_sum) ||
                    bb_state_field(io, "gait.roll_max", &g->roll_abs_max, sizeof g->roll_abs_max) ||
                    bb_state_field(io, "gait.roll_sum", &g->roll_abs_sum, sizeof g->roll_abs_sum) ||
                    bb_state_field(io, "gait.pitch_max", &g->pitch_abs_max, sizeof g->pitch_abs_max) ||

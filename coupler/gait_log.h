@@ -2,7 +2,7 @@
  * contact flag (debounced, body/gait.c), its limb's hip or shoulder flexion
  * (the step's amplitude), how long each limb's joints sit at an end of their
  * range, how fast each paw slides over the belt or ground while down, the
- * centre of mass, the pelvis's roll and the belt.
+ * weight each bears, the centre of mass, the pelvis's roll and the belt.
  * Kept for locomotion experiments (a treadmill or the spinal CPG) and
  * written to run.yaml's gait: block (docs/recording.md). */
 #ifndef BB_GAIT_LOG_H
@@ -32,6 +32,8 @@ typedef struct bb_gait_log {
     double sole_xy[BB_MAX_PAWS][2]; /* m, at the last row */
     double slip_m[BB_MAX_PAWS];
     uint32_t slip_intervals[BB_MAX_PAWS];
+    double load_sum[BB_MAX_PAWS]; /* N, each row's vertical load on the paw (bb_body_paw_loads) */
+    double weight_N;              /* the animal's: its mass x 9.81 m/s^2 */
     uint8_t *contact;                  /* n x n_paws */
     float *flexion;                    /* n x n_paws, rad (NAN: no such joint): joint[p][0] */
     uint32_t n, cap;

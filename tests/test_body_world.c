@@ -388,6 +388,42 @@ Test(gait_log, a_paw_slides_at_the_speed_the_belt_drags_it)
     free(running);
 }
 
+/* load_share is the weight each paw bears. A mouse relaxed on the floor
+ * with nothing else holding it rests on its paws, and its tail and belly
+ * that sag to the floor: once it has settled, the paws' shares add up to
+ * most of its weight and never more (measured: 0.888, forepaws 0.258 each,
+ * hind 0.186); held by the head over a still belt, its paws bear less
+ * (measured: 0.668), the head post the rest. */
+Test(gait_log, the_paws_bear_the_weight_the_head_post_does_not)
+{
+    double total[2] = {0, 0};
+    for (int held = 0; held < 2; held++) {
+        bb_world_spec w;
+        bb_world_defaults(&w);
+        w.head_fixed = held, w.floor = !held, w.treadmill = held, w.treadmill_speed = 0;
+        bb_body *b = open_world(MOUSE, &w);
+        run(b, 0.3); /* settle */
+        bb_gait_log g;
+        cr_assert_eq(bb_gait_log_init(&g, b, 0.005, 0), 0);
+        for (int k = 0; k < 40; k++) {
+            run(b, 0.005);
+            cr_assert_eq(bb_gait_log_add(&g, b), 0);
+        }
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        bb_gait_log_write_yaml(&g, f);
+        fclose(f);
+        const char *paws[] = {"L_manus", "R_manus", "L_pes", "R_pes"};
+        for (int p = 0; p < 4; p++) total[held] += flow_value(text, "load_share", paws[p]);
+        free(text);
+        bb_gait_log_free(&g);
+        bb_body_close(b);
+    }
+    cr_assert(total[0] > 0.8 && total[0] < 1.02, "free on the floor, the paws bear %g of the weight", total[0]);
+    cr_assert_lt(total[1], 0.9 * total[0], "held by the head, the paws bear %g of the weight (free: %g)", total[1], total[0]);
+}
+
 /* A push is Newton's second law: a free-falling mouse (no floor: nothing
  * else acts sideways) pushed with F for dt gains F dt of momentum along F
  * over an unpushed twin. */

@@ -120,6 +120,10 @@ void bb_body_touch_grid_positions(const bb_body *b, double *xyz);
 void bb_body_taxel_forces(const bb_body *b, float *out);
 /* Merkel (SA1) afferent rate per taxel (Hz), same layout. */
 void bb_body_merkel_rates(const bb_body *b, float *out);
+/* The vertical force (N) of every contact on each grid's paw and the digits
+ * below it, this step: the weight the paw bears, whatever the sole's angle
+ * (the taxels take the force along the sole's normal). n_touch_grids. */
+void bb_body_paw_loads(const bb_body *b, double *out);
 /* 1 where a paw touches anything with more than BB_PAW_CONTACT_N. */
 #define BB_PAW_CONTACT_N 1e-3
 void bb_body_paw_contacts(const bb_body *b, uint8_t *out); /* n_touch_grids */
