@@ -288,6 +288,22 @@ Test(world, bad_inputs_are_named)
     cr_assert(strstr(err, "/nonexistent/mouse.xml"), "%s", err);
 }
 
+/* Logs the body's gait for `exchanges` 5 ms intervals, stepping it, and
+ * returns the gait: block as run.yaml would have it (the caller frees it). */
+static char *log_gait(bb_gait_log *g, bb_body *b, int exchanges)
+{
+    for (int k = 0; k < exchanges; k++) {
+        run(b, 0.005);
+        cr_assert_eq(bb_gait_log_add(g, b), 0);
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    bb_gait_log_write_yaml(g, f);
+    fclose(f);
+    return text;
+}
+
 /* The centre of mass is the animal's: a head-fixed mouse over a running 1 kg
  * belt stays where it is (the belt's mass once dragged it 20 mm down and
  * back), so the gait log's speed over the belt is the belt's speed. */
@@ -305,15 +321,7 @@ Test(gait_log, a_head_fixed_mouse_over_the_belt_moves_at_belt_speed)
     bb_gait_log g;
     cr_assert_eq(bb_gait_log_init(&g, b, 0.005, 0.2), 0, "the mouse has a left hind paw grid");
     g.stim_on_s = 0.3, g.stim_off_s = 0.45;
-    for (int k = 0; k < 100; k++) { /* 0.5 s */
-        run(b, 0.005);
-        cr_assert_eq(bb_gait_log_add(&g, b), 0);
-    }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    bb_gait_log_write_yaml(&g, f);
-    fclose(f);
+    char *text = log_gait(&g, b, 100); /* 0.5 s */
     double speed = -1;
     const char *at = strstr(text, "speed_m_per_s: ");
     cr_assert(at && sscanf(at + 15, "%lf", &speed) == 1, "%s", text);
@@ -355,15 +363,7 @@ static char *relaxed_over_belt(double speed)
     bb_body *b = open_world(MOUSE, &w);
     bb_gait_log g;
     cr_assert_eq(bb_gait_log_init(&g, b, 0.005, speed), 0);
-    for (int k = 0; k < 100; k++) {
-        run(b, 0.005);
-        cr_assert_eq(bb_gait_log_add(&g, b), 0);
-    }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    bb_gait_log_write_yaml(&g, f);
-    fclose(f);
+    char *text = log_gait(&g, b, 100);
     bb_gait_log_free(&g);
     bb_body_close(b);
     return text;
@@ -405,15 +405,7 @@ Test(gait_log, the_paws_bear_the_weight_the_head_post_does_not)
         run(b, 0.3); /* settle */
         bb_gait_log g;
         cr_assert_eq(bb_gait_log_init(&g, b, 0.005, 0), 0);
-        for (int k = 0; k < 40; k++) {
-            run(b, 0.005);
-            cr_assert_eq(bb_gait_log_add(&g, b), 0);
-        }
-        char *text = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&text, &len);
-        bb_gait_log_write_yaml(&g, f);
-        fclose(f);
+        char *text = log_gait(&g, b, 40);
         const char *paws[] = {"L_manus", "R_manus", "L_pes", "R_pes"};
         for (int p = 0; p < 4; p++) total[held] += flow_value(text, "load_share", paws[p]);
         free(text);
