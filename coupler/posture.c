@@ -73,17 +73,18 @@ double bb_righting_scale(double side, double u)
     return scale < 0 ? 0 : scale;
 }
 
+double bb_righting_rate(double filtered, double raw, double filter_s, double interval_s)
+{
+    return filter_s > 0 ? filtered + (raw - filtered) * interval_s / (filter_s + interval_s) : raw;
+}
+
 void bb_posture_add(bb_posture *p, const bb_body *b, float *excitation)
 {
     double u = 0;
     if (p->gain != 0) {
         /* roll > 0: the left side is up, so the right side's extensors get more */
-        double roll = bb_body_roll(b, TRUNK), rate = (roll - p->roll_prev) / p->interval_s;
-        /* first-order low-pass, backward Euler (exact for a constant rate) */
-        if (p->rate_filter_s > 0)
-            p->roll_rate += (rate - p->roll_rate) * p->interval_s / (p->rate_filter_s + p->interval_s);
-        else
-            p->roll_rate = rate;
+        double roll = bb_body_roll(b, TRUNK);
+        p->roll_rate = bb_righting_rate(p->roll_rate, (roll - p->roll_prev) / p->interval_s, p->rate_filter_s, p->interval_s);
         u = p->gain * (roll + p->velocity_s * p->roll_rate);
         p->roll_prev = roll;
     }

@@ -57,6 +57,11 @@ void bb_posture_add(bb_posture *p, const bb_body *b, float *excitation);
  * 3 x tone (0.45 at tone 0.15) it could not lift a pelvis rolled past about
  * 20 deg, and cpg_gait stood in 5 of 18 seeds against 16 (docs/experiments.md). */
 double bb_righting_scale(double side, double u);
+/* The roll rate the reflex sees after this interval: the filtered rate so far
+ * moved towards this interval's raw rate by a first-order low-pass of time
+ * constant filter_s (backward Euler, exact for a constant rate); the raw
+ * rate itself when filter_s is 0. */
+double bb_righting_rate(double filtered, double raw, double filter_s, double interval_s);
 /* The previous interval's roll and the filtered rate, for checkpoints. */
 int bb_posture_state(bb_posture *p, bb_state_io *io);
 void bb_posture_free(bb_posture *p);

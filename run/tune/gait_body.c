@@ -316,7 +316,7 @@ int main(int argc, char **argv)
          * muscles are excited more and the left's less, extending the side
          * that sinks */
         double roll_now = bb_body_roll(b, "pelvis"), rate = (roll_now - roll_prev) / (EXCHANGE_MS * 1e-3);
-        roll_rate_f = roll_filter_ms > 0 ? roll_rate_f + (rate - roll_rate_f) * EXCHANGE_MS / (roll_filter_ms + EXCHANGE_MS) : rate;
+        roll_rate_f = bb_righting_rate(roll_rate_f, rate, roll_filter_ms * 1e-3, EXCHANGE_MS * 1e-3);
         double u = roll_kp * roll_now + roll_kd * roll_rate_f;
         roll_prev = roll_now;
         for (uint32_t i = 0; i < n; i++) e[i] = (float)tone;
