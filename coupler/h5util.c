@@ -1,6 +1,9 @@
+#define _GNU_SOURCE /* fallocate */
 #include "h5util.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 hid_t bb_h5_untimed(hid_t class_id)
@@ -26,4 +29,31 @@ void bb_h5_detach(hid_t file)
     if (nul < 0) return;
     dup2(nul, *fd);
     close(nul);
+}
+
+int bb_h5_room(hid_t file, unsigned long long bytes)
+{
+    int *fd = NULL;
+    struct stat st;
+    if (H5Fget_vfd_handle(file, H5P_DEFAULT, (void **)&fd) < 0 || !fd || fstat(*fd, &st)) return 1;
+    if (fallocate(*fd, 0, st.st_size, (off_t)bytes)) return errno == EOPNOTSUPP || errno == ENOSYS ? 1 : 0;
+    return ftruncate(*fd, st.st_size) == 0;
+}
+
+unsigned long long bb_h5_chunk_bound(unsigned long long written, unsigned long long rows, unsigned long long chunk_rows,
+                                     unsigned long long row_bytes)
+{
+    if (!rows) return 0;
+    unsigned long long chunks = (written % chunk_rows + rows + chunk_rows - 1) / chunk_rows;
+    unsigned long long bytes = chunks * chunk_rows * row_bytes;
+    return bytes + bytes / 3000 + 64 * chunks;
+}
+
+unsigned long long bb_h5_chunk_rows(hid_t d)
+{
+    hsize_t dims[2] = {1, 1};
+    hid_t p = H5Dget_create_plist(d);
+    int ok = p >= 0 && H5Pget_layout(p) == H5D_CHUNKED && H5Pget_chunk(p, 2, dims) >= 1;
+    if (p >= 0) H5Pclose(p);
+    return ok && dims[0] ? dims[0] : 1;
 }

@@ -16,5 +16,24 @@ hid_t bb_h5_group(hid_t parent, const char *name);
  * and a superblock claiming them) goes nowhere, and the file stays as its
  * last successful flush left it: readable, with every row flushed. */
 void bb_h5_detach(hid_t file);
+/* Whether the file can grow by `bytes` now: it is extended by that much
+ * (fallocate) and cut back. A writer asks before a flush, for the most the
+ * flush can add, because a flush that fails part-way may already have
+ * written a superblock claiming data that never reached the disk, and
+ * bb_h5_detach cannot undo that. Exact for file-size limits and quotas,
+ * racy only against other processes filling the same disk. 1: room (or a
+ * file system without fallocate, unchecked); 0: no room (errno ENOSPC,
+ * EFBIG, EDQUOT). */
+int bb_h5_room(hid_t file, unsigned long long bytes);
+/* The most a chunked dataset's flush can add to its file: every chunk that
+ * rows [written, written + rows) touch, uncompressed (deflate adds at most
+ * 5 bytes per 16 KiB when it cannot compress), chunk_rows rows of row_bytes. */
+unsigned long long bb_h5_chunk_bound(unsigned long long written, unsigned long long rows, unsigned long long chunk_rows,
+                                     unsigned long long row_bytes);
+/* Rows (first dimension) per chunk of dataset d, as the file says: a file
+ * continued on resume keeps the chunks it was made with. 1 if not chunked. */
+unsigned long long bb_h5_chunk_rows(hid_t d);
+/* Room for a flush's metadata (object headers, chunk indexes, superblock). */
+#define BB_H5_METADATA_ROOM 65536ull
 
 #endif

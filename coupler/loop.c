@@ -398,6 +398,7 @@ static size_t brain_step(brain_side *b, const bb_interval *iv, const bb_feedback
     char err[512];
     bb_status_set(iv->exchange, BB_COMPUTING, -1);
     long n = b->brain->step(b->brain->ctx, iv, fb, b->local, b->brain->max_spikes, err, sizeof err);
+    if (n == BB_BRAIN_OUTPUT_FAILED) bb_fatal(6, "brain's output: %s", err);
     if (n < 0) bb_fatal(5, "brain: %s", err);
     return bb_encode_spikes(tx, b->tx_cap, iv->exchange, (uint32_t)b->plan->world_rank, iv, b->local, (uint32_t)n);
 }

@@ -15,6 +15,7 @@
  * same bytes. */
 #include "record_body.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +23,16 @@
 
 #include "h5util.h"
 
-#define ROWS_PER_CHUNK 64
+/* Rows per chunk: a chunk of the widest series (853 muscles) is 55 KB, and
+ * a flush must find room for every chunk it touches (bb_h5_room). */
+#define ROWS_PER_CHUNK 16
 
 typedef struct series {
     hid_t d, type;      /* file dataset, memory type */
     int rank;           /* 1: one value per row; 2: width values per row */
     int empty;          /* a row of no values (e.g. no touch grids): written once, empty */
     size_t width, size; /* values per row, bytes per value */
+    unsigned long long chunk_rows; /* as the file has it */
     unsigned char *buf; /* buffered rows */
 } series;
 
@@ -66,6 +70,7 @@ static int make_series(bb_body_file *f, int i, const char *name, hid_t file_type
             chunk[2] = {ROWS_PER_CHUNK, dims[1]};
     if (f->reopened) {
         s->d = H5Dopen2(f->file, name, H5P_DEFAULT);
+        if (s->d >= 0) s->chunk_rows = bb_h5_chunk_rows(s->d);
         return s->d < 0 ? -1 : 0;
     }
     hid_t props = bb_h5_untimed(H5P_DATASET_CREATE), space;
@@ -81,6 +86,7 @@ static int make_series(bb_body_file *f, int i, const char *name, hid_t file_type
     H5Pclose(props);
     H5Sclose(space);
     if (s->d < 0) return -1;
+    s->chunk_rows = bb_h5_chunk_rows(s->d);
     if (units) {
         hid_t str = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR);
         H5Tset_size(str, strlen(units) + 1);
@@ -182,6 +188,10 @@ static bb_body_file *open_file(const char *path, const bb_body *b, int reopen, c
     }
     if (!f->ms || !f->angle || !f->angvel || !f->paws || !f->pawpos || f->file < 0 || layout(f, b)) {
         snprintf(err, cap, "%s: cannot %s the body file (HDF5)", path, reopen ? "open, to continue," : "create");
+        bb_body_file_close(f, err, 0);
+        return NULL;
+    }
+    if (!reopen && bb_body_file_flush(f, err, cap)) { /* a readable file from the start */
         bb_body_file_close(f, err, 0);
         return NULL;
     }
@@ -302,6 +312,16 @@ int bb_body_file_flush(bb_body_file *f, char *err, size_t cap)
 {
     if (f->broken) {
         snprintf(err, cap, "%s: an earlier write failed", f->path);
+        return -1;
+    }
+    unsigned long long most = BB_H5_METADATA_ROOM;
+    for (int i = 0; i < N_SERIES; i++)
+        if (!f->s[i].empty) most += bb_h5_chunk_bound(f->written, f->rows, f->s[i].chunk_rows, f->s[i].width * f->s[i].size);
+    if (!bb_h5_room(f->file, most)) {
+        snprintf(err, cap, "%s: no room for the next %zu rows (%llu bytes at most): %s (disk full?)", f->path, f->rows,
+                 most, strerror(errno));
+        f->broken = 1;
+        bb_h5_detach(f->file);
         return -1;
     }
     if (f->rows) {

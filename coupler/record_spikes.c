@@ -5,6 +5,7 @@
  * node_ids (uint64), both chunked and extended at every flush. */
 #include "record_spikes.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,9 @@
 
 #include "h5util.h"
 
-#define CHUNK 65536
+/* Spikes per chunk (16 KB a dataset): a flush must find room for every
+ * chunk it touches (bb_h5_room), in every population. */
+#define CHUNK 2048
 
 typedef struct population {
     hid_t ts, ids;
@@ -20,6 +23,7 @@ typedef struct population {
     uint64_t *buf_id;
     size_t n_buf, cap_buf;
     uint64_t written;
+    unsigned long long chunk; /* spikes per chunk, as the file has it */
 } population;
 
 struct bb_spike_file {
@@ -81,6 +85,7 @@ static int write_population(hid_t spikes, population *p, const char *name)
         hid_t str = H5Tcopy(H5T_C_S1);
         H5Tset_size(str, 3);
         if (rc || p->ts < 0 || p->ids < 0 || put_attr(p->ts, "units", str, 1, "ms")) rc = -1;
+        p->chunk = CHUNK;
         H5Tclose(str);
     }
     if (pop >= 0) H5Gclose(pop);
@@ -139,6 +144,10 @@ bb_spike_file *bb_spike_file_create_many(const char *path, const char *const *po
         bb_spike_file_close(f, err, 0);
         return NULL;
     }
+    if (bb_spike_file_flush(f, err, cap)) { /* a readable file from the start */
+        bb_spike_file_close(f, err, 0);
+        return NULL;
+    }
     return f;
 }
 
@@ -156,6 +165,7 @@ bb_spike_file *bb_spike_file_open_many(const char *path, const char *const *popu
         snprintf(name, sizeof name, "/spikes/%s/node_ids", populations[i]);
         f->pop[i].ids = H5Dopen2(f->file, name, H5P_DEFAULT);
         ok = f->pop[i].ts >= 0 && f->pop[i].ids >= 0;
+        if (ok) f->pop[i].chunk = bb_h5_chunk_rows(f->pop[i].ts);
     }
     if (!ok) {
         h5fail(path, "open the spike file to continue it", err, cap);
@@ -253,6 +263,16 @@ static int broken(bb_spike_file *f, const char *what, char *err, size_t cap)
 int bb_spike_file_flush(bb_spike_file *f, char *err, size_t cap)
 {
     if (f->broken) return h5fail(f->path, "write after an earlier failure", err, cap);
+    unsigned long long most = BB_H5_METADATA_ROOM;
+    for (int i = 0; i < f->n_pops; i++) /* a timestamp and a node id, 8 bytes each */
+        most += 2 * bb_h5_chunk_bound(f->pop[i].written, f->pop[i].n_buf, f->pop[i].chunk, 8);
+    if (!bb_h5_room(f->file, most)) {
+        snprintf(err, cap, "%s: no room for the next spikes (%llu bytes at most): %s (disk full?)", f->path, most,
+                 strerror(errno));
+        f->broken = 1;
+        bb_h5_detach(f->file);
+        return -1;
+    }
     for (int i = 0; i < f->n_pops; i++) {
         population *p = &f->pop[i];
         if (!p->n_buf) continue;

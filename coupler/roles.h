@@ -39,6 +39,10 @@ typedef struct bb_pools {
     bb_pool pool[BB_MAX_POOLS];
 } bb_pools;
 
+/* A brain's step that failed writing its recording (a full disk): the run
+ * stops as an output failure (exit status 6), not a brain failure (5). */
+#define BB_BRAIN_OUTPUT_FAILED (-2)
+
 typedef struct bb_brain_role {
     void *ctx;
     /* Most spikes this rank can emit in one interval (sizes buffers). */
@@ -46,7 +50,8 @@ typedef struct bb_brain_role {
     /* Integrates interval iv. fb is the previous interval's feedback, or NULL
      * in the first interval (its sensing is flagged off when feedback is). Writes this rank's output
      * spikes (global ids, offsets within iv) sorted by offset then id.
-     * Returns the count, or -1 with a message in err. */
+     * Returns the count, or -1 with a message in err (a brain failure), or
+     * BB_BRAIN_OUTPUT_FAILED when its recording could not be written. */
     long (*step)(void *ctx, const bb_interval *iv, const bb_feedback *fb, bb_spike *out, size_t cap,
                  char *err, size_t errcap);
     void (*destroy)(void *ctx);

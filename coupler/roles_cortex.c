@@ -183,7 +183,7 @@ static long cortex_step(void *ctx, const bb_interval *iv, const bb_feedback *fb,
     if (b->with_spinal && add_spinal(b, iv, now, out, cap, err, errcap)) return -1;
     if (b->file && ++b->since_flush >= b->flush_every) {
         b->since_flush = 0;
-        if (bb_spike_file_flush(b->file, err, errcap)) return -1;
+        if (bb_spike_file_flush(b->file, err, errcap)) return BB_BRAIN_OUTPUT_FAILED;
     }
     return (long)b->n_out;
 }
