@@ -171,6 +171,49 @@ Test(mouse, right_side_mirrors_left)
     mj_deleteModel(m);
 }
 
+/* What muscle a, fully activated, adds to the torque on joint j with that
+ * joint alone at q (rad): activation 1 minus activation 0, so the passive
+ * forces the angle stretches cancel (run/tune/moment_arms.c prints it). */
+static double active_torque_at(const mjModel *m, mjData *d, int a, int j, double q)
+{
+    mj_resetData(m, d);
+    d->qpos[m->jnt_qposadr[j]] = q;
+    mj_forward(m, d);
+    double passive = d->qfrc_actuator[m->jnt_dofadr[j]];
+    d->act[a - (m->nu - m->na)] = 1;
+    mj_forward(m, d);
+    return d->qfrc_actuator[m->jnt_dofadr[j]] - passive;
+}
+
+/* The hip flexors of the circuit's flexor pools (run/maps) flex the hip at
+ * every angle of its range, -30..+50 deg: iliopsoas, rectus femoris and
+ * sartorius are hip flexors (Greene 1935) and their paths (pulley on the
+ * ilium's ventral border, origins cranial to the acetabulum) stay on the
+ * flexor side of the joint. A path that crosses the axis makes a swing stall
+ * where the muscle turns into an extensor. */
+Test(mouse, hip_flexors_flex_over_the_whole_range)
+{
+    static const char *flexors[] = {"L_iliacus",        "L_psoas_major_L1", "L_psoas_major_L3", "L_psoas_major_L6",
+                                    "L_rectus_femoris", "L_sartorius",      "R_iliacus",        "R_rectus_femoris"};
+    mjModel *m = load();
+    mjData *d = mj_makeData(m);
+    for (size_t k = 0; k < sizeof flexors / sizeof flexors[0]; k++) {
+        int a = mj_name2id(m, mjOBJ_ACTUATOR, flexors[k]);
+        int j = mj_name2id(m, mjOBJ_JOINT, flexors[k][0] == 'L' ? "L_hip_flex" : "R_hip_flex");
+        cr_assert(a >= 0 && j >= 0, "%s or its hip not in the model", flexors[k]);
+        double lo = m->jnt_range[2 * j], hi = m->jnt_range[2 * j + 1];
+        for (int s = 0; s <= 8; s++) {
+            double q = lo + (hi - lo) * s / 8;
+            double t = active_torque_at(m, d, a, j, q);
+            /* 1e-6 N m: a 0.01 mm moment arm at this muscle's ~0.1-1 N */
+            cr_expect_gt(t, 1e-6, "%s at hip flexion %.0f deg: %g N m, not flexing", flexors[k], q * 57.29577951308232,
+                         t);
+        }
+    }
+    mj_deleteData(d);
+    mj_deleteModel(m);
+}
+
 static bb_body *mouse_on_floor(void)
 {
     bb_world_spec w;
