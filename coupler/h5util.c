@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +40,14 @@ int bb_h5_room(hid_t file, unsigned long long bytes)
     if (H5Fget_vfd_handle(file, H5P_DEFAULT, (void **)&fd) < 0 || !fd || fstat(*fd, &st)) return 1;
     if (fallocate(*fd, 0, st.st_size, (off_t)bytes)) return errno == EOPNOTSUPP || errno == ENOSYS ? 1 : 0;
     return ftruncate(*fd, st.st_size) == 0;
+}
+
+int bb_h5_flush_room(hid_t file, const char *path, const char *what, unsigned long long most, char *err, size_t cap)
+{
+    if (bb_h5_room(file, most)) return 0;
+    snprintf(err, cap, "%s: no room for %s (%llu bytes at most): %s (disk full?)", path, what, most, strerror(errno));
+    bb_h5_detach(file);
+    return -1;
 }
 
 unsigned long long bb_h5_chunk_bound(unsigned long long written, unsigned long long rows, unsigned long long chunk_rows,

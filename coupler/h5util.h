@@ -3,6 +3,7 @@
 #define BB_H5UTIL_H
 
 #include <hdf5.h>
+#include <stddef.h>
 
 /* A property list of class_id without object timestamps: HDF5 stamps
  * creation and modification times into object headers by default, and the
@@ -25,6 +26,10 @@ void bb_h5_detach(hid_t file);
  * file system without fallocate, unchecked); 0: no room (errno ENOSPC,
  * EFBIG, EDQUOT). */
 int bb_h5_room(hid_t file, unsigned long long bytes);
+/* Before a flush: 0 if the file has room for `most` bytes; otherwise -1,
+ * the file detached and err "PATH: no room for WHAT (MOST bytes at most):
+ * strerror (disk full?)". */
+int bb_h5_flush_room(hid_t file, const char *path, const char *what, unsigned long long most, char *err, size_t cap);
 /* The most a chunked dataset's flush can add to its file: every chunk that
  * rows [written, written + rows) touch, uncompressed (deflate adds at most
  * 5 bytes per 16 KiB when it cannot compress), chunk_rows rows of row_bytes. */

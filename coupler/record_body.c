@@ -15,7 +15,6 @@
  * same bytes. */
 #include "record_body.h"
 
-#include <errno.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -317,11 +316,10 @@ int bb_body_file_flush(bb_body_file *f, char *err, size_t cap)
     unsigned long long most = BB_H5_METADATA_ROOM;
     for (int i = 0; i < N_SERIES; i++)
         if (!f->s[i].empty) most += bb_h5_chunk_bound(f->written, f->rows, f->s[i].chunk_rows, f->s[i].width * f->s[i].size);
-    if (!bb_h5_room(f->file, most)) {
-        snprintf(err, cap, "%s: no room for the next %zu rows (%llu bytes at most): %s (disk full?)", f->path, f->rows,
-                 most, strerror(errno));
+    char what[64];
+    snprintf(what, sizeof what, "the next %zu rows", f->rows);
+    if (bb_h5_flush_room(f->file, f->path, what, most, err, cap)) {
         f->broken = 1;
-        bb_h5_detach(f->file);
         return -1;
     }
     if (f->rows) {

@@ -5,7 +5,6 @@
  * node_ids (uint64), both chunked and extended at every flush. */
 #include "record_spikes.h"
 
-#include <errno.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,7 +84,7 @@ static int write_population(hid_t spikes, population *p, const char *name)
         hid_t str = H5Tcopy(H5T_C_S1);
         H5Tset_size(str, 3);
         if (rc || p->ts < 0 || p->ids < 0 || put_attr(p->ts, "units", str, 1, "ms")) rc = -1;
-        p->chunk = CHUNK;
+        if (!rc) p->chunk = bb_h5_chunk_rows(p->ts);
         H5Tclose(str);
     }
     if (pop >= 0) H5Gclose(pop);
@@ -266,11 +265,8 @@ int bb_spike_file_flush(bb_spike_file *f, char *err, size_t cap)
     unsigned long long most = BB_H5_METADATA_ROOM;
     for (int i = 0; i < f->n_pops; i++) /* a timestamp and a node id, 8 bytes each */
         most += 2 * bb_h5_chunk_bound(f->pop[i].written, f->pop[i].n_buf, f->pop[i].chunk, 8);
-    if (!bb_h5_room(f->file, most)) {
-        snprintf(err, cap, "%s: no room for the next spikes (%llu bytes at most): %s (disk full?)", f->path, most,
-                 strerror(errno));
+    if (bb_h5_flush_room(f->file, f->path, "the next spikes", most, err, cap)) {
         f->broken = 1;
-        bb_h5_detach(f->file);
         return -1;
     }
     for (int i = 0; i < f->n_pops; i++) {
