@@ -303,6 +303,7 @@ int main(int argc, char **argv)
     int status = 0;
     /* drive[]: what the rows see this exchange; with pools, last exchange's counts */
     double drive[BB_SPINAL_POOLS] = {0}, next[BB_SPINAL_POOLS];
+    roll_prev = bb_body_roll(b, "pelvis"); /* as the coupler's reflex starts (coupler/posture.c) */
     for (uint32_t x = 0; x < n_ex; x++) {
         if (cells)
             pools_run(&pl, next);
