@@ -34,6 +34,15 @@ static bb_body *open_world(const char *path, const bb_world_spec *w)
     return b;
 }
 
+/* The mouse held by its head, nothing under it: the default world otherwise. */
+static bb_body *head_fixed_mouse(void)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.head_fixed = 1;
+    return open_world(MOUSE, &w);
+}
+
 static void run(bb_body *b, double seconds)
 {
     char err[512];
@@ -497,10 +506,7 @@ Test(stretch_reflex, excites_what_is_stretched_beyond_standing)
  * more. A pattern matching nothing is refused, naming it. */
 Test(posture, tones_the_listed_muscles_and_extends_the_side_that_sinks)
 {
-    bb_world_spec w;
-    bb_world_defaults(&w);
-    w.head_fixed = 1;
-    bb_body *b = open_world(MOUSE, &w);
+    bb_body *b = head_fixed_mouse();
     uint32_t n = bb_body_n_muscles(b);
     char err[256];
     bb_posture p;
@@ -560,10 +566,7 @@ Test(posture, tones_the_listed_muscles_and_extends_the_side_that_sinks)
  * filtered rate. */
 Test(posture, the_roll_rate_is_low_pass_filtered)
 {
-    bb_world_spec w;
-    bb_world_defaults(&w);
-    w.head_fixed = 1;
-    bb_body *b = open_world(MOUSE, &w);
+    bb_body *b = head_fixed_mouse();
     uint32_t n = bb_body_n_muscles(b);
     char err[256];
     bb_posture p;
@@ -598,10 +601,7 @@ Test(posture, the_roll_rate_is_low_pass_filtered)
  * [0, 0.5) s, and a second after it, [1.5, 2) s. */
 static void roll_around_push(double gain, double *before, double *after)
 {
-    bb_world_spec w;
-    bb_world_defaults(&w);
-    w.head_fixed = 1;
-    bb_body *b = open_world(MOUSE, &w);
+    bb_body *b = head_fixed_mouse();
     uint32_t n = bb_body_n_muscles(b);
     char err[256];
     bb_posture p;
