@@ -219,7 +219,7 @@ int main(int argc, char **argv)
     FILE *dump = NULL, *added = NULL;
     const char *added_path = NULL, *dump_path = NULL; /* --excitation is opened once the set-up is checked */
     uint64_t seed = 1;
-    double roll_kp = 0, roll_kd = 0, roll_prev = 0, roll_rate_f = 0, roll_filter_ms = 0;
+    double roll_kp = 0, roll_kd = 0, roll_rate_f = 0, roll_filter_ms = 0;
     double push[3] = {0, 0, 0}, push_start = 0, push_s = 0;
     for (int i = 3; i < argc; i++) {
         int has = i + 1 < argc;
@@ -303,7 +303,7 @@ int main(int argc, char **argv)
     int status = 0;
     /* drive[]: what the rows see this exchange; with pools, last exchange's counts */
     double drive[BB_SPINAL_POOLS] = {0}, next[BB_SPINAL_POOLS];
-    roll_prev = bb_body_roll(b, "pelvis"); /* as the coupler's reflex starts (coupler/posture.c) */
+    double roll_prev = bb_body_roll(b, "pelvis"); /* as the coupler's reflex starts (coupler/posture.c) */
     for (uint32_t x = 0; x < n_ex; x++) {
         if (cells)
             pools_run(&pl, next);
