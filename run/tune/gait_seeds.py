@@ -179,7 +179,8 @@ def main():
                 continue
             roll = g["pelvis_roll_deg"]
             r = dict(seed=seed, mean=roll["mean_abs"], max=roll["max_abs"], strides=g.get("strides", 0),
-                     hz=g.get("stride_hz", nan), duty_lh=g["duty"]["L_pes"], duty_rh=g["duty"]["R_pes"],
+                     hz=g.get("stride_hz", nan), duty_lh=g.get("duty", {}).get("L_pes", nan),
+                     duty_rh=g.get("duty", {}).get("R_pes", nan),
                      phase=g.get("phase", {}).get("R_pes", nan), step_lh=g["step_deg"]["L_pes"],
                      step_rh=g["step_deg"]["R_pes"], slip_lh=g.get("slip_m_per_s", {}).get("L_pes", nan))
             r["circuit_hz"], r["lock_r"], r["lock_phase"], r["cycles"], r["lock_p"] = g["locking"]
