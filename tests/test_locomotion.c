@@ -49,8 +49,10 @@ static double gait_value(const char *tag, const char *key, const char *paw)
     snprintf(path, sizeof path, "/tmp/bb_locomotion_%d_%s/run.yaml", (int)getpid(), tag);
     char *text = slurp(path, NULL);
     cr_assert(text, "no %s", path);
-    double v = paw ? flow_value(text, key, paw) : NAN;
-    if (!paw) { /* a "  key: value" line */
+    double v = NAN;
+    if (paw) {
+        v = flow_value(text, key, paw);
+    } else {
         char want[96];
         snprintf(want, sizeof want, "\n  %s: ", key);
         const char *at = strstr(text, want);
