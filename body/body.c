@@ -1,6 +1,7 @@
 /* Loading, stepping and reading a MuJoCo body. Muscles are the actuators
  * whose dynamics type is mjDYN_MUSCLE, in model order. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,48 @@ void bb_body_close(bb_body *b)
 uint32_t bb_body_n_muscles(const bb_body *b) { return b->n_muscles; }
 double bb_body_timestep_ms(const bb_body *b) { return b->m->opt.timestep * 1e3; }
 void bb_body_set_timestep_ms(bb_body *b, double ms) { b->m->opt.timestep = ms * 1e-3; }
+
+/* The hinge joints one pattern matches; with k >= 0 it also sets their stiffness. */
+static int set_stiffness(mjModel *m, const char *pattern, double k)
+{
+    int matched = 0;
+    for (int j = 0; j < m->njnt; j++) {
+        const char *name = mj_id2name(m, mjOBJ_JOINT, j);
+        if (m->jnt_type[j] != mjJNT_HINGE || !name || fnmatch(pattern, name, 0)) continue;
+        if (k >= 0) m->jnt_stiffness[j] = k; /* about qpos_spring: the built posture (springref 0) */
+        matched++;
+    }
+    return matched;
+}
+
+int bb_body_set_joint_stiffness(bb_body *b, const char *patterns, double k, char *err, size_t errcap)
+{
+    if (!(k >= 0)) {
+        snprintf(err, errcap, "a joint stiffness must be >= 0 N m/rad, not %g", k);
+        return -1;
+    }
+    char *list = strdup(patterns);
+    if (!list) {
+        snprintf(err, errcap, "out of memory");
+        return -1;
+    }
+    int total = 0;
+    for (int pass = 0; pass < 2 && total >= 0; pass++) { /* check every pattern, then set */
+        char *save = NULL;
+        strcpy(list, patterns);
+        for (char *pat = strtok_r(list, ", ", &save); pat && total >= 0; pat = strtok_r(NULL, ", ", &save)) {
+            int matched = set_stiffness(b->m, pat, pass ? k : -1);
+            if (!matched) {
+                snprintf(err, errcap, "'%s' matches no hinge joint of the body", pat);
+                total = -1;
+            } else if (pass) {
+                total += matched;
+            }
+        }
+    }
+    free(list);
+    return total;
+}
 double bb_body_time_s(const bb_body *b) { return b->d->time; }
 
 const char *bb_body_muscle_name(const bb_body *b, uint32_t i)

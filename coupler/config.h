@@ -52,6 +52,8 @@ typedef struct bb_config {
     struct bb_config_posture { /* brain.posture (coupler/posture.h) */
         double tone, righting_gain, righting_velocity_s, righting_rate_filter_ms;
         char muscles[BB_PATH_MAX]; /* comma-separated names or patterns */
+        char swing_gate_muscles[BB_PATH_MAX]; /* "none", or the flexors whose drive withdraws the tone */
+        double swing_gate_full_at;
     } posture;
     struct bb_config_stimulus { /* brain.stimulus: a DC step on part of M1 (cortex only) */
         int enabled;
@@ -60,6 +62,10 @@ typedef struct bb_config {
     } stimulus;
 
     char body_model[BB_PATH_MAX]; /* resolved against the experiment file's folder */
+    struct bb_config_spine { /* body.spine_stiffness: the intervertebral joints' passive stiffness */
+        double mNm_per_rad;
+        char joints[BB_PATH_MAX]; /* comma-separated names or patterns */
+    } spine;
     struct bb_config_world { /* body.*: task objects added to the model's world (body/world.c) */
         int floor, treadmill, reach_target, lever, head_fixed;
         char lever_kind[16]; /* press | push */

@@ -106,12 +106,16 @@ static int setup_posture(const bb_config *cfg, const bb_body_role *body, bb_post
                                        .gain = cfg->posture.righting_gain,
                                        .velocity_s = cfg->posture.righting_velocity_s,
                                        .rate_filter_s = cfg->posture.righting_rate_filter_ms * 1e-3,
-                                       .interval_s = cfg->exchange_ms * 1e-3};
+                                       .interval_s = cfg->exchange_ms * 1e-3,
+                                       .gate_muscles = cfg->posture.swing_gate_muscles,
+                                       .gate_full_at = cfg->posture.swing_gate_full_at};
     int rc = bb_posture_init(*posture, body->body, &params, why, sizeof why);
     if (!rc) return 0;
     free(*posture);
     *posture = NULL;
-    const char *key = rc == BB_POSTURE_NO_TRUNK ? "brain.posture.righting_gain" : "brain.posture.muscles";
+    const char *key = rc == BB_POSTURE_NO_TRUNK  ? "brain.posture.righting_gain"
+                      : rc == BB_POSTURE_BAD_GATE ? "brain.posture.swing_gate.muscles"
+                                                  : "brain.posture.muscles";
     snprintf(err, cap, "%s: %s", bb_config_where(cfg, key, where, sizeof where), why);
     return -1;
 }

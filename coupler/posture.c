@@ -17,14 +17,12 @@ static uint32_t mark(const bb_body *b, const char *pattern, uint8_t *listed)
     return matched;
 }
 
-int bb_posture_init(bb_posture *p, const bb_body *b, const bb_posture_params *params, char *err, size_t cap)
+/* Marks the muscles of a comma-separated list of patterns; 0, -1 (out of
+ * memory), or 1 with the pattern that matches nothing in err. */
+static int mark_list(const bb_body *b, const char *patterns, uint8_t *listed, char *err, size_t cap)
 {
-    memset(p, 0, sizeof *p);
-    uint32_t n = bb_body_n_muscles(b);
-    uint8_t *listed = calloc(n + 1, 1);
-    char *list = strdup(params->muscles);
-    if (!listed || !list) {
-        free(listed), free(list);
+    char *list = strdup(patterns);
+    if (!list) {
         snprintf(err, cap, "out of memory");
         return -1;
     }
@@ -33,8 +31,36 @@ int bb_posture_init(bb_posture *p, const bb_body *b, const bb_posture_params *pa
     for (char *pat = strtok_r(list, ", ", &save); pat && !rc; pat = strtok_r(NULL, ", ", &save))
         if (!mark(b, pat, listed)) {
             snprintf(err, cap, "'%s' matches no muscle of the body", pat);
-            rc = BB_POSTURE_BAD_MUSCLES;
+            rc = 1;
         }
+    free(list);
+    return rc;
+}
+
+/* The first gate muscle with toned muscle m's side and body region, or -1. */
+static long gate_of(const bb_body *b, uint32_t m, const uint8_t *gates)
+{
+    for (uint32_t g = 0; g < bb_body_n_muscles(b); g++)
+        if (gates[g] && bb_body_muscle_side(b, g) == bb_body_muscle_side(b, m) &&
+            !strcmp(bb_body_muscle_region(b, g), bb_body_muscle_region(b, m)))
+            return g;
+    return -1;
+}
+
+int bb_posture_init(bb_posture *p, const bb_body *b, const bb_posture_params *params, char *err, size_t cap)
+{
+    memset(p, 0, sizeof *p);
+    uint32_t n = bb_body_n_muscles(b);
+    uint8_t *listed = calloc(n + 1, 1), *gates = calloc(n + 1, 1);
+    if (!listed || !gates) {
+        free(listed), free(gates);
+        snprintf(err, cap, "out of memory");
+        return -1;
+    }
+    int rc = mark_list(b, params->muscles, listed, err, cap);
+    if (rc > 0) rc = BB_POSTURE_BAD_MUSCLES;
+    int gated = params->gate_muscles && strcmp(params->gate_muscles, "none");
+    if (!rc && gated && (rc = mark_list(b, params->gate_muscles, gates, err, cap)) > 0) rc = BB_POSTURE_BAD_GATE;
     if (!rc && params->gain != 0 && isnan(bb_body_roll(b, TRUNK))) {
         snprintf(err, cap, "the body has no '%s' whose roll the righting reflex senses", TRUNK);
         rc = BB_POSTURE_NO_TRUNK;
@@ -47,22 +73,26 @@ int bb_posture_init(bb_posture *p, const bb_body *b, const bb_posture_params *pa
     if (!rc) {
         p->muscle = malloc(p->n * sizeof *p->muscle);
         p->side = malloc(p->n * sizeof *p->side);
-        if (!p->muscle || !p->side) snprintf(err, cap, "out of memory"), rc = -1;
+        p->gate = malloc(p->n * sizeof *p->gate);
+        p->open = malloc(p->n * sizeof *p->open);
+        if (!p->muscle || !p->side || !p->gate || !p->open) snprintf(err, cap, "out of memory"), rc = -1;
     }
     for (uint32_t m = 0, k = 0; m < n && !rc; m++)
         if (listed[m]) {
             char s = bb_body_muscle_side(b, m);
             p->muscle[k] = m;
+            p->gate[k] = gated ? gate_of(b, m, gates) : -1;
             p->side[k++] = s == 'R' ? 1.0f : s == 'L' ? -1.0f : 0.0f;
         }
     free(listed);
-    free(list);
+    free(gates);
     if (rc) {
         bb_posture_free(p);
         return rc;
     }
     p->tone = params->tone, p->gain = params->gain, p->velocity_s = params->velocity_s;
     p->rate_filter_s = params->rate_filter_s, p->interval_s = params->interval_s;
+    p->gate_full_at = params->gate_full_at;
     p->roll_prev = p->gain != 0 ? bb_body_roll(b, TRUNK) : 0;
     return 0;
 }
@@ -88,8 +118,10 @@ void bb_posture_add(bb_posture *p, const bb_body *b, float *excitation)
         u = p->gain * (roll + p->velocity_s * p->roll_rate);
         p->roll_prev = roll;
     }
+    for (uint32_t k = 0; k < p->n; k++) /* from the pathways' drive alone, before any tone is added */
+        p->open[k] = p->gate[k] < 0 ? 1 : fmax(0, 1 - excitation[p->gate[k]] / p->gate_full_at);
     for (uint32_t k = 0; k < p->n; k++) {
-        double e = excitation[p->muscle[k]] + p->tone * bb_righting_scale(p->side[k], u);
+        double e = excitation[p->muscle[k]] + p->open[k] * p->tone * bb_righting_scale(p->side[k], u);
         excitation[p->muscle[k]] = (float)(e > 1 ? 1 : e);
     }
 }
@@ -105,5 +137,7 @@ void bb_posture_free(bb_posture *p)
 {
     free(p->muscle);
     free(p->side);
+    free(p->gate);
+    free(p->open);
     memset(p, 0, sizeof *p);
 }

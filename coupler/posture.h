@@ -14,6 +14,14 @@
  * stepping body's contact jitter drives the tone of a strong reflex between 0
  * and full excitation from one interval to the next; filtered, the reflex
  * lags and more runs tip (docs/experiments.md).
+ * A swing gate withdraws a limb's tone while its flexors are driven, as the
+ * spinal circuit's flexor half-centre inhibits the extensors' motoneurons in
+ * swing (Rybak et al. 2006, J Physiol 577:617; Grillner 1981): each toned
+ * muscle's term above is multiplied by max(0, 1 - x / full_at), x the
+ * pathways' excitation of the gate muscle of its side and body region
+ * (brain.posture.swing_gate.muscles, e.g. the iliacus: the hind limbs'
+ * tone then follows their flexor pools). A toned muscle with no gate muscle
+ * in its side and region keeps its tone.
  * Off (tone 0) by default. brain.posture.* (docs/config.md). */
 #ifndef BB_POSTURE_H
 #define BB_POSTURE_H
@@ -32,24 +40,30 @@ typedef struct bb_posture_params {
     double velocity_s;    /* weight of the roll rate against the roll */
     double rate_filter_s; /* time constant of the roll rate's low-pass; 0: none */
     double interval_s;    /* the exchange interval */
+    const char *gate_muscles; /* NULL or "none": no swing gate; else names or patterns, as muscles */
+    double gate_full_at;      /* the gate muscle's excitation that withdraws the tone fully */
 } bb_posture_params;
 
 typedef struct bb_posture {
     uint32_t n;       /* muscles with tone */
     uint32_t *muscle; /* their indices */
     float *side;      /* +1 right, -1 left, 0 midline (no righting) */
-    double tone, gain, velocity_s, rate_filter_s, interval_s;
+    long *gate;       /* each toned muscle's gate muscle, or -1 */
+    double *open;     /* scratch: each toned muscle's gate factor this interval */
+    double tone, gain, velocity_s, rate_filter_s, interval_s, gate_full_at;
     double roll_prev; /* rad, at the previous interval */
     double roll_rate; /* rad/s, as the reflex sees it (filtered) */
 } bb_posture;
 
-/* Each pattern must match one muscle at least. Takes the body's present roll
+/* Each pattern, of the toned muscles and of the gate's, must match one muscle at least. Takes the body's present roll
  * as the previous one (no rate at the start). 0, or with the reason in err:
- * BB_POSTURE_BAD_MUSCLES (a pattern matching nothing), BB_POSTURE_NO_TRUNK
+ * BB_POSTURE_BAD_MUSCLES (a pattern matching nothing), BB_POSTURE_BAD_GATE (a gate
+ * pattern matching nothing), BB_POSTURE_NO_TRUNK
  * (a reflex, but no pelvis to sense), -1 (out of memory). */
-enum { BB_POSTURE_BAD_MUSCLES = -2, BB_POSTURE_NO_TRUNK = -3 };
+enum { BB_POSTURE_BAD_MUSCLES = -2, BB_POSTURE_NO_TRUNK = -3, BB_POSTURE_BAD_GATE = -4 };
 int bb_posture_init(bb_posture *p, const bb_body *b, const bb_posture_params *params, char *err, size_t cap);
-/* Adds the tone for the body's present roll to excitation (n_muscles). */
+/* Adds the tone for the body's present roll to excitation (n_muscles),
+ * gated by the gate muscles' excitation in it (the pathways' drive). */
 void bb_posture_add(bb_posture *p, const bb_body *b, float *excitation);
 /* The reflex's factor on the tone of a muscle on side s for a drive u =
  * gain x (roll + velocity_s x roll rate): max(0, 1 + s x u). Unbounded above,

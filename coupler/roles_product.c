@@ -141,6 +141,14 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
         bb_body_close(m->b);
         m->b = NULL;
     }
+    if (m->b && cfg->spine.mNm_per_rad > 0 &&
+        bb_body_set_joint_stiffness(m->b, cfg->spine.joints, cfg->spine.mNm_per_rad * 1e-3, why, sizeof why) < 0) {
+        char where[BB_PATH_MAX + 64];
+        snprintf(err, cap, "%s: %s: %s", bb_config_where(cfg, "body.spine_stiffness.joints", where, sizeof where),
+                 cfg->body_model, why);
+        bb_body_close(m->b);
+        m->b = NULL;
+    }
     if (!m->b) {
         free(m);
         return -1;

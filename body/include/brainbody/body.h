@@ -60,6 +60,11 @@ uint32_t bb_body_n_muscles(const bb_body *b);
 double bb_body_timestep_ms(const bb_body *b);
 /* Overrides the model file's timestep (the experiment's body_dt_ms wins). */
 void bb_body_set_timestep_ms(bb_body *b, double ms);
+/* Gives the hinge joints whose names match any of the comma-separated
+ * fnmatch patterns a passive stiffness k (N m/rad) about the posture the
+ * model is built in. Returns how many joints it set, or -1 with the reason
+ * in err (a pattern matching no hinge joint, out of memory), changing none. */
+int bb_body_set_joint_stiffness(bb_body *b, const char *patterns, double k, char *err, size_t errcap);
 const char *bb_body_muscle_name(const bb_body *b, uint32_t i);
 /* The muscle's body region, from the model's actuator user data (user[0]
  * indexes the words of the custom text "bb_regions"), or "unassigned". */
