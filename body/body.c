@@ -218,6 +218,7 @@ int bb_body_set_joint_stiffness(bb_body *b, const char *patterns, double k, char
     free(list);
     return total;
 }
+
 double bb_body_time_s(const bb_body *b) { return b->d->time; }
 
 const char *bb_body_muscle_name(const bb_body *b, uint32_t i)
