@@ -16,7 +16,7 @@
  * lags and more runs tip (docs/experiments.md).
  * A swing gate withdraws a limb's tone while its flexors are driven, as the
  * spinal circuit's flexor half-centre inhibits the extensors' motoneurons in
- * swing (Rybak et al. 2006, J Physiol 577:617; Grillner 1981): each toned
+ * swing (Rybak et al. 2006, J Physiol 577:617): each toned
  * muscle's term above is multiplied by max(0, 1 - x / full_at), x the
  * pathways' excitation of the gate muscle of its side and body region
  * (brain.posture.swing_gate.muscles, e.g. the iliacus: the hind limbs'

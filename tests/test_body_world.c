@@ -440,7 +440,7 @@ static double largest_roll_after_push(double k_Nm_per_rad)
     bb_body *b = open_world(MOUSE, &w);
     char err[256];
     if (k_Nm_per_rad > 0)
-        cr_assert_eq(bb_body_set_joint_stiffness(b, "C[1-7]_*,T[0-9]*,L[1-6]_*", k_Nm_per_rad, err, sizeof err), 51,
+        cr_assert_eq(bb_body_set_joint_stiffness(b, BB_MOUSE_SPINE_JOINTS, k_Nm_per_rad, err, sizeof err), 51,
                      "%s", err);
     const double push[3] = {0, 0.05, 0};
     cr_assert_eq(bb_body_push(b, "pelvis", push, 0.1, 0.02, err, sizeof err), 0, "%s", err);

@@ -65,6 +65,9 @@ void bb_body_set_timestep_ms(bb_body *b, double ms);
  * model is built in. Returns how many joints it set, or -1 with the reason
  * in err (a pattern matching no hinge joint, out of memory), changing none. */
 int bb_body_set_joint_stiffness(bb_body *b, const char *patterns, double k, char *err, size_t errcap);
+/* The whole-body mouse's spine joints, for that: the atlas's axial rotation
+ * and the flexion and lateral bending of C2-L6, 51 hinges. */
+#define BB_MOUSE_SPINE_JOINTS "C[1-7]_*,T[0-9]*,L[1-6]_*"
 const char *bb_body_muscle_name(const bb_body *b, uint32_t i);
 /* The muscle's body region, from the model's actuator user data (user[0]
  * indexes the words of the custom text "bb_regions"), or "unassigned". */
