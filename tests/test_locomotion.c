@@ -103,8 +103,10 @@ Test(locomotion, the_spinal_circuit_steps_the_hind_limbs_alternately_at_walking_
  * (coupling.lesion), while the left hind limb keeps stepping (at least 70 %
  * of its step before) and, with the pathway cut, the right one does too
  * (above 10 deg). The lesioned run is the control, not the 2 s before the
- * stimulus: with postural tone the unstimulated step itself varies by up to
- * 45 % from one 2 s window to the next (docs/experiments.md, seeds 101-105).
+ * stimulus: with postural tone the unstimulated step itself varied by up to
+ * 45 % from one 2 s window to the next before the spine's stiffness and the
+ * swing gate (docs/experiments.md, seeds 101-105; now the left hind's step
+ * in the stimulus is 0.94-1.23 times its step before).
  * Motor cortex stimulation during locomotion changes the contralateral
  * limb's muscle activity (cat: Armstrong & Drew 1985, J Physiol 367:327);
  * here the size of the change is a property of this model, the direction
