@@ -177,14 +177,14 @@ uint32_t bb_body_n_muscles(const bb_body *b) { return b->n_muscles; }
 double bb_body_timestep_ms(const bb_body *b) { return b->m->opt.timestep * 1e3; }
 void bb_body_set_timestep_ms(bb_body *b, double ms) { b->m->opt.timestep = ms * 1e-3; }
 
-/* The hinge joints one pattern matches; with k >= 0 it also sets their stiffness. */
-static int set_stiffness(mjModel *m, const char *pattern, double k)
+/* How many hinge joints one pattern matches; with `set`, gives them stiffness k. */
+static int set_stiffness(mjModel *m, const char *pattern, double k, int set)
 {
     int matched = 0;
     for (int j = 0; j < m->njnt; j++) {
         const char *name = mj_id2name(m, mjOBJ_JOINT, j);
         if (m->jnt_type[j] != mjJNT_HINGE || !name || fnmatch(pattern, name, 0)) continue;
-        if (k >= 0) m->jnt_stiffness[j] = k; /* about qpos_spring: the built posture (springref 0) */
+        if (set) m->jnt_stiffness[j] = k; /* about qpos_spring: the built posture (springref 0) */
         matched++;
     }
     return matched;
@@ -206,7 +206,7 @@ int bb_body_set_joint_stiffness(bb_body *b, const char *patterns, double k, char
         char *save = NULL;
         strcpy(list, patterns);
         for (char *pat = strtok_r(list, ", ", &save); pat && total >= 0; pat = strtok_r(NULL, ", ", &save)) {
-            int matched = set_stiffness(b->m, pat, pass ? k : -1);
+            int matched = set_stiffness(b->m, pat, k, pass);
             if (!matched) {
                 snprintf(err, errcap, "'%s' matches no hinge joint of the body", pat);
                 total = -1;
