@@ -251,6 +251,8 @@ static char *read_out(const char *tag, const char *file)
     return strdup(buf);
 }
 
+#define POOLED_SECONDS "5" /* each run of intact_and_lesioned, intact and lesioned */
+
 /* Success: the intact loop hits in most trials, the lesioned one in none.
  * Why these levels: docs/experiments.md (expected outcomes). The intact rate
  * is pooled over three runs of 5 s, the file's seed and seeds 1 and 2:
@@ -262,7 +264,7 @@ static void intact_and_lesioned(const char *file, const char *name, double min_r
 {
     static const char *const seeds[] = {NULL, "1", "2"}; /* NULL: the file's own */
     const int n_seeds = 3;
-    const char *seconds = "5", *duration = "experiment.duration_s=5";
+    const char *duration = "experiment.duration_s=" POOLED_SECONDS;
     char lesion[64], log[8192] = "";
     snprintf(lesion, sizeof lesion, "%s_lesion", name);
     double trials = 0, hits = 0;
@@ -278,10 +280,10 @@ static void intact_and_lesioned(const char *file, const char *name, double min_r
         snprintf(log + strlen(log), sizeof log - strlen(log), "seed %s:\n%s", seeds[k] ? seeds[k] : "(file's)", t);
         free(t);
     }
-    cr_assert_geq(trials, 4, "%s: %g trials in %d runs of %s s", name, trials, n_seeds, seconds);
+    cr_assert_geq(trials, 4, "%s: %g trials in %d runs of %s s", name, trials, n_seeds, POOLED_SECONDS);
     cr_assert_geq(hits / trials, min_rate, "%s: %g hits in %g trials with the L5B pathway intact:\n%s", name, hits,
                   trials, log);
-    run_task2(file, "3", lesion, "coupling.lesion=M1L_forelimb", "experiment.duration_s=5");
+    run_task2(file, "3", lesion, "coupling.lesion=M1L_forelimb", duration);
     double lrate = task_value(lesion, "success_rate");
     cr_assert_leq(lrate, 0.1, "%s: success rate %g with the L5B pathway cut:\n%s", name, lrate,
                   read_out(lesion, "trials.tsv"));
