@@ -2,7 +2,8 @@
  * of run.yaml: flow_value(text, "step_deg", "R_pes") reads 18.8 from
  * "  step_deg: {L_manus: 5.2, ..., R_pes: 18.8}". The key must start the
  * line's content (after indentation); NAN when there is no such line or
- * field on it. Shared by the tests that check a run's gait. */
+ * field on it. Shared by the tests that check a run's gait, as is
+ * line_value below. */
 #ifndef BB_TEST_FLOW_VALUE_H
 #define BB_TEST_FLOW_VALUE_H
 
@@ -24,6 +25,23 @@ static inline double flow_value(const char *text, const char *key, const char *f
             double v;
             if ((at[-1] == '{' || at[-1] == ' ') && sscanf(at + strlen(name), "%lf", &v) == 1) return v;
         }
+    }
+    return NAN;
+}
+
+/* The number of a "key: value" line (the key starting the line's content,
+ * after indentation), such as "  stride_hz: 3.27" of run.yaml's gait:
+ * block; NAN when there is none. */
+static inline double line_value(const char *text, const char *key)
+{
+    char want[96];
+    snprintf(want, sizeof want, " %s: ", key);
+    for (const char *line = strstr(text, want); line; line = strstr(line + 1, want)) {
+        const char *start = line;
+        while (start > text && start[-1] == ' ') start--;
+        if (start > text && start[-1] != '\n') continue; /* the key ends a longer word */
+        double v;
+        if (sscanf(line + strlen(want), "%lf", &v) == 1) return v;
     }
     return NAN;
 }

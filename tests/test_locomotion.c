@@ -49,15 +49,7 @@ static double gait_value(const char *tag, const char *key, const char *paw)
     snprintf(path, sizeof path, "/tmp/bb_locomotion_%d_%s/run.yaml", (int)getpid(), tag);
     char *text = slurp(path, NULL);
     cr_assert(text, "no %s", path);
-    double v = NAN;
-    if (paw) {
-        v = flow_value(text, key, paw);
-    } else {
-        char want[96];
-        snprintf(want, sizeof want, "\n  %s: ", key);
-        const char *at = strstr(text, want);
-        if (!at || sscanf(at + strlen(want), "%lf", &v) != 1) v = NAN;
-    }
+    double v = paw ? flow_value(text, key, paw) : line_value(text, key);
     free(text);
     return v;
 }
