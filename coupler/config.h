@@ -54,6 +54,8 @@ typedef struct bb_config {
         char muscles[BB_PATH_MAX]; /* comma-separated names or patterns */
         char swing_gate_muscles[BB_PATH_MAX]; /* "none", or the flexors whose drive withdraws the tone */
         double swing_gate_full_at;
+        char adductor_muscles[BB_PATH_MAX]; /* "none", or muscles toned with the righting reversed */
+        double adductor_tone;
     } posture;
     struct bb_config_stimulus { /* brain.stimulus: a DC step on part of M1 (cortex only) */
         int enabled;

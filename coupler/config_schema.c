@@ -48,6 +48,8 @@ const bb_key_spec bb_config_schema[] = {
      FIELD(posture.righting_rate_filter_ms)},
     {"brain.posture.swing_gate.muscles", BB_KEY_STR, 0, "none", 0, 0, 0, NULL, FIELD(posture.swing_gate_muscles)},
     {"brain.posture.swing_gate.full_at", BB_KEY_FLOAT, 0, "0.2", 0, 1, 1, NULL, FIELD(posture.swing_gate_full_at)},
+    {"brain.posture.adductors.muscles", BB_KEY_STR, 0, "none", 0, 0, 0, NULL, FIELD(posture.adductor_muscles)},
+    {"brain.posture.adductors.tone", BB_KEY_FLOAT, 0, "0", 0, 1, 0, NULL, FIELD(posture.adductor_tone)},
     {"brain.cpg.ablate", BB_KEY_ENUM, 0, "none", 0, 0, 0, "none|v0v|v0v_v0d", FIELD(cpg.ablate)},
     {"brain.stimulus.enabled", BB_KEY_BOOL, 0, "false", 0, 0, 0, NULL, FIELD(stimulus.enabled)},
     {"brain.stimulus.hemisphere", BB_KEY_ENUM, 0, "left", 0, 0, 0, "left|right", FIELD(stimulus.hemisphere)},

@@ -95,6 +95,11 @@ static int setup_posture(const bb_config *cfg, const bb_body_role *body, bb_post
                          size_t cap)
 {
     char where[BB_PATH_MAX + 96], why[512];
+    if (cfg->posture.tone <= 0 && cfg->posture.adductor_tone > 0) { /* the adductors oppose the tone's abductors */
+        snprintf(err, cap, "%s: needs brain.posture.tone above 0",
+                 bb_config_where(cfg, "brain.posture.adductors.tone", where, sizeof where));
+        return -1;
+    }
     if (cfg->posture.tone <= 0) return 0;
     if (!body->body) {
         snprintf(err, cap, "%s: needs a MuJoCo body", bb_config_where(cfg, "brain.posture.tone", where, sizeof where));
@@ -108,13 +113,16 @@ static int setup_posture(const bb_config *cfg, const bb_body_role *body, bb_post
                                        .rate_filter_s = cfg->posture.righting_rate_filter_ms * 1e-3,
                                        .interval_s = cfg->exchange_ms * 1e-3,
                                        .gate_muscles = cfg->posture.swing_gate_muscles,
-                                       .gate_full_at = cfg->posture.swing_gate_full_at};
+                                       .gate_full_at = cfg->posture.swing_gate_full_at,
+                                       .adductor_muscles = cfg->posture.adductor_muscles,
+                                       .adductor_tone = cfg->posture.adductor_tone};
     int rc = bb_posture_init(*posture, body->body, &params, why, sizeof why);
     if (!rc) return 0;
     free(*posture);
     *posture = NULL;
     const char *key = rc == BB_POSTURE_NO_TRUNK  ? "brain.posture.righting_gain"
                       : rc == BB_POSTURE_BAD_GATE ? "brain.posture.swing_gate.muscles"
+                      : rc == BB_POSTURE_BAD_ADDUCTORS ? "brain.posture.adductors.muscles"
                                                   : "brain.posture.muscles";
     snprintf(err, cap, "%s: %s", bb_config_where(cfg, key, where, sizeof where), why);
     return -1;

@@ -14,6 +14,11 @@
  * stepping body's contact jitter drives the tone of a strong reflex between 0
  * and full excitation from one interval to the next; filtered, the reflex
  * lags and more runs tip (docs/experiments.md).
+ * Adductors (brain.posture.adductors) hold the limb's frontal plane against
+ * the abductors' tone: the hip's adductors, toned too, whose righting is
+ * reversed, so that on the sinking side the abductors pull and the
+ * adductors yield, and on the rising side the adductors pull that side's
+ * pelvis down towards its paw.
  * A swing gate withdraws a limb's tone while its flexors are driven, as the
  * spinal circuit's flexor half-centre inhibits the extensors' motoneurons in
  * swing (Rybak et al. 2006, J Physiol 577:617): each toned
@@ -42,15 +47,18 @@ typedef struct bb_posture_params {
     double interval_s;    /* the exchange interval */
     const char *gate_muscles; /* NULL or "none": no swing gate; else names or patterns, as muscles */
     double gate_full_at;      /* the gate muscle's excitation that withdraws the tone fully */
+    const char *adductor_muscles; /* NULL or "none": none; else names or patterns, as muscles, none of them in muscles */
+    double adductor_tone;         /* their excitation; the righting reflex moves it the other way */
 } bb_posture_params;
 
 typedef struct bb_posture {
     uint32_t n;       /* muscles with tone */
     uint32_t *muscle; /* their indices */
-    float *side;      /* +1 right, -1 left, 0 midline (no righting) */
+    float *side;      /* the righting sign: +1 right, -1 left, 0 midline (no righting); reversed for an adductor */
+    double *tone;     /* each toned muscle's tone at level */
     long *gate;       /* each toned muscle's gate muscle, or -1 */
     double *open;     /* scratch: each toned muscle's gate factor this interval */
-    double tone, gain, velocity_s, rate_filter_s, interval_s, gate_full_at;
+    double gain, velocity_s, rate_filter_s, interval_s, gate_full_at;
     double roll_prev; /* rad, at the previous interval */
     double roll_rate; /* rad/s, as the reflex sees it (filtered) */
 } bb_posture;
@@ -58,9 +66,10 @@ typedef struct bb_posture {
 /* Each pattern, of the toned muscles and of the gate's, must match one muscle at least. Takes the body's present roll
  * as the previous one (no rate at the start). 0, or with the reason in err:
  * BB_POSTURE_BAD_MUSCLES (a pattern matching nothing), BB_POSTURE_BAD_GATE (a gate
- * pattern matching nothing), BB_POSTURE_NO_TRUNK
+ * pattern matching nothing), BB_POSTURE_BAD_ADDUCTORS (an adductor pattern
+ * matching nothing, or a muscle in both lists), BB_POSTURE_NO_TRUNK
  * (a reflex, but no pelvis to sense), -1 (out of memory). */
-enum { BB_POSTURE_BAD_MUSCLES = -2, BB_POSTURE_NO_TRUNK = -3, BB_POSTURE_BAD_GATE = -4 };
+enum { BB_POSTURE_BAD_MUSCLES = -2, BB_POSTURE_NO_TRUNK = -3, BB_POSTURE_BAD_GATE = -4, BB_POSTURE_BAD_ADDUCTORS = -5 };
 int bb_posture_init(bb_posture *p, const bb_body *b, const bb_posture_params *params, char *err, size_t cap);
 /* Adds the tone for the body's present roll to excitation (n_muscles),
  * gated by the gate muscles' excitation in it (the pathways' drive). */

@@ -548,7 +548,8 @@ Test(posture, the_swing_gate_withdraws_the_tone_of_its_own_limb)
     uint32_t n = bb_body_n_muscles(b);
     char err[256];
     bb_posture p;
-    bb_posture_params params = {"*_vastus_lateralis,*_triceps_brachii_long", 0.2, 0, 0.05, 0, 0.005, "*_iliacus_nothing", 0.2};
+    bb_posture_params params = {"*_vastus_lateralis,*_triceps_brachii_long", 0.2, 0, 0.05, 0, 0.005, "*_iliacus_nothing",
+                                0.2, NULL, 0};
     cr_assert_eq(bb_posture_init(&p, b, &params, err, sizeof err), BB_POSTURE_BAD_GATE);
     cr_assert(strstr(err, "'*_iliacus_nothing' matches no muscle of the body"), "%s", err);
     params.gate_muscles = "*_iliacus";
@@ -583,7 +584,7 @@ Test(posture, tones_the_listed_muscles_and_extends_the_side_that_sinks)
     uint32_t n = bb_body_n_muscles(b);
     char err[256];
     bb_posture p;
-    bb_posture_params params = {"*_vastus_*, *_soleus, L_gluteus_nothing", 0.2, 10, 0.05, 0, 0.005, NULL, 0};
+    bb_posture_params params = {"*_vastus_*, *_soleus, L_gluteus_nothing", 0.2, 10, 0.05, 0, 0.005, NULL, 0, NULL, 0};
     cr_assert_eq(bb_posture_init(&p, b, &params, err, sizeof err), BB_POSTURE_BAD_MUSCLES);
     cr_assert(strstr(err, "'L_gluteus_nothing' matches no muscle of the body"), "%s", err);
     params.muscles = "*_vastus_*, *_soleus";
@@ -632,6 +633,56 @@ Test(posture, tones_the_listed_muscles_and_extends_the_side_that_sinks)
     bb_body_close(b);
 }
 
+/* Adductors get their own tone and the righting reflex reversed: pushed so
+ * that one side sinks, that side's abductor pulls harder and its adductor
+ * yields, while the rising side's adductor pulls. An adductor pattern that
+ * matches nothing, or names a muscle already toned, is refused, naming it. */
+Test(posture, adductors_take_their_own_tone_and_the_righting_reversed)
+{
+    bb_body *b = head_fixed_mouse();
+    uint32_t n = bb_body_n_muscles(b);
+    char err[256];
+    bb_posture p;
+    bb_posture_params params = {"*_gluteus_medius_cranial", 0.2, 10, 0.05, 0, 0.005, NULL, 0, "*_adductor_nothing", 0.1};
+    cr_assert_eq(bb_posture_init(&p, b, &params, err, sizeof err), BB_POSTURE_BAD_ADDUCTORS);
+    cr_assert(strstr(err, "'*_adductor_nothing' matches no muscle of the body"), "%s", err);
+    params.adductor_muscles = "*_adductor_longus,L_gluteus_medius_cranial";
+    cr_assert_eq(bb_posture_init(&p, b, &params, err, sizeof err), BB_POSTURE_BAD_ADDUCTORS);
+    cr_assert(strstr(err, "L_gluteus_medius_cranial is also in brain.posture.muscles"), "%s", err);
+    params.adductor_muscles = "*_adductor_longus";
+    cr_assert_eq(bb_posture_init(&p, b, &params, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(p.n, 4, "two abductors and two adductors: %u", p.n);
+    long al = bb_body_muscle_index(b, "L_adductor_longus"), ar = bb_body_muscle_index(b, "R_adductor_longus");
+    long gl = bb_body_muscle_index(b, "L_gluteus_medius_cranial"), gr = bb_body_muscle_index(b, "R_gluteus_medius_cranial");
+    cr_assert(al >= 0 && ar >= 0 && gl >= 0 && gr >= 0);
+    float *e = calloc(n, sizeof *e);
+    double roll0 = bb_body_roll(b, "pelvis");
+    bb_posture_add(&p, b, e);
+    cr_assert_float_eq(e[ar], 0.1 * (1 - 10 * roll0), 1e-5, "right adductor at level: %g", e[ar]);
+    cr_assert_float_eq(e[gr], 0.2 * (1 + 10 * roll0), 1e-5, "right abductor at level: %g", e[gr]);
+    const double push[3] = {0, 0.1, 0}; /* towards the left: the pelvis rolls */
+    char why[256];
+    cr_assert_eq(bb_body_push(b, "pelvis", push, 0, 0.05, why, sizeof why), 0, "%s", why);
+    run(b, 0.05);
+    double before = bb_body_roll(b, "pelvis");
+    run(b, 0.005);
+    double roll = bb_body_roll(b, "pelvis"), u = 10 * (roll + 0.05 * (roll - before) / 0.005);
+    cr_assert_gt(fabs(roll), 0.05, "the push rolls the pelvis: %g rad", roll);
+    p.roll_prev = before;
+    memset(e, 0, n * sizeof *e);
+    bb_posture_add(&p, b, e);
+    cr_assert_float_eq(e[ar], fmin(1, 0.1 * fmax(0, 1 - u)), 1e-5, "right adductor: %g", e[ar]);
+    cr_assert_float_eq(e[al], fmin(1, 0.1 * fmax(0, 1 + u)), 1e-5, "left adductor: %g", e[al]);
+    long sinking_abd = roll > 0 ? gr : gl, rising_abd = roll > 0 ? gl : gr;
+    long sinking_add = roll > 0 ? ar : al, rising_add = roll > 0 ? al : ar;
+    cr_assert_gt(e[sinking_abd], e[rising_abd], "roll %g: the sinking side's abductor pulls harder", roll);
+    cr_assert_lt(e[sinking_add], e[rising_add], "roll %g: the sinking side's adductor yields (%g vs %g)", roll,
+                 e[sinking_add], e[rising_add]);
+    free(e);
+    bb_posture_free(&p);
+    bb_body_close(b);
+}
+
 /* With rate_filter_s the reflex sees the roll rate through a first-order
  * low-pass: a roll of 0.01 rad within one 5 ms interval (2 rad/s) reaches it
  * as a fifth of that with a 20 ms filter, decays by 20/25 per quiet interval
@@ -643,7 +694,7 @@ Test(posture, the_roll_rate_is_low_pass_filtered)
     uint32_t n = bb_body_n_muscles(b);
     char err[256];
     bb_posture p;
-    const bb_posture_params params = {"*_vastus_lateralis", 0.2, 10, 0.05, 0.02, 0.005, NULL, 0};
+    const bb_posture_params params = {"*_vastus_lateralis", 0.2, 10, 0.05, 0.02, 0.005, NULL, 0, NULL, 0};
     cr_assert_eq(bb_posture_init(&p, b, &params, err, sizeof err), 0, "%s", err);
     float *e = calloc(n, sizeof *e);
     double roll = bb_body_roll(b, "pelvis");
@@ -679,7 +730,7 @@ static void roll_around_push(double gain, double *before, double *after)
     char err[256];
     bb_posture p;
     const bb_posture_params params = {"*_vastus_*,*_soleus,*_triceps_brachii_*,*_gluteus_medius_*,*_gluteus_minimus",
-                                       0.2, gain, 0.05, 0, 0.005, NULL, 0};
+                                       0.2, gain, 0.05, 0, 0.005, NULL, 0, NULL, 0};
     cr_assert_eq(bb_posture_init(&p, b, &params, err, sizeof err), 0, "%s", err);
     const double push[3] = {0, 0.05, 0};
     cr_assert_eq(bb_body_push(b, "pelvis", push, 0.5, 0.02, err, sizeof err), 0, "%s", err);
