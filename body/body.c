@@ -177,6 +177,19 @@ uint32_t bb_body_n_muscles(const bb_body *b) { return b->n_muscles; }
 double bb_body_timestep_ms(const bb_body *b) { return b->m->opt.timestep * 1e3; }
 void bb_body_set_timestep_ms(bb_body *b, double ms) { b->m->opt.timestep = ms * 1e-3; }
 
+int bb_body_set_friction_cone(bb_body *b, int elliptic, double impratio, char *err, size_t errcap)
+{
+    if (!(impratio >= 1) || (!elliptic && impratio != 1)) {
+        snprintf(err, errcap, "an impedance ratio of %g %s", impratio,
+                 impratio >= 1 ? "needs the elliptic cone (MuJoCo advises against it with the pyramidal one)"
+                               : "is below 1");
+        return -1;
+    }
+    b->m->opt.cone = elliptic ? mjCONE_ELLIPTIC : mjCONE_PYRAMIDAL;
+    b->m->opt.impratio = impratio;
+    return 0;
+}
+
 /* How many hinge joints one pattern matches; with `set`, gives them stiffness k. */
 static int set_stiffness(mjModel *m, const char *pattern, double k, int set)
 {

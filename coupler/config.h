@@ -68,6 +68,10 @@ typedef struct bb_config {
         double mNm_per_rad;
         char joints[BB_PATH_MAX]; /* comma-separated names or patterns */
     } spine;
+    struct bb_config_contact { /* body.contact: MuJoCo's friction cone for every contact */
+        char cone[16]; /* pyramidal | elliptic */
+        double impratio;
+    } contact;
     struct bb_config_world { /* body.*: task objects added to the model's world (body/world.c) */
         int floor, treadmill, reach_target, lever, head_fixed;
         char lever_kind[16]; /* press | push */

@@ -62,6 +62,8 @@ const bb_key_spec bb_config_schema[] = {
     {"body.model", BB_KEY_PATH_IN, 1, NULL, 0, 0, 0, NULL, FIELD(body_model)},
     {"body.spine_stiffness.mNm_per_rad", BB_KEY_FLOAT, 0, "0", 0, 1000, 0, NULL, FIELD(spine.mNm_per_rad)},
     {"body.spine_stiffness.joints", BB_KEY_STR, 0, BB_MOUSE_SPINE_JOINTS, 0, 0, 0, NULL, FIELD(spine.joints)},
+    {"body.contact.cone", BB_KEY_ENUM, 0, "pyramidal", 0, 0, 0, "pyramidal|elliptic", FIELD(contact.cone)},
+    {"body.contact.impratio", BB_KEY_FLOAT, 0, "1", 1, 100, 0, NULL, FIELD(contact.impratio)},
     {"body.floor", BB_KEY_BOOL, 0, "false", 0, 0, 0, NULL, FIELD(world.floor)},
     {"body.head_fixed", BB_KEY_BOOL, 0, "false", 0, 0, 0, NULL, FIELD(world.head_fixed)},
     {"body.head_body", BB_KEY_STR, 0, "skull", 0, 0, 0, NULL, FIELD(world.head_body)},

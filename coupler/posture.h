@@ -18,7 +18,9 @@
  * the abductors' tone: the hip's adductors, toned too, whose righting is
  * reversed, so that on the sinking side the abductors pull and the
  * adductors yield, and on the rising side the adductors pull that side's
- * pelvis down towards its paw.
+ * pelvis down towards its paw. A modelling choice for the model's frontal
+ * plane, not a measured reflex pattern (docs/experiments.md, "The hip's
+ * adductors").
  * A swing gate withdraws a limb's tone while its flexors are driven, as the
  * spinal circuit's flexor half-centre inhibits the extensors' motoneurons in
  * swing (Rybak et al. 2006, J Physiol 577:617): each toned

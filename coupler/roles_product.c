@@ -149,6 +149,13 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
         bb_body_close(m->b);
         m->b = NULL;
     }
+    if (m->b && bb_body_set_friction_cone(m->b, !strcmp(cfg->contact.cone, "elliptic"), cfg->contact.impratio, why,
+                                          sizeof why) < 0) {
+        char where[BB_PATH_MAX + 64];
+        snprintf(err, cap, "%s: %s", bb_config_where(cfg, "body.contact.impratio", where, sizeof where), why);
+        bb_body_close(m->b);
+        m->b = NULL;
+    }
     if (!m->b) {
         free(m);
         return -1;

@@ -128,6 +128,46 @@ Test(treadmill, belt_carries_a_block_backwards)
     bb_body_close(b);
 }
 
+/* A 10 g block on the floor with gravity tilted 11 degrees from the
+ * vertical (a pull of 0.2 g along x), well inside its friction cone (mu 1):
+ * a Coulomb contact holds it still. MuJoCo's soft friction lets it creep;
+ * the elliptic cone with an impedance ratio of 10 makes the friction
+ * constraint harder and the creep smaller. */
+static double creep_on_a_slope(int elliptic, double impratio)
+{
+    const char *xml = "<mujoco><option timestep=\"0.0005\" gravity=\"1.962 0 -9.81\"/><worldbody>"
+                      "<body name=\"block\" pos=\"0 0 0.002\"><freejoint/>"
+                      "<geom type=\"box\" size=\"0.005 0.005 0.002\" mass=\"0.01\" contype=\"2\" conaffinity=\"1\"/>"
+                      "</body></worldbody></mujoco>";
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    bb_body *b = open_world(write_model("slope", xml), &w);
+    char err[256];
+    cr_assert_eq(bb_body_set_friction_cone(b, elliptic, impratio, err, sizeof err), 0, "%s", err);
+    run(b, 0.2); /* settle onto the floor */
+    double x0 = bb_body_qpos(b)[0];
+    run(b, 1.0);
+    double creep = bb_body_qpos(b)[0] - x0;
+    bb_body_close(b);
+    return creep;
+}
+
+Test(contact, the_elliptic_cone_with_a_high_impedance_ratio_creeps_less)
+{
+    double pyramidal = creep_on_a_slope(0, 1), elliptic = creep_on_a_slope(1, 10);
+    cr_assert_gt(pyramidal, 0, "the soft pyramidal contact creeps downhill: %g m in 1 s", pyramidal);
+    cr_assert_lt(fabs(elliptic), 0.1 * pyramidal, "elliptic, impratio 10: %g m against %g m", elliptic, pyramidal);
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    bb_body *b = open_world(MOUSE, &w);
+    char err[256];
+    cr_assert_eq(bb_body_set_friction_cone(b, 0, 10, err, sizeof err), -1);
+    cr_assert(strstr(err, "needs the elliptic cone"), "%s", err);
+    cr_assert_eq(bb_body_set_friction_cone(b, 1, 0.5, err, sizeof err), -1);
+    cr_assert(strstr(err, "below 1"), "%s", err);
+    bb_body_close(b);
+}
+
 static const char *block_over_lever =
     "<mujoco><option timestep=\"0.0005\"/><worldbody>"
     "<body name=\"block\" pos=\"-0.008 0 0.013\"><freejoint/>"

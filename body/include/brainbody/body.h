@@ -60,6 +60,14 @@ uint32_t bb_body_n_muscles(const bb_body *b);
 double bb_body_timestep_ms(const bb_body *b);
 /* Overrides the model file's timestep (the experiment's body_dt_ms wins). */
 void bb_body_set_timestep_ms(bb_body *b, double ms);
+/* The friction cone of every contact: MuJoCo's pyramidal approximation
+ * (the model's default) or the elliptic cone, and the frictional-to-normal
+ * impedance ratio (>= 1), which makes the friction constraint harder: a
+ * contact below its friction limit creeps less, with the same friction
+ * coefficient (MuJoCo XML reference, option/impratio, which advises against
+ * ratios above 1 with pyramidal cones). -1 with the reason in err for a
+ * ratio below 1, or above 1 with a pyramidal cone. */
+int bb_body_set_friction_cone(bb_body *b, int elliptic, double impratio, char *err, size_t errcap);
 /* Gives the hinge joints whose names match any of the comma-separated
  * fnmatch patterns a passive stiffness k (N m/rad) about the posture the
  * model is built in. Returns how many joints it set, or -1 with the reason
