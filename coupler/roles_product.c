@@ -121,6 +121,19 @@ static void body_destroy(void *ctx)
     free(m);
 }
 
+/* A body setting the loaded body refuses: the error names the key (and the
+ * model, when the setting names its parts) and the body is closed. */
+static void refuse_body(mujoco_body *m, const bb_config *cfg, const char *key, const char *model, const char *why,
+                        char *err, size_t cap)
+{
+    char where[BB_PATH_MAX + 64];
+    bb_config_where(cfg, key, where, sizeof where);
+    if (model) snprintf(err, cap, "%s: %s: %s", where, model, why);
+    else snprintf(err, cap, "%s: %s", where, why);
+    bb_body_close(m->b);
+    m->b = NULL;
+}
+
 static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *out, char *err, size_t cap)
 {
     mujoco_body *m = calloc(1, sizeof *m);
@@ -134,28 +147,14 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
     char why[512];
     if (m->b && cfg->world.perturb &&
         bb_body_push(m->b, cfg->world.perturb_body, cfg->world.perturb_N, cfg->world.perturb_start_s,
-                     cfg->world.perturb_duration_s, why, sizeof why)) {
-        char where[BB_PATH_MAX + 64];
-        snprintf(err, cap, "%s: %s: %s", bb_config_where(cfg, "body.perturb.body", where, sizeof where),
-                 cfg->body_model, why);
-        bb_body_close(m->b);
-        m->b = NULL;
-    }
+                     cfg->world.perturb_duration_s, why, sizeof why))
+        refuse_body(m, cfg, "body.perturb.body", cfg->body_model, why, err, cap);
     if (m->b && cfg->spine.mNm_per_rad > 0 &&
-        bb_body_set_joint_stiffness(m->b, cfg->spine.joints, cfg->spine.mNm_per_rad * 1e-3, why, sizeof why) < 0) {
-        char where[BB_PATH_MAX + 64];
-        snprintf(err, cap, "%s: %s: %s", bb_config_where(cfg, "body.spine_stiffness.joints", where, sizeof where),
-                 cfg->body_model, why);
-        bb_body_close(m->b);
-        m->b = NULL;
-    }
+        bb_body_set_joint_stiffness(m->b, cfg->spine.joints, cfg->spine.mNm_per_rad * 1e-3, why, sizeof why) < 0)
+        refuse_body(m, cfg, "body.spine_stiffness.joints", cfg->body_model, why, err, cap);
     if (m->b && bb_body_set_friction_cone(m->b, !strcmp(cfg->contact.cone, "elliptic"), cfg->contact.impratio, why,
-                                          sizeof why) < 0) {
-        char where[BB_PATH_MAX + 64];
-        snprintf(err, cap, "%s: %s", bb_config_where(cfg, "body.contact.impratio", where, sizeof where), why);
-        bb_body_close(m->b);
-        m->b = NULL;
-    }
+                                          sizeof why) < 0)
+        refuse_body(m, cfg, "body.contact.impratio", NULL, why, err, cap);
     if (!m->b) {
         free(m);
         return -1;

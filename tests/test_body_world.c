@@ -614,6 +614,22 @@ Test(posture, the_swing_gate_withdraws_the_tone_of_its_own_limb)
     bb_body_close(b);
 }
 
+/* Pushes the pelvis towards the left (0.1 N for 50 ms) and runs 50 ms and
+ * one 5 ms exchange interval more: the roll before and after that interval,
+ * and the righting drive gain x (roll + velocity_s x rate) over it for the
+ * tests' gain 10 and velocity_s 0.05. */
+static double push_pelvis_sideways(bb_body *b, double *before, double *roll)
+{
+    const double push[3] = {0, 0.1, 0};
+    char why[256];
+    cr_assert_eq(bb_body_push(b, "pelvis", push, 0, 0.05, why, sizeof why), 0, "%s", why);
+    run(b, 0.05);
+    *before = bb_body_roll(b, "pelvis");
+    run(b, 0.005);
+    *roll = bb_body_roll(b, "pelvis");
+    return 10 * (*roll + 0.05 * (*roll - *before) / 0.005);
+}
+
 /* Postural tone goes to exactly the listed muscles, at the tone while the
  * pelvis is level; the righting reflex then scales each side's by 1 + s x
  * gain x (roll + velocity_s x rate), s = +1 right: the side that sinks gets
@@ -640,13 +656,7 @@ Test(posture, tones_the_listed_muscles_and_extends_the_side_that_sinks)
         if (!listed) cr_assert_eq(e[i], 0, "%s toned", name);
         else cr_assert_float_eq(e[i], 0.2 * (1 + (name[0] == 'R' ? 10 : -10) * roll0), 1e-5, "%s: %g", name, e[i]);
     }
-    const double push[3] = {0, 0.1, 0}; /* towards the left: the pelvis rolls */
-    char why[256];
-    cr_assert_eq(bb_body_push(b, "pelvis", push, 0, 0.05, why, sizeof why), 0, "%s", why);
-    run(b, 0.05);
-    double before = bb_body_roll(b, "pelvis");
-    run(b, 0.005);
-    double roll = bb_body_roll(b, "pelvis"), u = 10 * (roll + 0.05 * (roll - before) / 0.005);
+    double before, roll, u = push_pelvis_sideways(b, &before, &roll);
     p.roll_prev = before;
     memset(e, 0, n * sizeof *e);
     bb_posture_add(&p, b, e);
@@ -700,13 +710,7 @@ Test(posture, adductors_take_their_own_tone_and_the_righting_reversed)
     bb_posture_add(&p, b, e);
     cr_assert_float_eq(e[ar], 0.1 * (1 - 10 * roll0), 1e-5, "right adductor at level: %g", e[ar]);
     cr_assert_float_eq(e[gr], 0.2 * (1 + 10 * roll0), 1e-5, "right abductor at level: %g", e[gr]);
-    const double push[3] = {0, 0.1, 0}; /* towards the left: the pelvis rolls */
-    char why[256];
-    cr_assert_eq(bb_body_push(b, "pelvis", push, 0, 0.05, why, sizeof why), 0, "%s", why);
-    run(b, 0.05);
-    double before = bb_body_roll(b, "pelvis");
-    run(b, 0.005);
-    double roll = bb_body_roll(b, "pelvis"), u = 10 * (roll + 0.05 * (roll - before) / 0.005);
+    double before, roll, u = push_pelvis_sideways(b, &before, &roll);
     cr_assert_gt(fabs(roll), 0.05, "the push rolls the pelvis: %g rad", roll);
     p.roll_prev = before;
     memset(e, 0, n * sizeof *e);
