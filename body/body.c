@@ -376,6 +376,14 @@ double bb_body_pitch(const bb_body *b, const char *body)
     return asin(up > 1 ? 1 : up < -1 ? -1 : up);
 }
 
+double bb_body_yaw(const bb_body *b, const char *body)
+{
+    int id = mj_name2id(b->m, mjOBJ_BODY, body);
+    if (id < 0) return NAN;
+    const double *x = b->d->xmat + 9 * id; /* the body's x axis is column 0: x[0], x[3], x[6] */
+    return atan2(x[3], x[0]);
+}
+
 void bb_body_com(const bb_body *b, double pos[3])
 {
     double mass = 0;

@@ -87,6 +87,9 @@ int bb_gait_log_add(bb_gait_log *g, const bb_body *b)
         double pitch = bb_body_pitch(b, "pelvis");
         if (fabs(pitch) > g->pitch_abs_max) g->pitch_abs_max = fabs(pitch);
         g->pitch_sum += pitch;
+        double yaw = fabs(bb_body_yaw(b, "pelvis"));
+        if (yaw > g->yaw_abs_max) g->yaw_abs_max = yaw;
+        g->yaw_abs_sum += yaw;
     }
     bb_body_com(b, g->com);
     if (g->com[2] < g->z_min) g->z_min = g->com[2];
@@ -177,6 +180,9 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
     if (g->has_pelvis)
         fprintf(f, "  pelvis_pitch_deg: {mean: %.2f, max_abs: %.2f}  # positive: nose up, tail down\n",
                 g->pitch_sum / g->n * DEG_PER_RAD, g->pitch_abs_max * DEG_PER_RAD);
+    if (g->has_pelvis)
+        fprintf(f, "  pelvis_yaw_deg: {mean_abs: %.2f, max_abs: %.2f}  # heading from the belt's (world's x) axis\n",
+                g->yaw_abs_sum / g->n * DEG_PER_RAD, g->yaw_abs_max * DEG_PER_RAD);
     double step[BB_MAX_PAWS], duty[BB_MAX_PAWS];
     steps(g, c, 0, g->n, step, duty);
     put_paws(f, g, 1, "step_deg", step, "each limb's hip or shoulder flexion, 5th to 95th percentile");
@@ -254,6 +260,8 @@ int bb_gait_log_state(bb_gait_log *g, bb_state_io *io)
                    bb_state_field(io, "gait.roll_sum", &g->roll_abs_sum, sizeof g->roll_abs_sum) ||
                    bb_state_field(io, "gait.pitch_max", &g->pitch_abs_max, sizeof g->pitch_abs_max) ||
                    bb_state_field(io, "gait.pitch_sum", &g->pitch_sum, sizeof g->pitch_sum) ||
+                   bb_state_field(io, "gait.yaw_max", &g->yaw_abs_max, sizeof g->yaw_abs_max) ||
+                   bb_state_field(io, "gait.yaw_sum", &g->yaw_abs_sum, sizeof g->yaw_abs_sum) ||
                    bb_state_field(io, "gait.com0", g->com0, sizeof g->com0) ||
                    bb_state_field(io, "gait.com", g->com, sizeof g->com) ||
                    bb_state_field(io, "gait.z", &g->z_min, sizeof g->z_min) ||

@@ -44,6 +44,7 @@ typedef struct bb_gait_log {
     int has_pelvis;
     double roll_abs_max, roll_abs_sum; /* rad, the pelvis about the forward axis */
     double pitch_abs_max, pitch_sum;   /* rad, the pelvis's forward axis above the horizontal */
+    double yaw_abs_max, yaw_abs_sum;   /* rad, the pelvis's heading from the world's x axis */
 } bb_gait_log;
 
 /* 0, or -1 when the body has no left hind paw grid (L_pes_*) or too many

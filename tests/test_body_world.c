@@ -241,6 +241,29 @@ Test(reach_target, distance_is_from_the_nearest_paw_pad)
     bb_body_close(b);
 }
 
+/* Two bodies fixed in the world at known angles: one turned 30 deg to the
+ * left about the vertical, one tipped 20 deg nose-up about its left axis.
+ * Each angle is read back, and neither leaks into the others. */
+Test(orientation, yaw_pitch_and_roll_are_read_back_apart)
+{
+    const char *xml = "<mujoco><worldbody>"
+                      "<body name=\"turned\" euler=\"0 0 30\"><geom type=\"box\" size=\"0.01 0.005 0.005\"/></body>"
+                      "<body name=\"tipped\" pos=\"0.1 0 0\" euler=\"0 -20 0\"><geom type=\"box\" size=\"0.01 0.005 0.005\"/></body>"
+                      "</worldbody></mujoco>";
+    char err[512];
+    bb_body *b = bb_body_open(write_model("orientation", xml), err, sizeof err);
+    cr_assert(b, "%s", err);
+    run(b, 0.001);
+    const double deg = 57.29577951308232;
+    cr_assert_float_eq(bb_body_yaw(b, "turned") * deg, 30, 1e-6, "yaw %g", bb_body_yaw(b, "turned") * deg);
+    cr_assert_float_eq(bb_body_pitch(b, "turned") * deg, 0, 1e-6);
+    cr_assert_float_eq(bb_body_roll(b, "turned") * deg, 0, 1e-6);
+    cr_assert_float_eq(bb_body_pitch(b, "tipped") * deg, 20, 1e-6, "pitch %g", bb_body_pitch(b, "tipped") * deg);
+    cr_assert_float_eq(bb_body_yaw(b, "tipped") * deg, 0, 1e-6);
+    cr_assert(isnan(bb_body_yaw(b, "pelvis")), "no such body: NAN");
+    bb_body_close(b);
+}
+
 Test(head_fixed, the_skull_stays_where_it_was)
 {
     bb_world_spec w;
@@ -384,6 +407,11 @@ Test(gait_log, a_head_fixed_mouse_over_the_belt_moves_at_belt_speed)
     double pitch_max = flow_value(text, "pelvis_pitch_deg", "max_abs");
     cr_assert(!isnan(pitch_mean) && !isnan(pitch_max), "%s", text);
     cr_assert(fabs(pitch_mean) < 5 && pitch_max < 20, "pelvis pitch mean %g, largest %g deg:\n%s", pitch_mean, pitch_max, text);
+    /* nor turn away from the belt's axis (measured: 0.06 deg mean, 0.35 at most) */
+    double yaw_mean = flow_value(text, "pelvis_yaw_deg", "mean_abs");
+    double yaw_max = flow_value(text, "pelvis_yaw_deg", "max_abs");
+    cr_assert(!isnan(yaw_mean) && !isnan(yaw_max), "%s", text);
+    cr_assert(yaw_max < 5, "pelvis yaw mean %g, largest %g deg:\n%s", yaw_mean, yaw_max, text);
     /* the stimulus window and as long a time before it, on the 5 ms grid */
     cr_assert(strstr(text, "window_s: [0.300, 0.450]\n    before_s: [0.150, 0.300]"), "%s", text);
     cr_assert(strstr(text, "step_during_deg: {L_manus: "), "%s", text);

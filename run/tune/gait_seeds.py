@@ -16,11 +16,15 @@ and the share of the time its hip, knee and ankle sit at an end of their
 range (at_limit(): a limb held at its joint limits is a strut, not a
 stepping leg) and how fast its paw slides over the belt while down
 (run.yaml's slip_m_per_s: near 0 for a paw that grips; nan for runs
-recorded before the gait log had it); then how many seeds fell and the
-medians over those that did not.
+recorded before the gait log had it), and the pelvis's mean |yaw| (its
+heading from the belt's axis, as run.yaml's pelvis_yaw_deg, from body.h5 so
+that older runs have it too; a run whose mean passes --turn-deg, default 20,
+"turned": its hindquarters swung sideways, which the gait numbers do not
+show); then how many seeds fell and turned, and the medians over those that
+did not fall.
 
 Usage: run/tune/gait_seeds.py OUTROOT [--seeds 101-110,20261126] [--seconds 6]
-       [--experiment run/cpg_gait.yaml] [--fall-deg 30] [--set KEY=VALUE ...]
+       [--experiment run/cpg_gait.yaml] [--fall-deg 30] [--turn-deg 20] [--set KEY=VALUE ...]
 The runs stay in OUTROOT/SEED (a complete one there with the same settings
 is read, not run again)."""
 import argparse
@@ -126,6 +130,16 @@ def at_limit(out, record, within_deg=2.0, after_s=0.5):
     return tuple(shares)
 
 
+def mean_abs_yaw(out):
+    """The pelvis's mean |yaw| (deg) over the run, as the coupler's gait log
+    computes it (bb_body_yaw: the heading of its x axis, atan2 of the x and y
+    components), from body.h5's root quaternion."""
+    with h5py.File(os.path.join(out, "body.h5"), "r") as f:
+        q = f["body/qpos"][()]
+    w, x, y, z = q[:, 3], q[:, 4], q[:, 5], q[:, 6]
+    return float(np.mean(np.abs(np.degrees(np.arctan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))))))
+
+
 def run(args, seed):
     out = os.path.join(args.outroot, str(seed))
     sets = [f"experiment.seed={seed}", f"experiment.duration_s={args.seconds}"] + args.set
@@ -154,7 +168,7 @@ def run(args, seed):
             record = yaml.safe_load(f)
     g = record.get("gait")
     if g is not None:
-        g = dict(g, locking=locking(out, record), at_limit=at_limit(out, record))
+        g = dict(g, locking=locking(out, record), at_limit=at_limit(out, record), yaw=mean_abs_yaw(out))
     return seed, g, None
 
 
@@ -165,6 +179,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=6.0)
     ap.add_argument("--experiment", default=os.path.join(ROOT, "run", "cpg_gait.yaml"))
     ap.add_argument("--fall-deg", type=float, default=30.0)
+    ap.add_argument("--turn-deg", type=float, default=20.0)
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = ap.parse_args()
     if not os.access(BRAINBODY, os.X_OK):
@@ -186,6 +201,8 @@ def main():
             r["circuit_hz"], r["lock_r"], r["lock_phase"], r["cycles"], r["lock_p"] = g["locking"]
             r["hip_lim"], r["knee_lim"], r["ankle_lim"] = g["at_limit"]
             r["fell"] = r["max"] > args.fall_deg
+            r["yaw"] = g["yaw"]
+            r["turned"] = r["yaw"] > args.turn_deg
             rows.append(r)
             print(f"seed {seed}: roll mean {r['mean']:.1f} largest {r['max']:.1f} deg{' FELL' if r['fell'] else ''}, "
                   f"{r['strides']} strides {r['hz']:.2f} Hz, duty LH {r['duty_lh']:.2f} RH {r['duty_rh']:.2f}, "
@@ -194,9 +211,10 @@ def main():
                   f"p {r['lock_p']:.2g}) "
                   f"in {100 * r['cycles']:.0f} % of its cycles; LH at a range end: hip {100 * r['hip_lim']:.0f} %, "
                   f"knee {100 * r['knee_lim']:.0f} %, ankle {100 * r['ankle_lim']:.0f} %; LH slip "
-                  f"{r['slip_lh']:.3f} m/s", flush=True)
+                  f"{r['slip_lh']:.3f} m/s; yaw {r['yaw']:.1f} deg{' TURNED' if r['turned'] else ''}", flush=True)
     up = [r for r in rows if not r["fell"]]
-    print(f"\n{len(rows) - len(up)} of {len(rows)} fell (|roll| past {args.fall_deg:g} deg in {args.seconds:g} s)")
+    print(f"\n{len(rows) - len(up)} of {len(rows)} fell (|roll| past {args.fall_deg:g} deg in {args.seconds:g} s); "
+          f"{sum(r['turned'] for r in up)} of the rest turned (mean |yaw| past {args.turn_deg:g} deg)")
     if up:
         def median(values):  # NaN when none is a number (the circuit's pools off: no locking)
             values = [v for v in values if v == v]
@@ -204,7 +222,7 @@ def main():
 
         med = {k: median([r[k] for r in up]) for k in
                ("mean", "strides", "hz", "duty_lh", "duty_rh", "phase", "step_lh", "step_rh", "circuit_hz",
-                "lock_r", "cycles", "hip_lim", "knee_lim", "ankle_lim", "slip_lh")}
+                "lock_r", "cycles", "hip_lim", "knee_lim", "ankle_lim", "slip_lh", "yaw")}
         alternating = sum(abs(r["phase"] - 0.5) <= 0.15 for r in up)
         locked = sum(r["lock_p"] < 0.05 for r in up)
         near_onset = sum(min(r["lock_phase"], 1 - r["lock_phase"]) <= 0.15 for r in up)  # NaN: False
@@ -215,7 +233,7 @@ def main():
               f"0.15 of its flexor bursts' onset in {near_onset}, R {med['lock_r']:.2f} (p < 0.05 in {locked}), in "
               f"{100 * med['cycles']:.0f} % of its cycles; LH at a range end: hip {100 * med['hip_lim']:.0f} %, "
               f"knee {100 * med['knee_lim']:.0f} %, ankle {100 * med['ankle_lim']:.0f} %; LH slip "
-              f"{med['slip_lh']:.3f} m/s")
+              f"{med['slip_lh']:.3f} m/s; yaw {med['yaw']:.1f} deg")
     return 1 if len(rows) < len(seeds) else 0
 
 

@@ -214,6 +214,10 @@ double bb_body_roll(const bb_body *b, const char *body);
  * positive nose-up (a pelvis tipped tail-down, as a hunched back holds it);
  * NAN if there is no such body. */
 double bb_body_pitch(const bb_body *b, const char *body);
+/* Yaw (rad): the heading of its forward (x) axis in the horizontal plane,
+ * from the world's x axis (the belt's direction; the mouse starts facing
+ * it), positive turned to the left; NAN if there is no such body. */
+double bb_body_yaw(const bb_body *b, const char *body);
 /* Centre of mass (m) and mass (kg) of the animal: every body but the world
  * and the task objects (bb_*: a 1 kg treadmill belt would otherwise be most
  * of it). Kinetic energy below is of everything that moves, belt included. */
