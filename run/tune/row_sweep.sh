@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# A sweep of some motor-pool rows of run/tune/cpg_gait_weights.tsv across
+# seeds: for each weight W, those rows set to W (the others as the file has
+# them), the map made by gait_map.py (200 cells per pool, as
+# run/cpg_gait.yaml), and run/cpg_gait.yaml run over the seeds by
+# gait_seeds.py with that map (run/tune/README.md, "The hip extensors' rows").
+# Usage: run/tune/row_sweep.sh OUTDIR POOL "GLOB GLOB ..." "W W ..." [gait_seeds.py options]
+# e.g.   run/tune/row_sweep.sh /tmp/hipext H_extensor \
+#          "gluteus_superficialis gluteus_medius_* biceps_femoris_anterior semimembranosus adductor_magnus_*" \
+#          "0 0.05 0.1 0.3" --seeds 101-110
+# Writes OUTDIR/W.tsv, OUTDIR/W.yaml (the map), OUTDIR/W/SEED (the runs) and
+# OUTDIR/W.log (gait_seeds.py's report; its last lines are the medians).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+usage='usage: run/tune/row_sweep.sh OUTDIR POOL "GLOB ..." "W ..." [gait_seeds.py options]'
+out="${1:?$usage}" pool="${2:?$usage}" globs="${3:?$usage}" weights="${4:?$usage}"
+shift 4
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3   # h5py is Debian's python3-h5py
+mkdir -p "$out"
+for w in $weights; do
+    tsv="$out/$w.tsv"
+    cp "$here/cpg_gait_weights.tsv" "$tsv"
+    for g in $globs; do
+        # the row must be there, and exactly once
+        n=$(awk -F'\t' -v p="$pool" -v g="$g" '$1 == p && $2 == g' "$tsv" | wc -l)
+        [ "$n" = 1 ] || { echo "row_sweep.sh: cpg_gait_weights.tsv has $n rows '$pool $g', not one" >&2; exit 2; }
+        awk -F'\t' -v OFS='\t' -v p="$pool" -v g="$g" -v w="$w" '$1 == p && $2 == g {$3 = w} {print}' "$tsv" > "$tsv.new"
+        mv "$tsv.new" "$tsv"
+    done
+    echo "# row_sweep.sh: $pool rows $globs at $w" >> "$tsv"
+    "$py" "$here/gait_map.py" "$tsv" "$out/$w.yaml" --cells-per-pool 200
+    "$py" "$here/gait_seeds.py" "$out/$w" --set "coupling.map=$out/$w.yaml" "$@" | tee "$out/$w.log" | tail -2
+done
