@@ -174,15 +174,14 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
             min * g->dt_s * 1e3, g->name[g->ref]);
     fprintf(f, "  speed_m_per_s: %.4f  # centre of mass, over the ground or the belt\n", speed);
     fprintf(f, "  com_height_m: {min: %.4f, mean: %.4f}\n", g->z_min, g->z_sum / g->n);
-    if (g->has_pelvis)
+    if (g->has_pelvis) {
         fprintf(f, "  pelvis_roll_deg: {mean_abs: %.2f, max_abs: %.2f}\n", g->roll_abs_sum / g->n * DEG_PER_RAD,
                 g->roll_abs_max * DEG_PER_RAD);
-    if (g->has_pelvis)
         fprintf(f, "  pelvis_pitch_deg: {mean: %.2f, max_abs: %.2f}  # positive: nose up, tail down\n",
                 g->pitch_sum / g->n * DEG_PER_RAD, g->pitch_abs_max * DEG_PER_RAD);
-    if (g->has_pelvis)
         fprintf(f, "  pelvis_yaw_deg: {mean_abs: %.2f, max_abs: %.2f}  # heading from the belt's (world's x) axis\n",
                 g->yaw_abs_sum / g->n * DEG_PER_RAD, g->yaw_abs_max * DEG_PER_RAD);
+    }
     double step[BB_MAX_PAWS], duty[BB_MAX_PAWS];
     steps(g, c, 0, g->n, step, duty);
     put_paws(f, g, 1, "step_deg", step, "each limb's hip or shoulder flexion, 5th to 95th percentile");
