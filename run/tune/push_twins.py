@@ -18,13 +18,29 @@ asin of the z component of the pelvis's y axis); the largest in the second
 after the push, beside the twin's in the same second; and when, after the
 push's end, it is back under the twin's 95th percentile (from 2 s on, after
 the settling) for 0.2 s in a row. A run falls when its |roll| passes
---fall-deg (30) at any time. Prints each seed and the medians."""
+--fall-deg (30) at any time.
+
+The gait as well: the left hind paw's strides (touch-down to touch-down,
+from body.h5's paw contacts debounced as run/plot and body/gait.c do) and
+the right hind's touch-down phase in each; the gait is back at the first
+of three strides in a row, begun after the push's end, each with a period
+within the twin's 5th-95th percentile and a phase no further from the
+twin's circular mean than the twin's 95th percentile of that distance (the
+twin's strides from 2 s on). The twin measured against itself from the
+same time is the base rate: how many strides a gait that was never pushed
+takes to meet the bar. Prints each seed and the medians."""
 import argparse
 import glob
 import os
+import sys
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from plot import debounce  # noqa: E402  body/gait.c's debouncing, as run/plot draws it
+
+HOLD = 3  # strides in a row, as body/gait.h's BB_RECOVERY_HOLD
 
 
 def pelvis_roll_deg(out):
@@ -47,6 +63,51 @@ def back_under(t, roll, bar, after, hold_s=0.2):
     return None
 
 
+def strides(out):
+    """Start times (s), periods (s) and right-hind touch-down phases of the
+    left hind paw's strides (debounced to phases >= 20 ms)."""
+    with h5py.File(os.path.join(out, "body.h5"), "r") as f:
+        t = f["time"][()]
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["touch/grids"][()]]
+        contact = f["touch/paw_contact"][()] > 0
+    dt = t[1] - t[0]
+    n = max(1, int(np.ceil(0.020 / dt - 1e-9)))
+    down = [debounce(contact[:, names.index(g)], n) for g in ("L_pes_touch", "R_pes_touch")]
+    onsets = [t[1:][d[1:] & ~d[:-1]] for d in down]
+    lh, rh = onsets
+    start, period, phase = [], [], []
+    for a, b in zip(lh[:-1], lh[1:]):
+        inside = rh[(rh >= a) & (rh < b)]
+        start.append(a)
+        period.append(b - a)
+        phase.append((inside[0] - a) / (b - a) if len(inside) else np.nan)
+    return np.array(start), np.array(period), np.array(phase)
+
+
+def circular_distance(a, b):
+    d = np.abs(a - b) % 1.0
+    return np.minimum(d, 1 - d)
+
+
+def gait_back(twin, run, after):
+    """Strides and seconds from `after` to the first of HOLD strides in a row
+    within the twin's ranges, or (None, None)."""
+    ts, tp, tph = twin
+    ref = ts >= 2.0
+    lo, hi = np.percentile(tp[ref], [5, 95])
+    ang = 2 * np.pi * tph[ref & ~np.isnan(tph)]
+    mean = (np.arctan2(np.sin(ang).mean(), np.cos(ang).mean()) / (2 * np.pi)) % 1.0
+    bar = np.percentile(circular_distance(tph[ref & ~np.isnan(tph)], mean), 95)
+    s, p, ph = run
+    sel = s >= after
+    s, p, ph = s[sel], p[sel], ph[sel]
+    ok = (p >= lo) & (p <= hi) & ~np.isnan(ph) & (circular_distance(np.nan_to_num(ph), mean) <= bar)
+    for i in range(len(ok) - HOLD + 1):
+        if ok[i:i + HOLD].all():
+            return i, s[i] - after
+    return None, None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("twin_root")
@@ -67,12 +128,18 @@ def main():
         bar = np.percentile(tr[tt >= 2.0], 95)
         second = (pt >= args.start) & (pt < args.start + 1)
         twin_second = (tt >= args.start) & (tt < args.start + 1)
+        twin_strides = strides(twin)
+        gait, gait_s = gait_back(twin_strides, strides(os.path.dirname(d)), end)
+        base, _ = gait_back(twin_strides, twin_strides, end)
         rows.append(dict(seed=seed, peak=pr[second].max(), twin_peak=tr[twin_second].max(), bar=bar,
-                         back=back_under(pt, pr, bar, end), fell=pr.max() > args.fall_deg))
+                         back=back_under(pt, pr, bar, end), fell=pr.max() > args.fall_deg,
+                         gait=gait, gait_s=gait_s, base=base))
         r = rows[-1]
         back = f"{r['back']:.2f} s" if r["back"] is not None else "never"
+        said = f"after {gait} strides ({gait_s:.2f} s)" if gait is not None else "never"
         print(f"seed {seed}: largest |roll| in the second after the push {r['peak']:.1f} deg (twin {r['twin_peak']:.1f}); "
-              f"back under the twin's 95th percentile ({bar:.1f} deg) for 0.2 s after {back}{' FELL' if r['fell'] else ''}")
+              f"back under the twin's 95th percentile ({bar:.1f} deg) for 0.2 s after {back}{' FELL' if r['fell'] else ''}; "
+              f"gait back {said}, the twin itself after {base if base is not None else 'never'}")
     if not rows:
         raise SystemExit(f"push_twins.py: no runs in {args.pushed_root}")
     backs = [r["back"] for r in rows if r["back"] is not None]
@@ -80,6 +147,10 @@ def main():
           f"{np.median([r['peak'] for r in rows]):.1f} deg (twins {np.median([r['twin_peak'] for r in rows]):.1f}); "
           f"back under the twin's 95th percentile in {len(backs)} of {len(rows)}"
           + (f", median {np.median(backs):.2f} s, longest {max(backs):.2f} s" if backs else ""))
+    gaits = [r["gait"] for r in rows if r["gait"] is not None]
+    bases = [r["base"] for r in rows if r["base"] is not None]
+    print(f"gait back in {len(gaits)} of {len(rows)}" + (f", median {np.median(gaits):g} strides" if gaits else "")
+          + f"; the twins themselves in {len(bases)} of {len(rows)}" + (f", median {np.median(bases):g} strides" if bases else ""))
 
 
 if __name__ == "__main__":
