@@ -244,6 +244,16 @@ def debounce(on, min_samples):
     return on
 
 
+FOOTFALL_MIN_PHASE_S = 0.02  # body.h's BB_FOOTFALL_MIN_PHASE_S
+
+
+def stance(raw, dt):
+    """A paw's contact flags sampled every dt seconds, debounced as the
+    gait: block of run.yaml is (coupler/gait_log.c): stance and swing phases
+    shorter than FOOTFALL_MIN_PHASE_S taken into their neighbours."""
+    return debounce(raw, max(1, int(np.ceil(FOOTFALL_MIN_PHASE_S / dt - 1e-9))))
+
+
 def gait_figure(outdir, run, body, exchange_s):
     """Footfall diagram of the last 1.5 s: raw contact flags (grey) and the
     debounced stance phases (black) the gait: block of run.yaml measures."""
@@ -251,11 +261,10 @@ def gait_figure(outdir, run, body, exchange_s):
     t = body["t"]
     keep = t >= t[-1] - 1.5
     fig, ax = plt.subplots(figsize=(8, 3), dpi=120)
-    min_samples = int(np.ceil(0.02 / exchange_s - 1e-9))
     for i, name in enumerate(body["grids"]):
         raw = body["contact"][:, i].astype(bool)
         ax.fill_between(t[keep], i + 0.45, i + 0.45 + 0.35 * raw[keep], step="post", color="0.6")
-        ax.fill_between(t[keep], i, i + 0.4 * debounce(raw, min_samples)[keep], step="post", color="k")
+        ax.fill_between(t[keep], i, i + 0.4 * stance(raw, exchange_s)[keep], step="post", color="k")
     ax.set_yticks(np.arange(len(body["grids"])) + 0.4)
     ax.set_yticklabels([n.replace("_touch", "") for n in body["grids"]], fontsize=7)
     ax.set_xlabel("time (s)")

@@ -43,7 +43,7 @@ from cpg_feedback import flexor_onsets
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "run"))
-from plot import debounce  # noqa: E402  body/gait.c's debouncing, as run/plot draws it
+from plot import stance  # noqa: E402  the gait: block's debouncing, as run/plot draws it
 BRAINBODY = os.path.join(ROOT, "build", "coupler", "brainbody")
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
@@ -78,7 +78,7 @@ def locking(out, record):
         t = f["time"][()]
         names = [n.decode() for n in f["touch/grids"][()]]
         down = f["touch/paw_contact"][()][:, names.index("L_pes_touch")] > 0
-    down = debounce(down, max(1, int(round(0.02 / (t[1] - t[0])))))
+    down = stance(down, t[1] - t[0])
     lifts = t[1:][down[:-1] & ~down[1:]]
     lifts = lifts[(lifts >= on[0]) & (lifts < on[-1])]
     if not len(lifts):

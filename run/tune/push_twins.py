@@ -38,7 +38,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-from plot import debounce  # noqa: E402  body/gait.c's debouncing, as run/plot draws it
+from plot import stance  # noqa: E402  the gait: block's debouncing, as run/plot draws it
 
 HOLD = 3  # strides in a row, as body/gait.h's BB_RECOVERY_HOLD
 
@@ -70,9 +70,7 @@ def strides(out):
         t = f["time"][()]
         names = [n.decode() if isinstance(n, bytes) else n for n in f["touch/grids"][()]]
         contact = f["touch/paw_contact"][()] > 0
-    dt = t[1] - t[0]
-    n = max(1, int(np.ceil(0.020 / dt - 1e-9)))
-    down = [debounce(contact[:, names.index(g)], n) for g in ("L_pes_touch", "R_pes_touch")]
+    down = [stance(contact[:, names.index(g)], t[1] - t[0]) for g in ("L_pes_touch", "R_pes_touch")]
     onsets = [t[1:][d[1:] & ~d[:-1]] for d in down]
     lh, rh = onsets
     start, period, phase = [], [], []
