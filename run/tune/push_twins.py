@@ -87,15 +87,23 @@ def circular_distance(a, b):
     return np.minimum(d, 1 - d)
 
 
-def gait_back(twin, run, after):
-    """Strides and seconds from `after` to the first of HOLD strides in a row
-    within the twin's ranges, or (None, None)."""
+def twin_ranges(twin):
+    """From the twin's strides begun from 2 s on: its period's 5th and 95th
+    percentiles, its phases' circular mean and their 95th percentile of
+    distance from it."""
     ts, tp, tph = twin
     ref = ts >= 2.0
     lo, hi = np.percentile(tp[ref], [5, 95])
-    ang = 2 * np.pi * tph[ref & ~np.isnan(tph)]
+    phases = tph[ref & ~np.isnan(tph)]
+    ang = 2 * np.pi * phases
     mean = (np.arctan2(np.sin(ang).mean(), np.cos(ang).mean()) / (2 * np.pi)) % 1.0
-    bar = np.percentile(circular_distance(tph[ref & ~np.isnan(tph)], mean), 95)
+    return lo, hi, mean, np.percentile(circular_distance(phases, mean), 95)
+
+
+def gait_back(ranges, run, after):
+    """Strides and seconds from `after` to the first of HOLD strides in a row
+    within the twin's ranges (twin_ranges), or (None, None)."""
+    lo, hi, mean, bar = ranges
     s, p, ph = run
     sel = s >= after
     s, p, ph = s[sel], p[sel], ph[sel]
@@ -127,8 +135,9 @@ def main():
         second = (pt >= args.start) & (pt < args.start + 1)
         twin_second = (tt >= args.start) & (tt < args.start + 1)
         twin_strides = strides(twin)
-        gait, gait_s = gait_back(twin_strides, strides(os.path.dirname(d)), end)
-        base, _ = gait_back(twin_strides, twin_strides, end)
+        ranges = twin_ranges(twin_strides)
+        gait, gait_s = gait_back(ranges, strides(os.path.dirname(d)), end)
+        base, _ = gait_back(ranges, twin_strides, end)
         rows.append(dict(seed=seed, peak=pr[second].max(), twin_peak=tr[twin_second].max(), bar=bar,
                          back=back_under(pt, pr, bar, end), fell=pr.max() > args.fall_deg,
                          gait=gait, gait_s=gait_s, base=base))
