@@ -14,6 +14,8 @@ void bb_world_defaults(bb_world_spec *w)
     memset(w, 0, sizeof *w);
     w->floor = 1;
     w->treadmill_speed = 0.2;
+    w->belt_mass = 0.02;
+    w->belt_damping = 0.005;
     w->target_radius = 0.002;
     w->lever_length = 0.01;
     w->lever_width = 0.004;

@@ -24,7 +24,9 @@ typedef struct bb_touch {
 
 typedef struct bb_world_state {
     int belt_joint, belt_qpos, belt_dof; /* -1 when there is no treadmill */
-    double belt_speed, belt_wrap;
+    int belt_free;                       /* self-paced: nothing sets its velocity */
+    double belt_speed;                   /* m/s, a motor-driven belt's */
+    double belt_wrapped;                 /* m: the qpos added back by wraps, so travel = wrapped - qpos */
     int lever_joint;                     /* -1 when there is no lever */
     double lever_threshold;
     int lever_armed;

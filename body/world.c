@@ -70,7 +70,13 @@ char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size
     if (w->floor)
         rc |= append(&out, &len, &cap,
                      "<geom name=\"bb_floor\" type=\"plane\" size=\"2 2 0.01\" rgba=\"0.85 0.85 0.8 1\" " OBJ "/>\n");
-    if (w->treadmill)
+    if (w->treadmill && w->treadmill_free) /* pushed by the paws alone: its mass and friction matter */
+        rc |= append(&out, &len, &cap,
+                     "<body name=\"bb_treadmill\" pos=\"0 0 -0.001\"><joint name=\"bb_belt\" type=\"slide\" axis=\"1 0 0\" "
+                     "damping=\"%.6g\"/><geom name=\"bb_belt\" type=\"box\" size=\"%g 0.04 0.001\" mass=\"%.6g\" "
+                     "rgba=\"0.2 0.2 0.2 1\" " OBJ "/></body>\n",
+                     w->belt_damping, BELT_HALF, w->belt_mass);
+    else if (w->treadmill)
         rc |= append(&out, &len, &cap,
                      "<body name=\"bb_treadmill\" pos=\"0 0 -0.001\"><joint name=\"bb_belt\" type=\"slide\" axis=\"1 0 0\"/>"
                      "<geom name=\"bb_belt\" type=\"box\" size=\"%g 0.04 0.001\" mass=\"1\" rgba=\"0.2 0.2 0.2 1\" " OBJ
@@ -128,6 +134,7 @@ void bb_world_bind(bb_body *b, const bb_world_spec *w)
         s->belt_qpos = m->jnt_qposadr[s->belt_joint];
         s->belt_dof = m->jnt_dofadr[s->belt_joint];
         s->belt_speed = w->treadmill_speed;
+        s->belt_free = w->treadmill_free;
     }
     s->lever_joint = mj_name2id(m, mjOBJ_JOINT, "bb_lever");
     s->lever_threshold = w->lever_threshold;
@@ -161,9 +168,10 @@ int bb_body_push(bb_body *b, const char *body, const double force[3], double sta
 }
 
 /* The push is switched on and off on the step grid: it acts on the steps
- * that start in [start, start + duration). The belt is driven
+ * that start in [start, start + duration). A motor-driven belt is driven
  * kinematically: its velocity is set before each step (a 1 kg belt under a
- * 25 g mouse barely notices the feet). */
+ * 25 g mouse barely notices the feet). A free one moves as the paws push it,
+ * either way; both jump back by BELT_WRAP when they have run that far. */
 void bb_world_before_step(bb_body *b)
 {
     bb_world_state *s = &b->world;
@@ -173,8 +181,10 @@ void bb_world_before_step(bb_body *b)
         for (int k = 0; k < 3; k++) f[k] = on ? s->push_force[k] : 0;
     }
     if (s->belt_joint < 0) return;
-    b->d->qvel[s->belt_dof] = -s->belt_speed;
-    if (b->d->qpos[s->belt_qpos] < -BELT_WRAP) b->d->qpos[s->belt_qpos] += BELT_WRAP;
+    if (!s->belt_free) b->d->qvel[s->belt_dof] = -s->belt_speed;
+    double *x = &b->d->qpos[s->belt_qpos];
+    if (*x < -BELT_WRAP) *x += BELT_WRAP, s->belt_wrapped += BELT_WRAP;
+    if (*x > BELT_WRAP) *x -= BELT_WRAP, s->belt_wrapped -= BELT_WRAP;
 }
 
 /* Presses: counted when the angle passes the threshold, re-armed below half
@@ -201,7 +211,10 @@ void bb_body_task(const bb_body *b, bb_task_state *out)
     out->lever_presses = s->lever_presses;
     out->target_distance = -1;
     if (s->lever_joint >= 0) out->lever_angle = b->d->qpos[b->m->jnt_qposadr[s->lever_joint]];
-    if (s->belt_joint >= 0) out->belt_speed = s->belt_speed;
+    if (s->belt_joint >= 0) {
+        out->belt_speed = s->belt_free ? -b->d->qvel[s->belt_dof] : s->belt_speed;
+        out->belt_travel = s->belt_wrapped - b->d->qpos[s->belt_qpos];
+    }
     if (s->target_site >= 0) {
         const double *tp = b->d->site_xpos + 3 * s->target_site;
         for (uint32_t g = 0; g < b->touch.ngrids; g++) {

@@ -348,6 +348,9 @@ bb_world_spec *bb_config_world_spec(const bb_config *g, bb_world_spec *w)
     w->floor = cw->floor;
     w->treadmill = cw->treadmill;
     w->treadmill_speed = cw->treadmill_speed_m_per_s;
+    w->treadmill_free = !strcmp(cw->treadmill_drive, "free");
+    w->belt_mass = cw->belt_mass_g * 1e-3;
+    w->belt_damping = cw->belt_damping_mN_s_per_m * 1e-3;
     w->reach_target = cw->reach_target;
     w->target_radius = cw->target_radius_mm * 1e-3;
     w->lever = cw->lever;

@@ -81,6 +81,8 @@ typedef struct bb_config {
         char perturb_body[BB_NAME_MAX];
         double perturb_N[3], perturb_start_s, perturb_duration_s;
         double treadmill_speed_m_per_s;
+        char treadmill_drive[16]; /* motor | free */
+        double belt_mass_g, belt_damping_mN_s_per_m;
         double target_mm[3], target_radius_mm;
         double lever_mm[3], lever_length_mm, lever_width_mm, lever_stiffness_mNm_per_rad, lever_threshold_deg;
         char head_body[BB_NAME_MAX];

@@ -11,7 +11,15 @@ static const char *const limb_joint[2][BB_GAIT_LIMB_JOINTS] = {{"hip_flex", "kne
                                                                 {"shoulder_flex", "elbow", "wrist_flex"}};
 static const char *const limb_joint_key[BB_GAIT_LIMB_JOINTS] = {"hip_shoulder", "knee_elbow", "ankle_wrist"};
 
-int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_m_per_s)
+/* The belt's travel towards -x so far (m), motor-driven or pushed by the paws; 0 without a belt. */
+static double belt_travel(const bb_body *b)
+{
+    bb_task_state task;
+    bb_body_task(b, &task);
+    return task.belt_travel;
+}
+
+int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s)
 {
     memset(g, 0, sizeof *g);
     g->n_paws = bb_body_n_touch_grids(b);
@@ -33,7 +41,8 @@ int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_
         }
     }
     if (g->ref == UINT32_MAX) return -1;
-    g->dt_s = dt_s, g->belt_m_per_s = belt_m_per_s;
+    g->dt_s = dt_s;
+    g->belt0_m = g->belt_m = belt_travel(b);
     g->has_pelvis = bb_body_has_body(b, "pelvis");
     g->weight_N = bb_body_total_mass(b) * 9.81;
     bb_body_com(b, g->com0);
@@ -70,9 +79,11 @@ int bb_gait_log_add(bb_gait_log *g, const bb_body *b)
     double sole[3 * BB_MAX_PAWS], load[BB_MAX_PAWS];
     bb_body_touch_grid_positions(b, sole);
     bb_body_paw_loads(b, load);
+    double belt = belt_travel(b), belt_dx = belt - g->belt_m; /* a paw stuck to the belt moves -belt_dx */
+    g->belt_m = belt;
     for (uint32_t p = 0; p < g->n_paws; p++) {
         if (g->n && down[p] && g->contact[(size_t)(g->n - 1) * g->n_paws + p]) { /* down at both ends of the interval */
-            double dx = sole[3 * p] - g->sole_xy[p][0] + g->belt_m_per_s * g->dt_s, dy = sole[3 * p + 1] - g->sole_xy[p][1];
+            double dx = sole[3 * p] - g->sole_xy[p][0] + belt_dx, dy = sole[3 * p + 1] - g->sole_xy[p][1];
             g->slip_m[p] += sqrt(dx * dx + dy * dy);
             g->slip_intervals[p]++;
         }
@@ -168,8 +179,8 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
     bb_footfalls_debounce(c, g->n, g->n_paws, min);
     bb_footfalls ff;
     double t = g->n * g->dt_s;
-    /* forward speed over the ground or the belt: the belt carries the body back at belt_m_per_s */
-    double speed = (g->com[0] - g->com0[0]) / t + g->belt_m_per_s;
+    /* forward speed over the ground or the belt: what the belt carried back is added */
+    double speed = (g->com[0] - g->com0[0] + g->belt_m - g->belt0_m) / t;
     fprintf(f, "gait:  # from paw contacts debounced to phases >= %.0f ms; phases: touch-down in the %s cycle\n",
             min * g->dt_s * 1e3, g->name[g->ref]);
     fprintf(f, "  speed_m_per_s: %.4f  # centre of mass, over the ground or the belt\n", speed);
@@ -262,6 +273,8 @@ int bb_gait_log_state(bb_gait_log *g, bb_state_io *io)
                    bb_state_field(io, "gait.yaw_max", &g->yaw_abs_max, sizeof g->yaw_abs_max) ||
                    bb_state_field(io, "gait.yaw_sum", &g->yaw_abs_sum, sizeof g->yaw_abs_sum) ||
                    bb_state_field(io, "gait.com0", g->com0, sizeof g->com0) ||
+                   bb_state_field(io, "gait.belt0", &g->belt0_m, sizeof g->belt0_m) ||
+                   bb_state_field(io, "gait.belt", &g->belt_m, sizeof g->belt_m) ||
                    bb_state_field(io, "gait.com", g->com, sizeof g->com) ||
                    bb_state_field(io, "gait.z", &g->z_min, sizeof g->z_min) ||
                    bb_state_field(io, "gait.z_sum", &g->z_sum, sizeof g->z_sum)

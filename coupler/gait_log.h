@@ -27,7 +27,7 @@ typedef struct bb_gait_log {
     double limit_range[BB_MAX_PAWS][BB_GAIT_LIMB_JOINTS][2];
     uint32_t at_limit[BB_MAX_PAWS][BB_GAIT_LIMB_JOINTS];
     /* per paw, its sole's horizontal travel over the surface under it (the
-     * belt moves at -belt_m_per_s along x) between rows in which it was down
+     * belt's surface moves towards -x) between rows in which it was down
      * in both (raw contacts), and how many such intervals */
     double sole_xy[BB_MAX_PAWS][2]; /* m, at the last row */
     double slip_m[BB_MAX_PAWS];
@@ -37,7 +37,8 @@ typedef struct bb_gait_log {
     uint8_t *contact;                  /* n x n_paws */
     float *flexion;                    /* n x n_paws, rad (NAN: no such joint): joint[p][0] */
     uint32_t n, cap;
-    double dt_s, belt_m_per_s;
+    double dt_s;
+    double belt0_m, belt_m; /* the belt's travel (bb_task_state) at init and at the last row; 0 without a belt */
     double push_on_s, push_off_s; /* body.perturb's push, for the recovery: block; off <= on: none */
     double stim_on_s, stim_off_s; /* brain.stimulus, for the stimulus: block; off <= on: none */
     double com0[3], com[3], z_min, z_sum;
@@ -52,7 +53,7 @@ typedef struct bb_gait_log {
  * says how the gait recovered from it (body.h: bb_footfalls_recovery);
  * with a stimulus (stim_on_s, stim_off_s), how each limb stepped during it
  * and in as long a time before it. */
-int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s, double belt_m_per_s);
+int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s);
 int bb_gait_log_add(bb_gait_log *g, const bb_body *b); /* -1: out of memory */
 /* The gait: block, indented by two spaces under "gait:". */
 void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f);

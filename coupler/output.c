@@ -91,8 +91,7 @@ int bb_output_prepare(bb_output *o, const bb_body_role *body, char *err, size_t 
         }
         /* no gait block for a body without a left hind paw grid */
         if (o->cfg->world.treadmill || o->cfg->cpg.enabled)
-            o->has_gait = !bb_gait_log_init(&o->gait, o->body, o->cfg->exchange_ms * 1e-3,
-                                            o->cfg->world.treadmill ? o->cfg->world.treadmill_speed_m_per_s : 0);
+            o->has_gait = !bb_gait_log_init(&o->gait, o->body, o->cfg->exchange_ms * 1e-3);
         if (o->has_gait && o->cfg->world.perturb) {
             o->gait.push_on_s = o->cfg->world.perturb_start_s;
             o->gait.push_off_s = o->cfg->world.perturb_start_s + o->cfg->world.perturb_duration_s;

@@ -8,7 +8,7 @@
  *                           and velocity (exact replay, brainbody render)
  *   /touch/{force, merkel, paw_contact, paw_position}   per taxel N and Hz;
  *                           per paw 0/1 and the sole's world position (m)
- *   /task/{lever_angle, lever_presses, target_distance}
+ *   /task/{lever_angle, lever_presses, target_distance, belt_speed, belt_travel}
  * plus name lists /muscles/names, /muscles/regions, /joints/names,
  * /touch/grids. Datasets are chunked, compressed (shuffle + deflate 1) and
  * extended at every flush; no HDF5 timestamps, so the same run writes the
@@ -37,7 +37,7 @@ typedef struct series {
 
 enum {
     TIME, EXCITATION, ACTIVATION, LENGTH, VELOCITY, FORCE, FIBRE, RATES, ANGLE, ANGVEL, COM, QPOS, QVEL, TFORCE, MERKEL,
-    CONTACT, PAWPOS, LEVER, PRESSES, TARGET, N_SERIES
+    CONTACT, PAWPOS, LEVER, PRESSES, TARGET, BELT_SPEED, BELT_TRAVEL, N_SERIES
 };
 
 struct bb_body_file {
@@ -151,7 +151,9 @@ static int layout(bb_body_file *f, const bb_body *b)
              make_series(f, PAWPOS, "/touch/paw_position", F64, MD, items(3 * f->ng), "m") ||
              make_series(f, LEVER, "/task/lever_angle", F64, MD, 0, "rad") ||
              make_series(f, PRESSES, "/task/lever_presses", H5T_STD_U32LE, H5T_NATIVE_UINT32, 0, "1") ||
-             make_series(f, TARGET, "/task/target_distance", F64, MD, 0, "m");
+             make_series(f, TARGET, "/task/target_distance", F64, MD, 0, "m") ||
+             make_series(f, BELT_SPEED, "/task/belt_speed", F64, MD, 0, "m/s") ||
+             make_series(f, BELT_TRAVEL, "/task/belt_travel", F64, MD, 0, "m");
     if (f->reopened) return rc ? -1 : 0;
     rc = rc || write_names(f->file, "/muscles/names", f->nm, bb_body_muscle_name, b) ||
          write_names(f->file, "/muscles/regions", f->nm, bb_body_muscle_region, b) ||
@@ -303,6 +305,8 @@ int bb_body_file_add(bb_body_file *f, const bb_body *b, const float *excitation,
     put(f, LEVER, &task.lever_angle);
     put(f, PRESSES, &task.lever_presses);
     put(f, TARGET, &task.target_distance);
+    put(f, BELT_SPEED, &task.belt_speed);
+    put(f, BELT_TRAVEL, &task.belt_travel);
     f->rows++;
     return 0;
 }

@@ -391,7 +391,7 @@ Test(gait_log, a_head_fixed_mouse_over_the_belt_moves_at_belt_speed)
     cr_assert_float_eq(bb_body_total_mass(b), 0.025, 0.01, "the animal's mass, not the belt's: %g kg",
                        bb_body_total_mass(b));
     bb_gait_log g;
-    cr_assert_eq(bb_gait_log_init(&g, b, 0.005, 0.2), 0, "the mouse has a left hind paw grid");
+    cr_assert_eq(bb_gait_log_init(&g, b, 0.005), 0, "the mouse has a left hind paw grid");
     g.stim_on_s = 0.3, g.stim_off_s = 0.45;
     char *text = log_gait(&g, b, 100); /* 0.5 s */
     double speed = line_value(text, "speed_m_per_s");
@@ -437,7 +437,7 @@ static char *relaxed_over_belt(double speed)
     w.head_fixed = 1, w.treadmill = 1, w.treadmill_speed = speed;
     bb_body *b = open_world(MOUSE, &w);
     bb_gait_log g;
-    cr_assert_eq(bb_gait_log_init(&g, b, 0.005, speed), 0);
+    cr_assert_eq(bb_gait_log_init(&g, b, 0.005), 0);
     char *text = log_gait(&g, b, 100);
     bb_gait_log_free(&g);
     bb_body_close(b);
@@ -463,6 +463,51 @@ Test(gait_log, a_paw_slides_at_the_speed_the_belt_drags_it)
     free(running);
 }
 
+/* The belt's travel towards -x after `seconds` of a relaxed head-fixed mouse
+ * over a free (self-paced) belt, its left hind paw pushed along x by
+ * push_N from 0.3 s for 0.1 s, and the gait log's speed over those seconds. */
+static double free_belt_travel(double push_N, double seconds, double *speed)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.head_fixed = 1, w.floor = 0, w.treadmill = 1, w.treadmill_free = 1;
+    bb_body *b = open_world(MOUSE, &w);
+    char err[256];
+    double force[3] = {push_N, 0, 0};
+    if (push_N != 0) cr_assert_eq(bb_body_push(b, "L_pes", force, 0.3, 0.1, err, sizeof err), 0, "%s", err);
+    bb_gait_log g;
+    cr_assert_eq(bb_gait_log_init(&g, b, 0.005), 0);
+    char *text = log_gait(&g, b, (int)lround(seconds / 0.005));
+    *speed = line_value(text, "speed_m_per_s");
+    bb_task_state task;
+    bb_body_task(b, &task);
+    free(text);
+    bb_gait_log_free(&g);
+    bb_body_close(b);
+    return task.belt_travel;
+}
+
+/* A free belt (body.treadmill.drive: free) moves only as what stands on it
+ * pushes it: under a relaxed mouse it stays put; a hind paw pushed back
+ * (towards -x, as a stance leg pushes) carries it back with it, pushed
+ * forward it carries it forward; and the gait log's speed over the belt
+ * follows. The push is 0.1 N, 40 % of the weight, for 0.1 s: the relaxed
+ * paw bears little, and at 0.05 N it slides over the belt instead.
+ * Measured: the belt travels -0.28 mm (still), 10.4 mm (back) and -17.3 mm
+ * (forward) towards -x in 0.6 s; speeds 0.005, 0.029 and -0.019 m/s (the
+ * still mouse's 0.005 is its centre of mass settling forward). */
+Test(gait_log, a_free_belt_moves_as_the_paws_push_it)
+{
+    double speed[3];
+    double still = free_belt_travel(0, 0.6, &speed[0]), back = free_belt_travel(-0.1, 0.6, &speed[1]),
+           forward = free_belt_travel(0.1, 0.6, &speed[2]);
+    cr_assert_lt(fabs(still), 5e-4, "a relaxed mouse moved the free belt %g m", still);
+    cr_assert_gt(back, 5e-3, "a paw pushed back moved the free belt %g m towards -x", back);
+    cr_assert_lt(forward, -5e-3, "a paw pushed forward moved the free belt %g m towards -x", forward);
+    cr_assert_gt(speed[1], speed[0] + 0.01, "speed over the belt %g m/s pushed back, %g still", speed[1], speed[0]);
+    cr_assert_lt(speed[2], speed[0] - 0.01, "speed over the belt %g m/s pushed forward, %g still", speed[2], speed[0]);
+}
+
 /* load_share is the weight each paw bears. A mouse relaxed on the floor
  * with nothing else holding it rests on its paws, and its tail and belly
  * that sag to the floor: once it has settled, the paws' shares add up to
@@ -479,7 +524,7 @@ Test(gait_log, the_paws_bear_the_weight_the_head_post_does_not)
         bb_body *b = open_world(MOUSE, &w);
         run(b, 0.3); /* settle */
         bb_gait_log g;
-        cr_assert_eq(bb_gait_log_init(&g, b, 0.005, 0), 0);
+        cr_assert_eq(bb_gait_log_init(&g, b, 0.005), 0);
         char *text = log_gait(&g, b, 40);
         const char *paws[] = {"L_manus", "R_manus", "L_pes", "R_pes"};
         for (int p = 0; p < 4; p++) total[held] += flow_value(text, "load_share", paws[p]);

@@ -295,7 +295,7 @@ int main(int argc, char **argv)
     }
     double z_sum = 0, roll_sum = 0, roll_max = 0, pitch_sum = 0, lo[4], hi[4];
     bb_gait_log limits; /* the joints' time at a range end, from the exchanges after the settling */
-    if (bb_gait_log_init(&limits, b, EXCHANGE_MS * 1e-3, belt)) {
+    if (bb_gait_log_init(&limits, b, EXCHANGE_MS * 1e-3)) {
         fprintf(stderr, "bb_gait_body: the body has no left hind paw grid (L_pes_*)\n");
         return 1;
     }

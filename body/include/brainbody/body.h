@@ -25,7 +25,10 @@ typedef struct bb_body bb_body;
 typedef struct bb_world_spec {
     int floor;                /* flat floor, the plane z = 0 */
     int treadmill;            /* a belt at z = 0 moving towards -x */
-    double treadmill_speed;   /* m/s */
+    double treadmill_speed;   /* m/s, a motor-driven belt's */
+    int treadmill_free;       /* 1: self-paced, the belt moves only as the paws push it (belt_mass, belt_damping) */
+    double belt_mass;         /* kg, a free belt's inertia as felt at its surface */
+    double belt_damping;      /* N s/m, a free belt's viscous friction */
     int reach_target;         /* a sphere site the paw should reach */
     double target_pos[3];     /* m, world */
     double target_radius;     /* m: success radius */
@@ -234,7 +237,8 @@ typedef struct bb_task_state {
     uint32_t lever_presses; /* presses counted since load */
     double last_press_s;    /* time of the last press, or -1 */
     double target_distance; /* m, from the closest paw pad to the target centre, or -1 */
-    double belt_speed;      /* m/s */
+    double belt_speed;      /* m/s, positive: the surface moves towards -x (the mouse walks forward) */
+    double belt_travel;     /* m, how far the surface has moved towards -x since load (wraps undone) */
 } bb_task_state;
 
 void bb_body_task(const bb_body *b, bb_task_state *out);
