@@ -20,8 +20,9 @@ recorded before the gait log had it), and the pelvis's mean |yaw| (its
 heading from the belt's axis, as run.yaml's pelvis_yaw_deg, from body.h5 so
 that older runs have it too; a run whose mean passes --turn-deg, default 20,
 "turned": its hindquarters swung sideways, which the gait numbers do not
-show); then how many seeds fell and turned, and the medians over those that
-did not fall.
+show), and its forward speed over the belt (run.yaml's speed_m_per_s; with
+body.treadmill.drive=free, how fast it walks the belt back itself); then how
+many seeds fell and turned, and the medians over those that did not fall.
 
 Usage: run/tune/gait_seeds.py OUTROOT [--seeds 101-110,20261126] [--seconds 6]
        [--experiment run/cpg_gait.yaml] [--fall-deg 30] [--turn-deg 20] [--set KEY=VALUE ...]
@@ -197,7 +198,8 @@ def main():
                      hz=g.get("stride_hz", nan), duty_lh=g.get("duty", {}).get("L_pes", nan),
                      duty_rh=g.get("duty", {}).get("R_pes", nan),
                      phase=g.get("phase", {}).get("R_pes", nan), step_lh=g["step_deg"]["L_pes"],
-                     step_rh=g["step_deg"]["R_pes"], slip_lh=g.get("slip_m_per_s", {}).get("L_pes", nan))
+                     step_rh=g["step_deg"]["R_pes"], slip_lh=g.get("slip_m_per_s", {}).get("L_pes", nan),
+                     speed=g["speed_m_per_s"])
             r["circuit_hz"], r["lock_r"], r["lock_phase"], r["cycles"], r["lock_p"] = g["locking"]
             r["hip_lim"], r["knee_lim"], r["ankle_lim"] = g["at_limit"]
             r["fell"] = r["max"] > args.fall_deg
@@ -211,7 +213,8 @@ def main():
                   f"p {r['lock_p']:.2g}) "
                   f"in {100 * r['cycles']:.0f} % of its cycles; LH at a range end: hip {100 * r['hip_lim']:.0f} %, "
                   f"knee {100 * r['knee_lim']:.0f} %, ankle {100 * r['ankle_lim']:.0f} %; LH slip "
-                  f"{r['slip_lh']:.3f} m/s; yaw {r['yaw']:.1f} deg{' TURNED' if r['turned'] else ''}", flush=True)
+                  f"{r['slip_lh']:.3f} m/s; yaw {r['yaw']:.1f} deg{' TURNED' if r['turned'] else ''}; speed "
+                  f"{r['speed']:.3f} m/s", flush=True)
     up = [r for r in rows if not r["fell"]]
     print(f"\n{len(rows) - len(up)} of {len(rows)} fell (|roll| past {args.fall_deg:g} deg in {args.seconds:g} s); "
           f"{sum(r['turned'] for r in up)} of the rest turned (mean |yaw| past {args.turn_deg:g} deg)")
@@ -222,7 +225,7 @@ def main():
 
         med = {k: median([r[k] for r in up]) for k in
                ("mean", "strides", "hz", "duty_lh", "duty_rh", "phase", "step_lh", "step_rh", "circuit_hz",
-                "lock_r", "cycles", "hip_lim", "knee_lim", "ankle_lim", "slip_lh", "yaw")}
+                "lock_r", "cycles", "hip_lim", "knee_lim", "ankle_lim", "slip_lh", "yaw", "speed")}
         alternating = sum(abs(r["phase"] - 0.5) <= 0.15 for r in up)
         locked = sum(r["lock_p"] < 0.05 for r in up)
         near_onset = sum(min(r["lock_phase"], 1 - r["lock_phase"]) <= 0.15 for r in up)  # NaN: False
@@ -233,7 +236,7 @@ def main():
               f"0.15 of its flexor bursts' onset in {near_onset}, R {med['lock_r']:.2f} (p < 0.05 in {locked}), in "
               f"{100 * med['cycles']:.0f} % of its cycles; LH at a range end: hip {100 * med['hip_lim']:.0f} %, "
               f"knee {100 * med['knee_lim']:.0f} %, ankle {100 * med['ankle_lim']:.0f} %; LH slip "
-              f"{med['slip_lh']:.3f} m/s; yaw {med['yaw']:.1f} deg")
+              f"{med['slip_lh']:.3f} m/s; yaw {med['yaw']:.1f} deg; speed {med['speed']:.3f} m/s")
     return 1 if len(rows) < len(seeds) else 0
 
 

@@ -8,6 +8,8 @@
 # e.g.   run/tune/row_sweep.sh /tmp/hipext H_extensor \
 #          "gluteus_superficialis gluteus_medius_* biceps_femoris_anterior semimembranosus adductor_magnus_*" \
 #          "0 0.05 0.1 0.3" --seeds 101-110
+# ROW_SWEEP_BASE=FILE starts from that weights file instead (e.g. an
+# earlier sweep's OUTDIR/W.tsv), so that several groups can be changed.
 # Writes OUTDIR/W.tsv, OUTDIR/W.yaml (the map), OUTDIR/W/SEED (the runs) and
 # OUTDIR/W.log (gait_seeds.py's report; its last lines are the medians).
 set -euo pipefail
@@ -17,10 +19,13 @@ out="${1:?$usage}" pool="${2:?$usage}" globs="${3:?$usage}" weights="${4:?$usage
 shift 4
 py=python3
 [ -x /usr/bin/python3 ] && py=/usr/bin/python3   # h5py is Debian's python3-h5py
+base="${ROW_SWEEP_BASE:-$here/cpg_gait_weights.tsv}"
+[ -r "$base" ] || { echo "row_sweep.sh: cannot read the weights file '$base'" >&2; exit 2; }
 mkdir -p "$out"
 for w in $weights; do
     tsv="$out/$w.tsv"
-    cp "$here/cpg_gait_weights.tsv" "$tsv"
+    [ "$(realpath "$base")" != "$(realpath -m "$tsv")" ] || { echo "row_sweep.sh: ROW_SWEEP_BASE is $tsv itself" >&2; exit 2; }
+    cp "$base" "$tsv"
     for g in $globs; do
         # the row must be there, and exactly once
         n=$(awk -F'\t' -v p="$pool" -v g="$g" '$1 == p && $2 == g' "$tsv" | wc -l)
@@ -28,7 +33,7 @@ for w in $weights; do
         awk -F'\t' -v OFS='\t' -v p="$pool" -v g="$g" -v w="$w" '$1 == p && $2 == g {$3 = w} {print}' "$tsv" > "$tsv.new"
         mv "$tsv.new" "$tsv"
     done
-    echo "# row_sweep.sh: $pool rows $globs at $w" >> "$tsv"
+    echo "# row_sweep.sh: $pool rows $globs at $w (from $base)" >> "$tsv"
     "$py" "$here/gait_map.py" "$tsv" "$out/$w.yaml" --cells-per-pool 200
     "$py" "$here/gait_seeds.py" "$out/$w" --set "coupling.map=$out/$w.yaml" "$@" | tee "$out/$w.log" | tail -2
 done
