@@ -70,18 +70,17 @@ char *bb_world_compose(const char *text, const bb_world_spec *w, char *err, size
     if (w->floor)
         rc |= append(&out, &len, &cap,
                      "<geom name=\"bb_floor\" type=\"plane\" size=\"2 2 0.01\" rgba=\"0.85 0.85 0.8 1\" " OBJ "/>\n");
-    if (w->treadmill && w->treadmill_free) /* pushed by the paws alone: its mass and friction matter */
+    if (w->treadmill) {
+        /* a free belt is pushed by the paws alone, so its mass and friction
+         * matter; a motor-driven one's velocity is set (bb_world_before_step) */
+        char damping[48] = "";
+        if (w->treadmill_free) snprintf(damping, sizeof damping, " damping=\"%.6g\"", w->belt_damping);
         rc |= append(&out, &len, &cap,
-                     "<body name=\"bb_treadmill\" pos=\"0 0 -0.001\"><joint name=\"bb_belt\" type=\"slide\" axis=\"1 0 0\" "
-                     "damping=\"%.6g\"/><geom name=\"bb_belt\" type=\"box\" size=\"%g 0.04 0.001\" mass=\"%.6g\" "
-                     "rgba=\"0.2 0.2 0.2 1\" " OBJ "/></body>\n",
-                     w->belt_damping, BELT_HALF, w->belt_mass);
-    else if (w->treadmill)
-        rc |= append(&out, &len, &cap,
-                     "<body name=\"bb_treadmill\" pos=\"0 0 -0.001\"><joint name=\"bb_belt\" type=\"slide\" axis=\"1 0 0\"/>"
-                     "<geom name=\"bb_belt\" type=\"box\" size=\"%g 0.04 0.001\" mass=\"1\" rgba=\"0.2 0.2 0.2 1\" " OBJ
+                     "<body name=\"bb_treadmill\" pos=\"0 0 -0.001\"><joint name=\"bb_belt\" type=\"slide\" axis=\"1 0 0\"%s/>"
+                     "<geom name=\"bb_belt\" type=\"box\" size=\"%g 0.04 0.001\" mass=\"%.6g\" rgba=\"0.2 0.2 0.2 1\" " OBJ
                      "/></body>\n",
-                     BELT_HALF);
+                     damping, BELT_HALF, w->treadmill_free ? w->belt_mass : 1.0);
+    }
     if (w->reach_target)
         rc |= append(&out, &len, &cap,
                      "<site name=\"bb_target\" group=\"0\" type=\"sphere\" pos=\"%.6g %.6g %.6g\" size=\"%.6g\" rgba=\"0.1 0.8 0.1 0.4\"/>\n",
