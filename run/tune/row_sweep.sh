@@ -29,7 +29,7 @@ for w in $weights; do
     for g in $globs; do
         # the row must be there, and exactly once
         n=$(awk -F'\t' -v p="$pool" -v g="$g" '$1 == p && $2 == g' "$tsv" | wc -l)
-        [ "$n" = 1 ] || { echo "row_sweep.sh: cpg_gait_weights.tsv has $n rows '$pool $g', not one" >&2; exit 2; }
+        [ "$n" = 1 ] || { echo "row_sweep.sh: $base has $n rows '$pool $g', not one" >&2; exit 2; }
         awk -F'\t' -v OFS='\t' -v p="$pool" -v g="$g" -v w="$w" '$1 == p && $2 == g {$3 = w} {print}' "$tsv" > "$tsv.new"
         mv "$tsv.new" "$tsv"
     done
