@@ -183,7 +183,9 @@ static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, 
         if (bb_spinal_sense_init(&c->spinal, body->body)) bb_fatal(4, "out of memory");
         c->has_spinal = 1;
     }
-    if (cfg->stretch_reflex.gain > 0 && body->body) {
+    /* the stretch reflex is the spindles' segmental loop: deafferented
+     * (feedback.enabled false), there is none, as after a dorsal rhizotomy */
+    if (cfg->stretch_reflex.gain > 0 && cfg->feedback_enabled && body->body) {
         if (bb_stretch_reflex_init(&c->reflex, body->body, cfg->stretch_reflex.gain, cfg->stretch_reflex.velocity_s))
             bb_fatal(4, "out of memory");
         c->has_reflex = 1;

@@ -17,18 +17,27 @@
 
 static spawn_result r;
 
-static void run_file(const char *file, const char *ranks, const char *tag, const char *extra)
+/* Runs file into /tmp/bb_loop_PID_TAG on ranks ranks, with up to two
+ * --set KEY=VALUE (extra2 NULL: one; extra NULL: none). */
+static void run_file2(const char *file, const char *ranks, const char *tag, const char *extra, const char *extra2)
 {
     char out[256], cmd[1024];
     snprintf(out, sizeof out, "output.dir=/tmp/bb_loop_%d_%s", (int)getpid(), tag);
     snprintf(cmd, sizeof cmd, "rm -rf /tmp/bb_loop_%d_%s", (int)getpid(), tag);
     cr_assert_eq(system(cmd), 0);
     mpi_test_env();
-    char *one[] = {BRAINBODY, "run", (char *)file, "--set", out, "--set", (char *)extra, NULL};
+    char *one[] = {BRAINBODY, "run", (char *)file, "--set", out, "--set", (char *)extra, "--set", (char *)extra2, NULL};
     char *many[] = {BB_MPIEXEC, "-np", (char *)ranks, BRAINBODY, "run", (char *)file, "--set", out, "--set",
-                    (char *)extra, NULL};
+                    (char *)extra, "--set", (char *)extra2, NULL};
+    if (!extra2) one[7] = NULL, many[10] = NULL;
+    if (!extra) one[5] = NULL, many[8] = NULL;
     spawn_run(strcmp(ranks, "1") ? many : one, 240, &r);
     cr_assert(r.exited && r.status == 0, "exit %d:\n%s", r.status, r.out);
+}
+
+static void run_file(const char *file, const char *ranks, const char *tag, const char *extra)
+{
+    run_file2(file, ranks, tag, extra, NULL);
 }
 
 static void run_experiment(const char *ranks, const char *tag, const char *extra)
@@ -250,4 +259,32 @@ Test(closed_loop, paw_contact_reaches_s1_and_deafferentation_removes_it, .timeou
     hsize_t l4_off = cortex_spikes("fb_off", "S1_left_L4_exc") + cortex_spikes("fb_off", "S1_right_L4_exc");
     cr_assert_gt((double)l4_on, 1.2 * (double)l4_off, "S1 L4 exc: %llu spikes with feedback, %llu without",
                  (unsigned long long)l4_on, (unsigned long long)l4_off);
+}
+
+/* The exchange digest of a run's run.yaml (its body and spikes, bit for bit). */
+static unsigned run_digest(const char *tag)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/bb_loop_%d_%s/run.yaml", (int)getpid(), tag);
+    char *y = slurp(path, NULL);
+    cr_assert(y, "no %s", path);
+    char *d = strstr(y, "exchange_digest: \"");
+    cr_assert(d, "no exchange_digest in %s", path);
+    unsigned v = (unsigned)strtoul(d + 18, NULL, 16);
+    free(y);
+    return v;
+}
+
+/* The stretch reflex is the muscle spindles' segmental loop, so a
+ * deafferented run (feedback.enabled false, a dorsal rhizotomy) has none:
+ * with it, brain.stretch_reflex.gain changes nothing; with feedback, it
+ * changes the run. */
+Test(closed_loop, deafferentation_removes_the_stretch_reflex, .timeout = 600)
+{
+    run_file2(ON_FLOOR, "1", "sr_off", "feedback.enabled=false", "brain.stretch_reflex.gain=10");
+    run_file2(ON_FLOOR, "1", "sr_none", "feedback.enabled=false", "brain.stretch_reflex.gain=0");
+    run_file2(ON_FLOOR, "1", "sr_on", "feedback.enabled=true", "brain.stretch_reflex.gain=10");
+    run_file2(ON_FLOOR, "1", "sr_on_none", "feedback.enabled=true", "brain.stretch_reflex.gain=0");
+    cr_assert_eq(run_digest("sr_off"), run_digest("sr_none"), "deafferented, the reflex's gain changed the run");
+    cr_assert_neq(run_digest("sr_on"), run_digest("sr_on_none"), "with feedback, the reflex changed nothing");
 }
