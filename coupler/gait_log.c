@@ -56,7 +56,9 @@ static int grow(bb_gait_log *g, uint32_t cap)
     if (c) g->contact = c;
     float *a = realloc(g->flexion, (size_t)cap * g->n_paws * sizeof *a);
     if (a) g->flexion = a;
-    if (!c || !a) return -1;
+    float *h = realloc(g->height, (size_t)cap * sizeof *h);
+    if (h) g->height = h;
+    if (!c || !a || !h) return -1;
     g->cap = cap;
     return 0;
 }
@@ -103,6 +105,7 @@ int bb_gait_log_add(bb_gait_log *g, const bb_body *b)
         g->yaw_abs_sum += yaw;
     }
     bb_body_com(b, g->com);
+    g->height[g->n - 1] = (float)g->com[2];
     if (g->com[2] < g->z_min) g->z_min = g->com[2];
     g->z_sum += g->com[2];
     return 0;
@@ -169,6 +172,51 @@ static void put_stimulus(FILE *f, const bb_gait_log *g, const uint8_t *c)
     put_paws(f, g, 2, "duty_during", duty[1], NULL);
 }
 
+/* Debounced touch-downs per second of each paw, and the centre of mass's
+ * mean height, over rows [from, to); NAN with fewer than 2 rows. */
+static void stepping(const bb_gait_log *g, const uint8_t *c, uint32_t from, uint32_t to, double *per_s, double *height)
+{
+    double sum = 0;
+    for (uint32_t r = from; r < to; r++) sum += g->height[r];
+    *height = to >= from + 2 ? sum / (to - from) : NAN;
+    for (uint32_t p = 0; p < g->n_paws; p++) {
+        uint32_t downs = 0;
+        for (uint32_t r = from ? from : 1; r < to; r++)
+            downs += c[(size_t)r * g->n_paws + p] && !c[(size_t)(r - 1) * g->n_paws + p];
+        per_s[p] = to >= from + 2 ? downs / ((to - from) * g->dt_s) : NAN;
+    }
+}
+
+/* The push: block: whether the body is back up and stepping after
+ * body.perturb's push, against the second before it. The "after" window is
+ * the second from BB_PUSH_SETTLE_S after the push's end (clipped to the
+ * run): the body has that long, about four strides of the 4 Hz stepping,
+ * to recover (docs/experiments.md, "Push recovery"). */
+#define BB_PUSH_SETTLE_S 1.0
+static void put_push(FILE *f, const bb_gait_log *g, const uint8_t *c)
+{
+    uint32_t on = (uint32_t)ceil(g->push_on_s / g->dt_s - 1e-9);
+    uint32_t after = (uint32_t)ceil((g->push_off_s + BB_PUSH_SETTLE_S) / g->dt_s - 1e-9);
+    uint32_t span = (uint32_t)lround(1.0 / g->dt_s);
+    uint32_t before = on > span ? on - span : 0, end = after + span < g->n ? after + span : g->n;
+    if (on > g->n) on = g->n;
+    if (after > g->n) after = g->n;
+    double rate[2][BB_MAX_PAWS], height[2];
+    stepping(g, c, before, on, rate[0], &height[0]);
+    stepping(g, c, after, end, rate[1], &height[1]);
+    fprintf(f, "  push:  # body.perturb: the body's height and stepping before the push, and from %g s after its end\n",
+            BB_PUSH_SETTLE_S);
+    fprintf(f, "    before_s: [%.3f, %.3f]\n    after_s: [%.3f, %.3f]\n", before * g->dt_s, on * g->dt_s,
+            after * g->dt_s, end * g->dt_s);
+    for (int w = 0; w < 2; w++) { /* NAN (an empty window) as YAML's .nan */
+        fprintf(f, "    com_height_%s_m: ", w ? "after" : "before");
+        if (isnan(height[w])) fprintf(f, ".nan\n");
+        else fprintf(f, "%.4f\n", height[w]);
+    }
+    put_paws(f, g, 2, "touchdowns_per_s_before", rate[0], NULL);
+    put_paws(f, g, 2, "touchdowns_per_s_after", rate[1], NULL);
+}
+
 void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
 {
     if (!g->n) return;
@@ -212,6 +260,7 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
         put_paws(f, g, 2, limb_joint_key[j], share, j == 0 ? "hip or shoulder flexion" : j == 1 ? "knee or elbow" : "ankle or wrist flexion");
     }
     if (g->stim_off_s > g->stim_on_s) put_stimulus(f, g, c);
+    if (g->push_off_s > g->push_on_s) put_push(f, g, c);
     if (bb_footfalls_measure(c, g->n, g->n_paws, g->dt_s, g->ref, &ff)) {
         fprintf(f, "  strides: 0  # fewer than 3 touch-downs of the reference paw: no gait\n");
         free(c);
@@ -244,6 +293,7 @@ void bb_gait_log_free(bb_gait_log *g)
 {
     free(g->contact);
     free(g->flexion);
+    free(g->height);
     memset(g, 0, sizeof *g);
 }
 
@@ -261,6 +311,7 @@ int bb_gait_log_state(bb_gait_log *g, bb_state_io *io)
     }
     return bb_state_field(io, "gait.contact", g->contact, (size_t)g->n * g->n_paws) ||
                    bb_state_field(io, "gait.flexion", g->flexion, (size_t)g->n * g->n_paws * sizeof *g->flexion) ||
+                   bb_state_field(io, "gait.height", g->height, (size_t)g->n * sizeof *g->height) ||
                    bb_state_field(io, "gait.at_limit", g->at_limit, sizeof g->at_limit) ||
                    bb_state_field(io, "gait.sole_xy", g->sole_xy, sizeof g->sole_xy) ||
                    bb_state_field(io, "gait.slip_m", g->slip_m, sizeof g->slip_m) ||

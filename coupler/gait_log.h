@@ -36,6 +36,7 @@ typedef struct bb_gait_log {
     double weight_N;              /* the animal's: its mass x 9.81 m/s^2 */
     uint8_t *contact;                  /* n x n_paws */
     float *flexion;                    /* n x n_paws, rad (NAN: no such joint): joint[p][0] */
+    float *height;                     /* n, m: the centre of mass's, for the push: block */
     uint32_t n, cap;
     double dt_s;
     double belt0_m, belt_m; /* the belt's travel (bb_task_state) at init and at the last row; 0 without a belt */
@@ -50,7 +51,8 @@ typedef struct bb_gait_log {
 
 /* 0, or -1 when the body has no left hind paw grid (L_pes_*) or too many
  * grids. With a push (set push_on_s, push_off_s after), the block also
- * says how the gait recovered from it (body.h: bb_footfalls_recovery);
+ * says how the gait recovered from it (body.h: bb_footfalls_recovery) and
+ * whether the body was back up and stepping a second after it (push:);
  * with a stimulus (stim_on_s, stim_off_s), how each limb stepped during it
  * and in as long a time before it. */
 int bb_gait_log_init(bb_gait_log *g, const bb_body *b, double dt_s);

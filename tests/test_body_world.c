@@ -539,6 +539,50 @@ Test(gait_log, the_paws_bear_the_weight_the_head_post_does_not)
     cr_assert_lt(total[1], 0.9 * total[0], "held by the head, the paws bear %g of the weight (free: %g)", total[1], total[0]);
 }
 
+/* The push: block on a synthetic log (no body): 5 s at 5 ms rows, a push
+ * at 2-2.05 s. The left hind paw steps at 4 Hz (250 ms cycles, 175 ms down)
+ * and the centre of mass is at 30 mm until 2.5 s, then at 2 Hz and 15 mm;
+ * the right hind stays down. The block's windows are the second before the
+ * push and the second from 1 s after its end, so it finds 4 and 2
+ * touch-downs per second, 0 for the right, and the two heights. */
+Test(gait_log, the_push_block_compares_the_second_before_a_push_with_one_after)
+{
+    bb_gait_log g;
+    memset(&g, 0, sizeof g);
+    const char *names[] = {"L_manus", "R_manus", "L_pes", "R_pes"};
+    g.n_paws = 4, g.ref = 2, g.dt_s = 0.005, g.weight_N = 0.25, g.z_min = 0.015;
+    for (int p = 0; p < 4; p++) {
+        snprintf(g.name[p], sizeof g.name[p], "%s", names[p]);
+        for (int j = 0; j < BB_GAIT_LIMB_JOINTS; j++) g.limit_range[p][j][0] = g.limit_range[p][j][1] = NAN;
+    }
+    g.n = g.cap = 1000;
+    g.contact = calloc((size_t)g.n * 4, 1);
+    g.flexion = calloc((size_t)g.n * 4, sizeof *g.flexion);
+    g.height = calloc(g.n, sizeof *g.height);
+    cr_assert(g.contact && g.flexion && g.height);
+    for (uint32_t r = 0; r < g.n; r++) {
+        int late = r >= 500;
+        g.contact[r * 4 + 2] = late ? r % 100 < 70 : r % 50 < 35;
+        g.contact[r * 4 + 3] = 1;
+        g.height[r] = late ? 0.015f : 0.030f;
+    }
+    g.push_on_s = 2.0, g.push_off_s = 2.05;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    bb_gait_log_write_yaml(&g, f);
+    fclose(f);
+    cr_assert(strstr(text, "  push:"), "%s", text);
+    cr_assert_float_eq(flow_value(text, "touchdowns_per_s_before", "L_pes"), 4.0, 1e-9, "%s", text);
+    cr_assert_float_eq(flow_value(text, "touchdowns_per_s_after", "L_pes"), 2.0, 1e-9, "%s", text);
+    cr_assert_float_eq(flow_value(text, "touchdowns_per_s_after", "R_pes"), 0.0, 1e-9, "%s", text);
+    cr_assert_float_eq(line_value(text, "com_height_before_m"), 0.030, 1e-6, "%s", text);
+    cr_assert_float_eq(line_value(text, "com_height_after_m"), 0.015, 1e-6, "%s", text);
+    cr_assert(strstr(text, "after_s: [3.050, 4.050]"), "%s", text);
+    free(text);
+    bb_gait_log_free(&g);
+}
+
 /* The spine's passive stiffness (body.spine_stiffness): the default joints
  * are the 25 vertebrae's flexion and lateral bending and the atlas's axial
  * rotation, 51 hinges; a pattern matching none is refused, naming it. Held
