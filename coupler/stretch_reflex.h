@@ -6,7 +6,8 @@
  * lengthening velocity), in optimal fibre lengths (and per second), added
  * to what the pathways give and clipped to 1. It stiffens every joint
  * against what moves it, as spindle feedback does in the animal; off (gain
- * 0) by default. brain.stretch_reflex.* (docs/config.md). */
+ * 0) by default, and in a deafferented run (feedback.enabled false).
+ * brain.stretch_reflex.* (docs/config.md). */
 #ifndef BB_STRETCH_REFLEX_H
 #define BB_STRETCH_REFLEX_H
 
