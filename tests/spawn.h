@@ -27,6 +27,20 @@ static inline void mpi_test_env(void)
     setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 1);
 }
 
+/* Removes what this test process wrote as /tmp/bb_NAME_PID_* and
+ * /tmp/bb_NAME_PID.* (run directories, configs) and its spawn_run capture:
+ * a suite's .fini (after each test, passed or failed), since a full test
+ * run would otherwise leave about half a gigabyte in /tmp each time.
+ * BB_KEEP_TEST_OUTPUT=1 in the environment keeps them to look at. */
+static inline void remove_test_outputs(const char *name)
+{
+    if (getenv("BB_KEEP_TEST_OUTPUT")) return;
+    char cmd[256];
+    int pid = (int)getpid();
+    snprintf(cmd, sizeof cmd, "rm -rf /tmp/bb_%s_%d_* /tmp/bb_%s_%d.* /tmp/bb_spawn_%d.out", name, pid, name, pid, pid);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove the outputs: %s\n", cmd);
+}
+
 static inline double spawn_now(void)
 {
     struct timespec t;

@@ -12,6 +12,9 @@
 static spawn_result r;
 static char outdir[128], setdir[160];
 
+static void remove_outputs(void) { remove_test_outputs("cli"); }
+TestSuite(cli, .fini = remove_outputs);
+
 static void fresh_outdir(const char *tag)
 {
     snprintf(outdir, sizeof outdir, "/tmp/bb_cli_%d_%s", (int)getpid(), tag);

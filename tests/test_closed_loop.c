@@ -17,6 +17,9 @@
 
 static spawn_result r;
 
+static void remove_outputs(void) { remove_test_outputs("loop"); }
+TestSuite(closed_loop, .fini = remove_outputs);
+
 /* Runs file into /tmp/bb_loop_PID_TAG on ranks ranks, with up to two
  * --set KEY=VALUE (extra2 NULL: one; extra NULL: none). */
 static void run_file2(const char *file, const char *ranks, const char *tag, const char *extra, const char *extra2)

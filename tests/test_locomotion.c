@@ -21,6 +21,9 @@
 
 static spawn_result r;
 
+static void remove_outputs(void) { remove_test_outputs("locomotion"); }
+TestSuite(locomotion, .fini = remove_outputs);
+
 /* Runs an experiment file into /tmp/bb_locomotion_PID_TAG, under mpirun
  * with 3 ranks or, with ranks 1, as one process; extra: one --set or NULL. */
 static void run_experiment(const char *file, int ranks, const char *tag, const char *extra)

@@ -22,6 +22,14 @@
 #define REACH BB_SOURCE_DIR "/run/reach.yaml"
 #define LEVER BB_SOURCE_DIR "/run/lever_press.yaml"
 
+static void remove_outputs(void)
+{
+    remove_test_outputs("tasks");
+    remove_test_outputs("tasks_lever");
+}
+TestSuite(trials, .fini = remove_outputs);
+TestSuite(tasks, .fini = remove_outputs);
+
 /* A reach experiment file with the target at (x, y, z) mm and extra YAML. */
 static void load_reach(bb_config *cfg, double x, double y, double z, const char *extra)
 {
