@@ -138,9 +138,10 @@ Test(locomotion, hindlimb_strip_stimulation_suppresses_the_contralateral_step, .
  * recover. Recovered: back within 3 mm of its height and each hind paw
  * still stepping (a touch-down a second at least). Measured on the file's
  * seed: intact 0.4 mm lower, the hind paws at 2 and 5 touch-downs a second;
- * deafferented 9.6 mm lower (on its belly), the right hind paw at 0. Over
- * seeds 101-110 (one rank each) every intact run recovers (within 2.0 mm,
- * the hind paws at 2-6 a second) and 1 of 10 deafferented runs does (it
+ * deafferented 9.6 mm lower (its hindquarters over the belt's edge), the
+ * right hind paw at 0. Over seeds 101-110 (one rank each) every intact run
+ * recovers (within 2.0 mm, the slower hind paw at 2-5 a second) and 1 of 10
+ * deafferented runs does (it
  * rolled past 30 deg first): 9 sink 6.5-12.8 mm and in 9 a hind limb
  * stops. Their unpushed twins meet the same bar in 10 and 8 of 10: the push
  * is what the deafferented body does not recover from. Mice without muscle
