@@ -92,13 +92,13 @@ int bb_footfalls_recovery(const uint8_t *contact, uint32_t n_samples, uint32_t n
     memset(out, 0, sizeof *out);
     if (ref >= n_paws || other >= n_paws || !(dt_s > 0)) return -1;
     double sx = 0, sy = 0, sum = 0;
-    uint32_t prev = 0, have = 0, n_base = 0;
+    uint32_t prev = 0, have = 0, n_base = 0, n_phase = 0;
     for (uint32_t k = 1; k < n_samples && k * dt_s <= on_s; k++) { /* baseline: strides that end before the push */
         if (!touch_down(contact, n_paws, k, ref)) continue;
         if (have) {
             sum += (k - prev) * dt_s;
             double ph = phase_in(contact, n_paws, other, prev, k);
-            if (!isnan(ph)) sx += cos(TWO_PI * ph), sy += sin(TWO_PI * ph);
+            if (!isnan(ph)) sx += cos(TWO_PI * ph), sy += sin(TWO_PI * ph), n_phase++;
             n_base++;
         }
         prev = k, have = 1;
@@ -107,7 +107,7 @@ int bb_footfalls_recovery(const uint8_t *contact, uint32_t n_samples, uint32_t n
     out->baseline_strides = n_base;
     out->baseline_period_s = sum / n_base;
     double ph = atan2(sy, sx) / TWO_PI;
-    out->baseline_phase = ph - floor(ph);
+    out->baseline_phase = n_phase ? ph - floor(ph) : NAN; /* the other paw never touched down: no phase */
     uint32_t starts[4096], m = 0; /* touch-downs from the push's end on */
     for (uint32_t k = 1; k < n_samples && m < 4096; k++)
         if (k * dt_s >= off_s && touch_down(contact, n_paws, k, ref)) starts[m++] = k;

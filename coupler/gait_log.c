@@ -277,14 +277,17 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
     if (g->push_off_s > g->push_on_s && other != g->ref) {
         if (bb_footfalls_recovery(c, g->n, g->n_paws, g->dt_s, g->ref, other, g->push_on_s, g->push_off_s, &r))
             fprintf(f, "  recovery: {baseline_strides: %u}  # fewer than 3 strides before the push\n", r.baseline_strides);
-        else if (!r.recovered)
-            fprintf(f, "  recovery: {baseline_strides: %u, baseline_stride_s: %.4f, baseline_%s_phase: %.3f, "
-                       "recovered: false}\n", r.baseline_strides, r.baseline_period_s, g->name[other], r.baseline_phase);
-        else
-            fprintf(f, "  recovery: {baseline_strides: %u, baseline_stride_s: %.4f, baseline_%s_phase: %.3f, "
-                       "recovered: true, strides: %u, seconds: %.3f}  # %d strides in a row like before the push\n",
-                    r.baseline_strides, r.baseline_period_s, g->name[other], r.baseline_phase, r.strides, r.seconds,
-                    BB_RECOVERY_HOLD);
+        else {
+            char phase[32]; /* NAN (no phase) as YAML's .nan */
+            if (isnan(r.baseline_phase)) snprintf(phase, sizeof phase, ".nan");
+            else snprintf(phase, sizeof phase, "%.3f", r.baseline_phase);
+            fprintf(f, "  recovery: {baseline_strides: %u, baseline_stride_s: %.4f, baseline_%s_phase: %s, ",
+                    r.baseline_strides, r.baseline_period_s, g->name[other], phase);
+            if (!r.recovered) fprintf(f, "recovered: false}\n");
+            else
+                fprintf(f, "recovered: true, strides: %u, seconds: %.3f}  # %d strides in a row like before the push\n",
+                        r.strides, r.seconds, BB_RECOVERY_HOLD);
+        }
     }
     free(c);
 }

@@ -135,6 +135,9 @@ Test(footfalls, recovery_after_a_push_is_measured)
     cr_assert_eq(bb_footfalls_recovery(c, 600, 2, 0.005, 0, 1, 1.0, 1.05, &r), 0);
     cr_expect(!r.recovered, "recovered from a disorder that lasted to the end");
     cr_expect_eq(bb_footfalls_recovery(c, 600, 2, 0.005, 0, 1, 0.5, 0.55, &r), -1, "one stride before the push: no baseline");
+    for (uint32_t k = 0; k < 600; k++) c[2 * k + 1] = 1; /* the other paw always down: no touch-down, no phase */
+    cr_assert_eq(bb_footfalls_recovery(c, 600, 2, 0.005, 0, 1, 1.0, 1.05, &r), 0);
+    cr_expect(isnan(r.baseline_phase), "a baseline phase %g for a paw that never touched down", r.baseline_phase);
 }
 
 Test(footfalls, too_few_steps_are_no_gait)

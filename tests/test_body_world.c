@@ -544,7 +544,8 @@ Test(gait_log, the_paws_bear_the_weight_the_head_post_does_not)
  * and the centre of mass is at 30 mm until 2.5 s, then at 2 Hz and 15 mm;
  * the right hind stays down. The block's windows are the second before the
  * push and the second from 1 s after its end, so it finds 4 and 2
- * touch-downs per second, 0 for the right, and the two heights. */
+ * touch-downs per second, 0 for the right, and the two heights; and the
+ * recovery: block has no right-hind phase (.nan). */
 Test(gait_log, the_push_block_compares_the_second_before_a_push_with_one_after)
 {
     bb_gait_log g;
@@ -579,6 +580,7 @@ Test(gait_log, the_push_block_compares_the_second_before_a_push_with_one_after)
     cr_assert_float_eq(line_value(text, "com_height_before_m"), 0.030, 1e-6, "%s", text);
     cr_assert_float_eq(line_value(text, "com_height_after_m"), 0.015, 1e-6, "%s", text);
     cr_assert(strstr(text, "after_s: [3.050, 4.050]"), "%s", text);
+    cr_assert(strstr(text, "baseline_R_pes_phase: .nan"), "the right hind never touched down: %s", text);
     free(text);
     bb_gait_log_free(&g);
 }

@@ -183,7 +183,7 @@ void bb_footfalls_debounce(uint8_t *contact, uint32_t n_samples, uint32_t n_paws
 #define BB_RECOVERY_HOLD 3
 typedef struct bb_recovery {
     uint32_t baseline_strides;
-    double baseline_period_s, baseline_phase;
+    double baseline_period_s, baseline_phase; /* phase NAN: the other paw never touched down before the push */
     int recovered;    /* 0: not within the recording */
     uint32_t strides; /* strides begun after the push's end before the recovered one */
     double seconds;   /* from the push's end to the start of the recovered stride */
