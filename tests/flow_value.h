@@ -3,7 +3,7 @@
  * "  step_deg: {L_manus: 5.2, ..., R_pes: 18.8}". The key must start the
  * line's content (after indentation); NAN when there is no such line or
  * field on it. Shared by the tests that check a run's gait, as is
- * line_value below. */
+ * line_value below; exchange_digest reads a run's digest. */
 #ifndef BB_TEST_FLOW_VALUE_H
 #define BB_TEST_FLOW_VALUE_H
 
@@ -44,6 +44,17 @@ static inline double line_value(const char *text, const char *key)
         if (sscanf(line + strlen(want), "%lf", &v) == 1) return v;
     }
     return NAN;
+}
+
+/* The 8 hex digits of run.yaml's "exchange_digest: \"...\"" line (the
+ * body and spikes, bit for bit) into digest; 0, or -1 when there is none. */
+static inline int exchange_digest(const char *text, char digest[9])
+{
+    const char *d = strstr(text, "exchange_digest: \"");
+    if (!d || strlen(d) < 26) return -1;
+    memcpy(digest, d + 18, 8);
+    digest[8] = '\0';
+    return 0;
 }
 
 #endif

@@ -4,6 +4,7 @@
 #include <hdf5.h>
 #include <sys/stat.h>
 
+#include "flow_value.h"
 #include "spawn.h"
 
 #define BRAINBODY BB_BINARY_DIR "/coupler/brainbody"
@@ -54,10 +55,7 @@ static void digest_of_run(const char *ranks, char *digest)
     cr_assert(y, "no run.yaml");
     cr_assert(strstr(y, "status: complete"), "%s", y);
     cr_assert(strstr(y, "exchanges: 40\n"), "%s", y);
-    char *d = strstr(y, "exchange_digest: \"");
-    cr_assert(d);
-    memcpy(digest, d + 18, 8);
-    digest[8] = '\0';
+    cr_assert_eq(exchange_digest(y, digest), 0, "no exchange_digest in %s", path);
     free(y);
 }
 

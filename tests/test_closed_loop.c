@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow_value.h"
 #include "spawn.h"
 
 #define BRAINBODY BB_BINARY_DIR "/coupler/brainbody"
@@ -267,15 +268,13 @@ Test(closed_loop, paw_contact_reaches_s1_and_deafferentation_removes_it, .timeou
 /* The exchange digest of a run's run.yaml (its body and spikes, bit for bit). */
 static unsigned run_digest(const char *tag)
 {
-    char path[256];
+    char path[256], digest[9];
     snprintf(path, sizeof path, "/tmp/bb_loop_%d_%s/run.yaml", (int)getpid(), tag);
     char *y = slurp(path, NULL);
     cr_assert(y, "no %s", path);
-    char *d = strstr(y, "exchange_digest: \"");
-    cr_assert(d, "no exchange_digest in %s", path);
-    unsigned v = (unsigned)strtoul(d + 18, NULL, 16);
+    cr_assert_eq(exchange_digest(y, digest), 0, "no exchange_digest in %s", path);
     free(y);
-    return v;
+    return (unsigned)strtoul(digest, NULL, 16);
 }
 
 /* The stretch reflex is the muscle spindles' segmental loop, so a
