@@ -35,6 +35,9 @@ typedef struct bb_world_state {
     int target_site;                     /* -1 when there is no target */
     int push_body;                       /* -1 when there is no push */
     double push_force[3], push_start, push_end;
+    int head_weld;                       /* -1 when the head is free */
+    double head_relpos[3];               /* the weld's eq_data[3..5] at the start pose */
+    double head_shift[3];                /* its change for the post's height, in the head's frame */
 } bb_world_state;
 
 struct bb_body {

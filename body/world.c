@@ -141,6 +141,17 @@ void bb_world_bind(bb_body *b, const bb_world_spec *w)
     s->last_press_s = -1;
     s->target_site = mj_name2id(m, mjOBJ_SITE, "bb_target");
     s->push_body = -1;
+    /* eq_data[3..5] of a weld to the world is where the world's origin sits
+     * in the head's frame; raising the head by h moves it by -R^T (0,0,h),
+     * with R the head's orientation at the start pose (d holds it now) */
+    s->head_weld = mj_name2id(m, mjOBJ_EQUALITY, "bb_head_fixed");
+    if (s->head_weld >= 0) {
+        const mjtNum *R = b->d->xmat + 9 * m->eq_obj1id[s->head_weld];
+        for (int k = 0; k < 3; k++) {
+            s->head_relpos[k] = m->eq_data[mjNEQDATA * s->head_weld + 3 + k];
+            s->head_shift[k] = -R[3 * 2 + k] * w->head_height;
+        }
+    }
 }
 
 int bb_body_has_body(const bb_body *b, const char *body) { return mj_name2id(b->m, mjOBJ_BODY, body) > 0; }
@@ -178,6 +189,12 @@ void bb_world_before_step(bb_body *b)
         double t = b->d->time, *f = b->d->xfrc_applied + 6 * s->push_body;
         int on = t >= s->push_start - 1e-12 && t < s->push_end - 1e-12;
         for (int k = 0; k < 3; k++) f[k] = on ? s->push_force[k] : 0;
+    }
+    if (s->head_weld >= 0) {
+        double f = b->d->time / BB_HEAD_POST_RAMP_S;
+        if (f > 1) f = 1;
+        for (int k = 0; k < 3; k++)
+            b->m->eq_data[mjNEQDATA * s->head_weld + 3 + k] = s->head_relpos[k] + f * s->head_shift[k];
     }
     if (s->belt_joint < 0) return;
     if (!s->belt_free) b->d->qvel[s->belt_dof] = -s->belt_speed;

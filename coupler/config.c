@@ -323,6 +323,10 @@ static void check_times(ctx *c)
         add_err(c, 0, 0, NULL, "%s: the push starts (%g s) after the run ends (%g s)", w, g->world.perturb_start_s,
                 g->duration_s);
     }
+    if (g->world.head_height_mm != 0 && !g->world.head_fixed) {
+        bb_config_where(g, "body.head_height_mm", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: sets the head post's height, but body.head_fixed is false (no head post)", w);
+    }
 }
 
 /* The cortex spec a configuration describes. */
@@ -364,6 +368,7 @@ bb_world_spec *bb_config_world_spec(const bb_config *g, bb_world_spec *w)
         w->lever_pos[k] = cw->lever_mm[k] * 1e-3;
     }
     w->head_fixed = cw->head_fixed;
+    w->head_height = cw->head_height_mm * 1e-3;
     w->tube = cw->tube;
     w->tube_x[0] = cw->tube_x_mm[0] * 1e-3, w->tube_x[1] = cw->tube_x_mm[1] * 1e-3;
     w->tube_half_width = cw->tube_half_width_mm * 1e-3;

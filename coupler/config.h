@@ -85,6 +85,7 @@ typedef struct bb_config {
         double belt_mass_g, belt_damping_mN_s_per_m;
         double target_mm[3], target_radius_mm;
         double lever_mm[3], lever_length_mm, lever_width_mm, lever_stiffness_mNm_per_rad, lever_threshold_deg;
+        double head_height_mm;
         char head_body[BB_NAME_MAX];
         uint32_t taxels_x, taxels_y;
     } world;

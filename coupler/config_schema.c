@@ -66,6 +66,7 @@ const bb_key_spec bb_config_schema[] = {
     {"body.contact.impratio", BB_KEY_FLOAT, 0, "1", 1, 100, 0, NULL, FIELD(contact.impratio)},
     {"body.floor", BB_KEY_BOOL, 0, "false", 0, 0, 0, NULL, FIELD(world.floor)},
     {"body.head_fixed", BB_KEY_BOOL, 0, "false", 0, 0, 0, NULL, FIELD(world.head_fixed)},
+    {"body.head_height_mm", BB_KEY_FLOAT, 0, "0", -20, 20, 0, NULL, FIELD(world.head_height_mm)},
     {"body.head_body", BB_KEY_STR, 0, "skull", 0, 0, 0, NULL, FIELD(world.head_body)},
     {"body.tube.enabled", BB_KEY_BOOL, 0, "false", 0, 0, 0, NULL, FIELD(world.tube)},
     {"body.tube.x0_mm", BB_KEY_FLOAT, 0, "-20", -1000, 1000, 0, NULL, FIELD(world.tube_x_mm[0])},

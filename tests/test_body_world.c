@@ -284,6 +284,35 @@ Test(head_fixed, the_skull_stays_where_it_was)
     bb_body_close(b);
 }
 
+/* The rig's post set below or above the start pose: the skull follows it
+ * over BB_HEAD_POST_RAMP_S, linearly, and then stays there. */
+static void skull_under_a_post(double height, double at[2][3], double before[3])
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.head_fixed = 1, w.floor = 0, w.head_height = height;
+    bb_body *b = open_world(MOUSE, &w);
+    bb_body_body_pos(b, "skull", before);
+    run(b, 0.4 * BB_HEAD_POST_RAMP_S);
+    bb_body_body_pos(b, "skull", at[0]);
+    run(b, 0.5 - 0.4 * BB_HEAD_POST_RAMP_S);
+    bb_body_body_pos(b, "skull", at[1]);
+    bb_body_close(b);
+}
+
+Test(head_fixed, the_post_holds_the_skull_at_its_height)
+{
+    const double heights[] = {-0.009, 0.004};
+    for (int i = 0; i < 2; i++) {
+        double at[2][3], before[3], h = heights[i];
+        skull_under_a_post(h, at, before);
+        cr_assert_float_eq(at[0][2] - before[2], 0.4 * h, 2e-4, "mid-way down: %g m for a %g m post",
+                           at[0][2] - before[2], h);
+        cr_assert_float_eq(at[1][2] - before[2], h, 1e-4, "at 0.5 s: %g m for a %g m post", at[1][2] - before[2], h);
+        for (int k = 0; k < 2; k++) cr_assert_lt(fabs(at[1][k] - before[k]), 1e-4, "axis %d moved %g m", k, at[1][k] - before[k]);
+    }
+}
+
 Test(muscles, mouse_fibres_are_optimal_standing)
 {
     char err[512];

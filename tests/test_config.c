@@ -251,6 +251,19 @@ Test(config, a_push_inside_the_run)
     cr_assert_float_eq(cfg.world.perturb_duration_s, 0.02, 1e-12);
 }
 
+Test(config, a_head_post_height_needs_a_head_post)
+{
+    bb_override ov[] = {{"body.head_height_mm=-9"}};
+    cr_assert_eq(load_edit(0, "", ov, 1), 2);
+    cr_assert(strstr(err, "--set body.head_height_mm: sets the head post's height, but body.head_fixed is false"), "%s",
+              err);
+    bb_override ok[] = {{"body.head_height_mm=-9"}, {"body.head_fixed=true"}};
+    cr_assert_eq(load_edit(0, "", ok, 2), 0, "%s", err);
+    bb_world_spec w;
+    bb_config_world_spec(&cfg, &w);
+    cr_assert_float_eq(w.head_height, -0.009, 1e-12);
+}
+
 /* docs/config.md must document every key the schema accepts. */
 Test(config, every_key_is_documented)
 {

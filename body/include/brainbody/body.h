@@ -18,6 +18,7 @@ extern "C" {
 typedef struct bb_body bb_body;
 
 /* Proprioceptive channels per muscle, in this order, in bb_body_sense output. */
+#define BB_HEAD_POST_RAMP_S 0.25 /* s: a head post set off the start pose moves there this fast, linearly */
 #define BB_PROPRIO_PER_MUSCLE 3 /* spindle Ia, spindle II, tendon organ Ib rates (Hz) */
 
 /* ---- the world around the model: task objects added at load time -------- */
@@ -40,6 +41,8 @@ typedef struct bb_world_spec {
     double lever_stiffness;   /* N m/rad, return spring */
     double lever_threshold;   /* rad: a press is counted when the angle passes it */
     int head_fixed;           /* weld the skull (head_body) to the world, as a head-fixed task does */
+    double head_height;       /* m: the head post this far above (+) or below (-) the head's start pose;
+                                 reached over the first BB_HEAD_POST_RAMP_S, as a rig's post is set */
     int tube;                 /* a body tube: two side walls along the trunk, as head-fixed rigs have */
     double tube_x[2];         /* m, world x from / to */
     double tube_half_width;   /* m, from the midline to each wall's inner face */
