@@ -323,6 +323,11 @@ static void check_times(ctx *c)
         add_err(c, 0, 0, NULL, "%s: the push starts (%g s) after the run ends (%g s)", w, g->world.perturb_start_s,
                 g->duration_s);
     }
+    if (g->stretch_reflex.reciprocal_hz > 0 && (g->stretch_reflex.gain <= 0 || !strcmp(g->coupling_map, "uniform"))) {
+        bb_config_where(g, "brain.stretch_reflex.reciprocal_hz", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: reciprocal inhibition gates the stretch reflex by the coupling map's pools; it needs "
+                "brain.stretch_reflex.gain > 0 and a coupling.map", w);
+    }
     if (g->world.head_height_mm != 0 && !g->world.head_fixed) {
         bb_config_where(g, "body.head_height_mm", w, sizeof w);
         add_err(c, 0, 0, NULL, "%s: sets the head post's height, but body.head_fixed is false (no head post)", w);

@@ -48,6 +48,7 @@ typedef struct bb_config {
     } cpg;
     struct bb_config_stretch_reflex { /* brain.stretch_reflex (coupler/stretch_reflex.h) */
         double gain, velocity_s;
+        double reciprocal_hz;   /* 0: no reciprocal inhibition from the spinal pools */
     } stretch_reflex;
     struct bb_config_posture { /* brain.posture (coupler/posture.h) */
         double tone, righting_gain, righting_velocity_s, righting_rate_filter_ms;

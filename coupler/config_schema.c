@@ -38,6 +38,7 @@ const bb_key_spec bb_config_schema[] = {
     {"brain.cpg.feedback_load_nS", BB_KEY_FLOAT, 0, "0", 0, 10, 0, NULL, FIELD(cpg.feedback_load_nS)},
     {"brain.cpg.feedback_hip_nS", BB_KEY_FLOAT, 0, "0", 0, 10, 0, NULL, FIELD(cpg.feedback_hip_nS)},
     {"brain.stretch_reflex.gain", BB_KEY_FLOAT, 0, "0", 0, 1000, 0, NULL, FIELD(stretch_reflex.gain)},
+    {"brain.stretch_reflex.reciprocal_hz", BB_KEY_FLOAT, 0, "0", 0, 1000, 0, NULL, FIELD(stretch_reflex.reciprocal_hz)},
     {"brain.stretch_reflex.velocity_s", BB_KEY_FLOAT, 0, "0.02", 0, 1, 0, NULL, FIELD(stretch_reflex.velocity_s)},
     {"brain.posture.tone", BB_KEY_FLOAT, 0, "0", 0, 1, 0, NULL, FIELD(posture.tone)},
     {"brain.posture.muscles", BB_KEY_STR, 0, "*_vastus_*,*_soleus,*_triceps_brachii_*,*_gluteus_medius_*,*_gluteus_minimus", 0, 0, 0, NULL,

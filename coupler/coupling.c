@@ -347,6 +347,45 @@ void bb_coupling_apply(bb_coupling *c, const bb_spike *spikes, uint32_t n, float
     c->k++;
 }
 
+/* The index of the pool named like pools' p with from replaced by to at its end, or -1. */
+static int32_t swapped_pool(const bb_coupling *c, uint32_t p, const char *from, const char *to)
+{
+    const char *name = c->pool_names[p];
+    size_t n = strlen(name), nf = strlen(from);
+    if (n < nf || strcmp(name + n - nf, from)) return -1;
+    char want[BB_POOL_NAME + 16];
+    snprintf(want, sizeof want, "%.*s%s", (int)(n - nf), name, to);
+    for (uint32_t q = 0; q < c->n_pools; q++)
+        if (!strcmp(c->pool_names[q], want)) return (int32_t)q;
+    return -1;
+}
+
+void bb_coupling_antagonists(const bb_coupling *c, int32_t *antagonist, uint32_t *pool_cells)
+{
+    for (uint32_t m = 0; m < c->n_muscles; m++) antagonist[m] = -1;
+    memset(pool_cells, 0, c->n_pools * sizeof *pool_cells);
+    for (uint32_t i = 0; i < c->n_cells; i++)
+        if (c->pool_of_cell[i] != 255) pool_cells[c->pool_of_cell[i]]++;
+    for (uint32_t p = 0; p < c->n_paths; p++) {
+        const bb_pathway *w = &c->paths[p];
+        int32_t other = swapped_pool(c, w->pool, "_flexor", "_extensor");
+        if (other < 0) other = swapped_pool(c, w->pool, "_extensor", "_flexor");
+        if (other < 0) continue;
+        for (uint32_t t = w->first; t < w->first + w->n; t++) {
+            int32_t *a = &antagonist[c->targets[t]];
+            if (*a == -1) *a = other;
+            else if (*a != other) *a = -2; /* driven by both halves: no antagonist */
+        }
+    }
+    for (uint32_t m = 0; m < c->n_muscles; m++)
+        if (antagonist[m] < 0) antagonist[m] = -1;
+}
+
+const uint32_t *bb_coupling_last_counts(const bb_coupling *c)
+{
+    return c->counts + (size_t)((c->k + c->ring - 1) % c->ring) * c->n_pools;
+}
+
 int bb_coupling_state(bb_coupling *c, bb_state_io *io)
 {
     return bb_state_same(io, "coupling.ring", c->ring) || bb_state_same(io, "coupling.pools", c->n_pools) ||

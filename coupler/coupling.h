@@ -45,6 +45,14 @@ void bb_coupling_apply(bb_coupling *c, const bb_spike *spikes, uint32_t n, float
  * when the map has no such pool. */
 int bb_coupling_lesion(bb_coupling *c, const char *pool, int lesioned);
 int bb_coupling_set_gain(bb_coupling *c, const char *pool, double factor);
+/* Reciprocal inhibition's wiring: for each muscle (n_muscles entries), the
+ * pool named like the one whose pathway drives it with "_flexor" and
+ * "_extensor" swapped (the other half-centre of its limb: a flexor's
+ * antagonist is its limb's extensor pool), or -1 for a muscle no such pool
+ * pair drives or one both halves drive. pool_cells: each pool's cells. */
+void bb_coupling_antagonists(const bb_coupling *c, int32_t *antagonist, uint32_t *pool_cells);
+/* Spikes of each pool in the interval the last bb_coupling_apply read. */
+const uint32_t *bb_coupling_last_counts(const bb_coupling *c);
 /* The counts still in flight and the pathways (weights, lesions), for checkpoints. */
 int bb_coupling_state(bb_coupling *c, bb_state_io *io);
 

@@ -189,6 +189,15 @@ static void coupler_init(coupler *c, const bb_config *cfg, const bb_plan *plan, 
         if (bb_stretch_reflex_init(&c->reflex, body->body, cfg->stretch_reflex.gain, cfg->stretch_reflex.velocity_s))
             bb_fatal(4, "out of memory");
         c->has_reflex = 1;
+        if (cfg->stretch_reflex.reciprocal_hz > 0 && c->map) {
+            int32_t *antagonist = xcalloc(s->n_muscles, sizeof *antagonist);
+            uint32_t *cells = xcalloc(c->map->n_pools, sizeof *cells);
+            bb_coupling_antagonists(c->map, antagonist, cells);
+            if (bb_stretch_reflex_reciprocal(&c->reflex, antagonist, cells, c->map->n_pools,
+                                             cfg->stretch_reflex.reciprocal_hz, cfg->exchange_ms * 1e-3))
+                bb_fatal(4, "out of memory");
+            free(antagonist), free(cells);
+        }
     }
     c->fb_len = bb_feedback_packet_size(s->n_taxels, s->n_proprio, c->n_channels);
     int nb = plan->n_brain;
@@ -281,7 +290,9 @@ static void coupler_finish(coupler *c, const bb_interval *iv)
         if (!c->cfg->coupling_enabled) memset(c->next_excitation, 0, s->n_muscles * sizeof(float));
     }
     if (c->posture) bb_posture_add(c->posture, c->body->body, c->next_excitation);
-    if (c->has_reflex) bb_stretch_reflex_add(&c->reflex, c->body->body, c->next_excitation);
+    if (c->has_reflex)
+        bb_stretch_reflex_add(&c->reflex, c->body->body, c->map ? bb_coupling_last_counts(c->map) : NULL,
+                              c->next_excitation);
 
     if (c->trials) bb_trials_update(c->trials, (int64_t)(iv->exchange + 1) * c->cfg->exchange_ns, c->task);
     if (c->has_spinal) bb_spinal_sense_read(&c->spinal, c->body->body, c->task + BB_TASK_CHANNELS);

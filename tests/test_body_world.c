@@ -704,14 +704,14 @@ Test(stretch_reflex, excites_what_is_stretched_beyond_standing)
     bb_stretch_reflex r;
     cr_assert_eq(bb_stretch_reflex_init(&r, b, 5, 0.02), 0);
     float *e = calloc(n, sizeof *e);
-    bb_stretch_reflex_add(&r, b, e); /* still at rest: the set point itself */
+    bb_stretch_reflex_add(&r, b, NULL, e); /* still at rest: the set point itself */
     for (uint32_t i = 0; i < n; i++) cr_assert_eq(e[i], 0, "%s excited at its own set point", bb_body_muscle_name(b, i));
     run(b, 0.1); /* relaxed on the floor, the body sags: some muscles lengthen, some shorten */
     bb_muscle_state *m = calloc(n, sizeof *m);
     bb_body_muscles(b, m);
     uint32_t stretched = 0, shortened = 0;
     memset(e, 0, n * sizeof *e);
-    bb_stretch_reflex_add(&r, b, e);
+    bb_stretch_reflex_add(&r, b, NULL, e);
     for (uint32_t i = 0; i < n; i++) {
         double s = m[i].fibre_length - r.rest[i] + 0.02 * m[i].fibre_velocity;
         double want = s > 0 ? (5 * s > 1 ? 1 : 5 * s) : 0;
@@ -721,11 +721,47 @@ Test(stretch_reflex, excites_what_is_stretched_beyond_standing)
     cr_assert_gt(stretched, 10, "the sagging body stretches muscles (%u)", stretched);
     cr_assert_gt(shortened, 10, "and shortens others (%u)", shortened);
     for (uint32_t i = 0; i < n; i++) e[i] = 0.999f; /* adds to the pathways' excitation, clipped at 1 */
-    bb_stretch_reflex_add(&r, b, e);
+    bb_stretch_reflex_add(&r, b, NULL, e);
     for (uint32_t i = 0; i < n; i++) cr_assert_leq(e[i], 1.0f);
     free(m);
     free(e);
     bb_stretch_reflex_free(&r);
+    bb_body_close(b);
+}
+
+/* Reciprocal inhibition: a muscle keeps (1 - r / reciprocal_hz) of its
+ * reflex, r its antagonist pool's rate; none at or above it; a muscle with
+ * no antagonist keeps all of it. */
+Test(stretch_reflex, the_antagonist_pool_withdraws_it)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    bb_body *b = open_world(MOUSE, &w);
+    uint32_t n = bb_body_n_muscles(b);
+    bb_stretch_reflex plain, gated;
+    cr_assert_eq(bb_stretch_reflex_init(&plain, b, 5, 0.02), 0);
+    cr_assert_eq(bb_stretch_reflex_init(&gated, b, 5, 0.02), 0);
+    int32_t *antagonist = calloc(n, sizeof *antagonist);
+    for (uint32_t i = 0; i < n; i++) antagonist[i] = i % 3 == 2 ? -1 : (int32_t)(i % 3); /* pools 0, 1, none */
+    uint32_t cells[2] = {100, 200};
+    cr_assert_eq(bb_stretch_reflex_reciprocal(&gated, antagonist, cells, 2, 20, 0.005), 0);
+    run(b, 0.1); /* the sagging body stretches some muscles */
+    float *e = calloc(n, sizeof *e), *g = calloc(n, sizeof *g);
+    bb_stretch_reflex_add(&plain, b, NULL, e);
+    uint32_t counts[2] = {5, 20}; /* pool 0 at 10 Hz per cell (half of 20), pool 1 at 20 Hz (all) */
+    bb_stretch_reflex_add(&gated, b, counts, g);
+    uint32_t checked = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        double keep = antagonist[i] == 0 ? 0.5 : antagonist[i] == 1 ? 0 : 1;
+        if (e[i] >= 1) continue; /* clipped: the share is not visible */
+        cr_assert_float_eq(g[i], keep * e[i], 1e-5, "%s: %g of %g, want share %g", bb_body_muscle_name(b, i), g[i],
+                           e[i], keep);
+        checked += e[i] > 0.01;
+    }
+    cr_assert_gt(checked, 10, "stretched, unclipped muscles checked: %u", checked);
+    free(e), free(g), free(antagonist);
+    bb_stretch_reflex_free(&plain);
+    bb_stretch_reflex_free(&gated);
     bb_body_close(b);
 }
 

@@ -251,6 +251,14 @@ Test(config, a_push_inside_the_run)
     cr_assert_float_eq(cfg.world.perturb_duration_s, 0.02, 1e-12);
 }
 
+Test(config, reciprocal_inhibition_needs_the_reflex_and_a_map)
+{
+    bb_override ov[] = {{"brain.stretch_reflex.reciprocal_hz=15"}};
+    cr_assert_eq(load_edit(0, "", ov, 1), 2);
+    cr_assert(strstr(err, "--set brain.stretch_reflex.reciprocal_hz: reciprocal inhibition gates the stretch reflex"),
+              "%s", err);
+}
+
 Test(config, a_head_post_height_needs_a_head_post)
 {
     bb_override ov[] = {{"body.head_height_mm=-9"}};

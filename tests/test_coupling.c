@@ -62,6 +62,40 @@ Test(coupling, pools_drive_their_muscles_with_weights_gains_and_delays)
     bb_coupling_free(&c);
 }
 
+/* Reciprocal inhibition's wiring: a muscle an X_flexor pool drives has
+ * X_extensor as its antagonist and the other way round; a muscle both
+ * halves drive, or a pool with no other half, has none. The last
+ * interval's counts are what bb_coupling_apply read. */
+Test(coupling, each_half_centre_muscle_has_the_other_half_as_antagonist)
+{
+    static const bb_pools cpg = {3, {{"LF_flexor", 0, 10}, {"LF_extensor", 10, 10}, {"M1", 20, 5}}};
+    const char *map = "pathways:\n"
+                      "  - {pool: LF_flexor, muscles: [L_biceps, diaphragma]}\n"
+                      "  - {pool: LF_extensor, muscles: [L_triceps, diaphragma]}\n"
+                      "  - {pool: M1, muscles: [R_biceps]}\n";
+    bb_coupling c;
+    char err[512];
+    cr_assert_eq(bb_coupling_load(&c, write_map(map), &cpg, 25, &body, "", err, sizeof err), 0, "%s", err);
+    int32_t antagonist[5];
+    uint32_t cells[3];
+    bb_coupling_antagonists(&c, antagonist, cells);
+    cr_assert_eq(antagonist[0], 1, "L_biceps (flexor pool) -> the extensor pool");
+    cr_assert_eq(antagonist[1], 0, "L_triceps (extensor pool) -> the flexor pool");
+    cr_assert_eq(antagonist[2], -1, "R_biceps: M1 has no other half");
+    cr_assert_eq(antagonist[3], -1, "R_triceps: no pathway");
+    cr_assert_eq(antagonist[4], -1, "diaphragma: both halves drive it");
+    cr_assert(cells[0] == 10 && cells[1] == 10 && cells[2] == 5, "pool sizes %u %u %u", cells[0], cells[1], cells[2]);
+    bb_spike s[16];
+    float ex[5];
+    uint32_t fired[] = {1, 2, 3, 11};
+    bb_coupling_apply(&c, s, spikes_of(s, fired, 4), ex);
+    const uint32_t *counts = bb_coupling_last_counts(&c);
+    cr_assert(counts[0] == 3 && counts[1] == 1 && counts[2] == 0, "counts %u %u %u", counts[0], counts[1], counts[2]);
+    bb_coupling_apply(&c, s, 0, ex);
+    cr_assert_eq(bb_coupling_last_counts(&c)[0], 0u, "the next interval's");
+    bb_coupling_free(&c);
+}
+
 Test(coupling, a_lesion_cuts_a_pools_pathways)
 {
     const char *map = "pathways:\n  - {pool: A, muscles: [R_biceps]}\n  - {pool: B, muscles: [L_biceps]}\n";

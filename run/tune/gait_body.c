@@ -343,7 +343,7 @@ int main(int argc, char **argv)
         }
         for (uint32_t i = 0; i < n; i++) e[i] = e[i] > 1 ? 1 : e[i];
         if (cells) memcpy(drive, next, sizeof drive); /* applied from the next exchange on */
-        if (has_reflex) bb_stretch_reflex_add(&rx, b, e);
+        if (has_reflex) bb_stretch_reflex_add(&rx, b, NULL, e);
         if (cells && x == 0) memset(e, 0, n * sizeof *e); /* the coupler's first interval has no excitation yet */
         if (dump) fwrite(e, sizeof *e, n, dump);
         if (bb_body_step(b, e, STEPS_PER_EXCHANGE, err, sizeof err)) {
