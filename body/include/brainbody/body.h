@@ -18,10 +18,11 @@ extern "C" {
 typedef struct bb_body bb_body;
 
 /* Proprioceptive channels per muscle, in this order, in bb_body_sense output. */
-#define BB_HEAD_POST_RAMP_S 0.25 /* s: a head post set off the start pose moves there this fast, linearly */
 #define BB_PROPRIO_PER_MUSCLE 3 /* spindle Ia, spindle II, tendon organ Ib rates (Hz) */
 
 /* ---- the world around the model: task objects added at load time -------- */
+
+#define BB_HEAD_POST_RAMP_S 0.25 /* s: a head post set off the start pose moves there linearly in this time */
 
 typedef struct bb_world_spec {
     int floor;                /* flat floor, the plane z = 0 */
