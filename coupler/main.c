@@ -293,6 +293,10 @@ static int cmd_run(const args *a)
     static bb_config cfg;
     static char err[8192];
     int size = 1, rank = 0, rc = 0;
+    /* MPI_Init's hwloc otherwise opens every X display it finds (its GL
+     * component) and dies with it: an Xvfb that a render started and ends
+     * mid-run took the run down. Nothing here places ranks on GPUs. */
+    setenv("HWLOC_COMPONENTS", "-gl", 0);
     MPI_Init(NULL, NULL);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

@@ -25,11 +25,14 @@ bb_install() {
 }
 
 # OpenMPI as root on a small machine: allow root, allow more ranks than
-# cores, and no single-copy (ptrace) transport, which containers forbid.
+# cores, and no single-copy (ptrace) transport, which containers forbid;
+# and no hwloc GL component, which opens every X display (an Xvfb that a
+# render started) and dies when it ends (coupler/main.c).
 bb_mpi_env() {
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
     export OMPI_MCA_rmaps_base_oversubscribe=1
     export OMPI_MCA_btl_vader_single_copy_mechanism=none
+    export HWLOC_COMPONENTS=-gl
 }
 
 # bb_build BUILD_DIR [cmake args...]

@@ -25,6 +25,7 @@ static inline void mpi_test_env(void)
     setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
     setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 1);
     setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 1);
+    setenv("HWLOC_COMPONENTS", "-gl", 1); /* mpirun's hwloc must not hold the render tests' Xvfb (run/lib.sh) */
 }
 
 /* Removes what this test process wrote as /tmp/bb_NAME_PID_* and
