@@ -355,9 +355,7 @@ static int32_t swapped_pool(const bb_coupling *c, uint32_t p, const char *from, 
     if (n < nf || strcmp(name + n - nf, from)) return -1;
     char want[BB_POOL_NAME + 16];
     snprintf(want, sizeof want, "%.*s%s", (int)(n - nf), name, to);
-    for (uint32_t q = 0; q < c->n_pools; q++)
-        if (!strcmp(c->pool_names[q], want)) return (int32_t)q;
-    return -1;
+    return pool_index(c, want);
 }
 
 void bb_coupling_antagonists(const bb_coupling *c, int32_t *antagonist, uint32_t *pool_cells)
