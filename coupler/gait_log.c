@@ -111,14 +111,21 @@ int bb_gait_log_add(bb_gait_log *g, const bb_body *b)
     return 0;
 }
 
-/* "key: {L_manus: v, ...}" indented by two spaces per level, NAN as YAML's .nan */
+/* v in the printf format fmt, or NAN (no value) as YAML's .nan; into buf */
+static const char *yaml_number(char buf[32], const char *fmt, double v)
+{
+    if (isnan(v)) return ".nan";
+    snprintf(buf, 32, fmt, v);
+    return buf;
+}
+
+/* "key: {L_manus: v, ...}" indented by two spaces per level */
 static void put_paws(FILE *f, const bb_gait_log *g, int level, const char *key, const double *v, const char *comment)
 {
+    char num[32];
     fprintf(f, "%*s%s:", 2 * level, "", key);
-    for (uint32_t p = 0; p < g->n_paws; p++) {
-        if (isnan(v[p])) fprintf(f, "%s%s: .nan", p ? ", " : " {", g->name[p]);
-        else fprintf(f, "%s%s: %.3f", p ? ", " : " {", g->name[p], v[p]);
-    }
+    for (uint32_t p = 0; p < g->n_paws; p++)
+        fprintf(f, "%s%s: %s", p ? ", " : " {", g->name[p], yaml_number(num, "%.3f", v[p]));
     fprintf(f, "}%s%s\n", comment ? "  # " : "", comment ? comment : "");
 }
 
@@ -208,11 +215,9 @@ static void put_push(FILE *f, const bb_gait_log *g, const uint8_t *c)
             BB_PUSH_SETTLE_S);
     fprintf(f, "    before_s: [%.3f, %.3f]\n    after_s: [%.3f, %.3f]\n", before * g->dt_s, on * g->dt_s,
             after * g->dt_s, end * g->dt_s);
-    for (int w = 0; w < 2; w++) { /* NAN (an empty window) as YAML's .nan */
-        fprintf(f, "    com_height_%s_m: ", w ? "after" : "before");
-        if (isnan(height[w])) fprintf(f, ".nan\n");
-        else fprintf(f, "%.4f\n", height[w]);
-    }
+    char num[32];
+    for (int w = 0; w < 2; w++) /* an empty window: .nan */
+        fprintf(f, "    com_height_%s_m: %s\n", w ? "after" : "before", yaml_number(num, "%.4f", height[w]));
     put_paws(f, g, 2, "touchdowns_per_s_before", rate[0], NULL);
     put_paws(f, g, 2, "touchdowns_per_s_after", rate[1], NULL);
 }
@@ -278,11 +283,10 @@ void bb_gait_log_write_yaml(const bb_gait_log *g, FILE *f)
         if (bb_footfalls_recovery(c, g->n, g->n_paws, g->dt_s, g->ref, other, g->push_on_s, g->push_off_s, &r))
             fprintf(f, "  recovery: {baseline_strides: %u}  # fewer than 3 strides before the push\n", r.baseline_strides);
         else {
-            char phase[32]; /* NAN (no phase) as YAML's .nan */
-            if (isnan(r.baseline_phase)) snprintf(phase, sizeof phase, ".nan");
-            else snprintf(phase, sizeof phase, "%.3f", r.baseline_phase);
+            char phase[32]; /* no phase: .nan */
             fprintf(f, "  recovery: {baseline_strides: %u, baseline_stride_s: %.4f, baseline_%s_phase: %s, ",
-                    r.baseline_strides, r.baseline_period_s, g->name[other], phase);
+                    r.baseline_strides, r.baseline_period_s, g->name[other],
+                    yaml_number(phase, "%.3f", r.baseline_phase));
             if (!r.recovered) fprintf(f, "recovered: false}\n");
             else
                 fprintf(f, "recovered: true, strides: %u, seconds: %.3f}  # %d strides in a row like before the push\n",
