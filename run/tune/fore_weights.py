@@ -36,10 +36,11 @@ import os
 import subprocess
 import sys
 
-import yaml
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import gait_seeds  # noqa: E402  its run_record(): one seed's coupler run, read again when the same command made it
+
 BASE = os.path.join(HERE, "cpg_gait_weights.tsv")
 VALUES = [0, 0.1, 0.3, 0.6, 1.0]
 HEADS = [-6, -9, -12, -15]
@@ -76,20 +77,12 @@ def write_map(out, tag, head, rows, weights):
 
 
 def one_run(args):
-    d, sets, seconds = args
-    if not os.path.exists(os.path.join(d, "run.yaml")) or "status: complete" not in open(os.path.join(d, "run.yaml")).read():
-        env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-        cmd = [os.path.join(ROOT, "build/coupler/brainbody"), "run", os.path.join(ROOT, "run/push_recovery.yaml"),
-               "--set", f"experiment.duration_s={seconds}", "--set", "body.perturb.enabled=false",
-               "--out", d, "--force"]
-        for s in sets:
-            cmd += ["--set", s]
-        with open(d + ".log", "w") as log:
-            subprocess.run(cmd, stdout=log, stderr=log, env=env)
-    try:
-        return yaml.safe_load(open(os.path.join(d, "run.yaml")))["gait"]
-    except Exception:
-        return None
+    """One seed of run/push_recovery.yaml without its push: its gait: block, or None if the run failed."""
+    out, seed, sets, seconds = args
+    run_args = argparse.Namespace(outroot=out, seconds=seconds, set=["body.perturb.enabled=false"] + sets,
+                                  experiment=os.path.join(ROOT, "run", "push_recovery.yaml"))
+    record, _ = gait_seeds.run_record(run_args, seed)
+    return record.get("gait") if record else None
 
 
 def score(g):
@@ -132,7 +125,7 @@ def main():
         tag = f"e{state['n']:03d}"
         _, ymap = write_map(a.out, tag, head, rows, weights)
         sets = [f"coupling.map={ymap}", f"body.head_height_mm={head_mm:g}"] + a.set
-        jobs = [(os.path.join(a.out, f"{tag}_s{s}"), sets + [f"experiment.seed={s}"], a.seconds) for s in seeds]
+        jobs = [(os.path.join(a.out, tag), s, sets, a.seconds) for s in seeds]
         scored = [score(g) for g in pool.map(one_run, jobs)]
         cost = sum(c for c, _ in scored) / len(scored)
         print(f"{tag} {what:40s} cost {cost:6.2f}  " + " | ".join(t for _, t in scored), flush=True)

@@ -141,7 +141,10 @@ def mean_abs_yaw(out):
     return float(np.mean(np.abs(np.degrees(np.arctan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))))))
 
 
-def run(args, seed):
+def run_record(args, seed):
+    """Runs one seed (or reads its run again when the same command made it):
+    (its run.yaml as a dict, None) or (None, why it failed). Also for
+    fore_weights.py."""
     out = os.path.join(args.outroot, str(seed))
     sets = [f"experiment.seed={seed}", f"experiment.duration_s={args.seconds}"] + args.set
     cmd = [BRAINBODY, "run", args.experiment, "--out", out, "--force"]
@@ -162,11 +165,19 @@ def run(args, seed):
         if rc != 0 or not os.path.exists(record_path):
             with open(log) as f:
                 last = ([line.strip() for line in f if line.strip()] or ["no output"])[-1]
-            return seed, None, f"exit {rc}: {last} (all of it in {log})"
+            return None, f"exit {rc}: {last} (all of it in {log})"
         with open(out + ".cmd", "w") as f:
             f.write(" ".join(cmd))
         with open(record_path) as f:
             record = yaml.safe_load(f)
+    return record, None
+
+
+def run(args, seed):
+    out = os.path.join(args.outroot, str(seed))
+    record, why = run_record(args, seed)
+    if record is None:
+        return seed, None, why
     g = record.get("gait")
     if g is not None:
         g = dict(g, locking=locking(out, record), at_limit=at_limit(out, record), yaw=mean_abs_yaw(out))
