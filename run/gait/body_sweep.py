@@ -10,7 +10,10 @@ Per run, from run.yaml's gait: block (the paws' touch-downs, debounced to
 phases of at least 20 ms, in the left hind paw's cycle): the left hind's
 stride frequency, the right hind's phase (left-right), the left forepaw's
 (homolateral), the right forepaw's (diagonal), and the circuit's own
-rhythm in that run (its CPG_LH_flexor pool's bursts). Each run is named as
+rhythm in that run (its CPG_LH_flexor pool's bursts), and how the left hind
+follows the circuit's beats (beats(): the share in which its paw lifts off,
+and the share in which it does not although the hip swings: the paw scrapes
+forward along the belt). Each run is named as
 bb_cpg_gait names the circuit's gait (Danner et al. 2017 Fig. 2), with a
 body's looser tolerance of 0.15 instead of 0.1: left-right within 0.15 of
 0 is bound; within 0.15 of 0.5, trot when the diagonal is within 0.15 of
@@ -20,7 +23,8 @@ Per alpha it prints the median stride frequency against the circuit's, how
 many runs stride within one standard deviation of the mouse's walk (2.7 +-
 0.7 Hz) and of its trot (5.9 +- 1.0 Hz; Bellardita & Kiehn 2015 Fig. 1),
 each phase's circular mean and vector strength R (1: the same phase on
-every seed), and how many runs each gait name got.
+every seed), the median shares of the beats lifted and scraped, and how many
+runs each gait name got.
 
 Usage: run/gait/body_sweep.py OUTROOT [--alphas 0.05,0.1,0.2,0.3,0.45,0.6]
        [--seeds 111-118] [--seconds 3] [--experiment run/forelimb_trot.yaml]
@@ -33,11 +37,13 @@ import math
 import os
 import sys
 
+import h5py
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "run", "tune"))
 import gait_seeds  # noqa: E402  run_record(), locking(), seed_list()
+from cpg_feedback import flexor_onsets  # noqa: E402
 
 PHASES = (("left_right_hind", "R_pes", "left-right (hind)", "C0"),
           ("homolateral", "L_manus", "homolateral (LF)", "C1"),
@@ -69,6 +75,32 @@ def circ_mean(values):
     return float(np.angle(z) / (2 * np.pi) % 1), float(abs(z))
 
 
+def beats(out, record, swing_deg=20.0):
+    """How the left hind limb follows the circuit's beats (its CPG_LH_flexor
+    pool's bursts, after the first 0.5 s): the share of the beats in which
+    the paw lifts off (its contact, debounced as the gait: block's, ends
+    at least once), and the share in which it does not although the hip
+    swings through more than swing_deg of flexion: the limb steps but the
+    paw scrapes forward along the belt. NaN without the pools."""
+    on = flexor_onsets(out, record) if "CPG_LH_flexor" in record.get("pools", {}) else []
+    if len(on) < 3:
+        return float("nan"), float("nan")
+    with h5py.File(os.path.join(out, "body.h5"), "r") as f:
+        t = f["time"][()]
+        names = [n.decode() for n in f["touch/grids"][()]]
+        down = gait_seeds.stance(f["touch/paw_contact"][()][:, names.index("L_pes_touch")] > 0, t[1] - t[0])
+        joints = [n.decode() for n in f["joints/names"][()]]
+        hip = np.degrees(f["joints/angle"][()][:, joints.index("L_hip_flex")])
+    lifted = scraped = 0
+    for a, b in zip(on[:-1], on[1:]):
+        m = (t >= a) & (t < b)
+        if (~down[m]).any():
+            lifted += 1
+        elif np.ptp(hip[m]) > swing_deg:
+            scraped += 1
+    return lifted / (len(on) - 1), scraped / (len(on) - 1)
+
+
 def one(args, alpha, seed):
     """One run's row, or None with why it failed."""
     run_args = argparse.Namespace(outroot=os.path.join(args.outroot, f"alpha_{alpha:g}"), seconds=args.seconds,
@@ -85,6 +117,7 @@ def one(args, alpha, seed):
     row = dict(alpha=alpha, seed=seed, stride_hz=num(g.get("stride_hz")),
                circuit_hz=gait_seeds.locking(os.path.join(run_args.outroot, str(seed)), record)[0],
                roll_deg=num(g["pelvis_roll_deg"]["mean_abs"]))
+    row["beats_lifted"], row["beats_scraped"] = beats(os.path.join(run_args.outroot, str(seed)), record)
     for key, paw, _, _ in PHASES:
         row[key] = num(g["phase"].get(paw))
     for paw in ("L_manus", "R_manus", "L_pes", "R_pes"):
@@ -95,7 +128,7 @@ def one(args, alpha, seed):
 
 def summarise(rows, alphas):
     print("alpha  runs  stride Hz: median (circuit's), runs in the walk's / trot's mean +- SD  "
-          + "  ".join(f"{label} mean/R" for _, _, label, _ in PHASES) + "  gaits")
+          + "beats lifted/scraped  " + "  ".join(f"{label} mean/R" for _, _, label, _ in PHASES) + "  gaits")
     for a in alphas:
         r = [x for x in rows if x["alpha"] == a]
         if not r:
@@ -104,11 +137,13 @@ def summarise(rows, alphas):
         chz = np.nanmedian([x["circuit_hz"] for x in r])
         walk = sum(abs(x["stride_hz"] - WALK_HZ[0]) <= WALK_HZ[1] for x in r)
         trot = sum(abs(x["stride_hz"] - TROT_HZ[0]) <= TROT_HZ[1] for x in r)
+        lifted = np.nanmedian([x["beats_lifted"] for x in r])
+        scraped = np.nanmedian([x["beats_scraped"] for x in r])
         phases = "  ".join("%.2f/%.2f" % circ_mean([x[key] for x in r]) for key, _, _, _ in PHASES)
         names = {}
         for x in r:
             names[x["gait"]] = names.get(x["gait"], 0) + 1
-        print(f"{a:5g}  {len(r):4d}  {hz:5.2f} ({chz:4.2f}), {walk} / {trot}  {phases}  "
+        print(f"{a:5g}  {len(r):4d}  {hz:5.2f} ({chz:4.2f}), {walk} / {trot}  {lifted:.2f}/{scraped:.2f}  {phases}  "
               + ", ".join(f"{k} {v}" for k, v in sorted(names.items())))
 
 
