@@ -23,8 +23,9 @@ Per alpha it prints the median stride frequency against the circuit's, how
 many runs stride within one standard deviation of the mouse's walk (2.7 +-
 0.7 Hz) and of its trot (5.9 +- 1.0 Hz; Bellardita & Kiehn 2015 Fig. 1),
 each phase's circular mean and vector strength R (1: the same phase on
-every seed), the median shares of the beats lifted and scraped, and how many
-runs each gait name got.
+every seed), the median shares of the beats lifted and scraped, the hind
+paws' median toe share (toe_share(): how much of their load the digits' end
+of the pad bears), and how many runs each gait name got.
 
 Usage: run/gait/body_sweep.py OUTROOT [--alphas 0.05,0.1,0.2,0.3,0.45,0.6]
        [--seeds 111-118] [--seconds 3] [--experiment run/forelimb_trot.yaml]
@@ -101,6 +102,25 @@ def beats(out, record, swing_deg=20.0):
     return lifted / (len(on) - 1), scraped / (len(on) - 1)
 
 
+def toe_share(out, record):
+    """The share of the hind paws' touch-grid force (both paws, the whole
+    run) in the grid's column of taxels at the digits' end of the pad (the
+    site's +x edge, where contacts on the digits count too): 1 for a paw on
+    its toes, a fifth or so for one flat on its pad (the mouse's pads touch
+    through 4 x 2 spheres spread over the columns)."""
+    with h5py.File(os.path.join(out, "body.h5"), "r") as f:
+        names = [n.decode() for n in f["touch/grids"][()]]
+        force = f["touch/force"][()]
+    per = force.shape[1] // len(names)
+    nx = int(record["config"]["body"]["taxels_x"])  # a grid is taxels_y rows of taxels_x
+    toe = total = 0.0
+    for paw in ("L_pes_touch", "R_pes_touch"):
+        g = names.index(paw)
+        grid = force[:, g * per:(g + 1) * per].reshape(len(force), -1, nx)  # [time][iy][ix], as body/touch.c
+        toe, total = toe + grid[:, :, -1].sum(), total + grid.sum()
+    return toe / total if total > 0 else float("nan")
+
+
 def one(args, alpha, seed):
     """One run's row, or None with why it failed."""
     run_args = argparse.Namespace(outroot=os.path.join(args.outroot, f"alpha_{alpha:g}"), seconds=args.seconds,
@@ -118,6 +138,7 @@ def one(args, alpha, seed):
                circuit_hz=gait_seeds.locking(os.path.join(run_args.outroot, str(seed)), record)[0],
                roll_deg=num(g["pelvis_roll_deg"]["mean_abs"]))
     row["beats_lifted"], row["beats_scraped"] = beats(os.path.join(run_args.outroot, str(seed)), record)
+    row["toe_share"] = toe_share(os.path.join(run_args.outroot, str(seed)), record)
     for key, paw, _, _ in PHASES:
         row[key] = num(g["phase"].get(paw))
     for paw in ("L_manus", "R_manus", "L_pes", "R_pes"):
@@ -128,7 +149,7 @@ def one(args, alpha, seed):
 
 def summarise(rows, alphas):
     print("alpha  runs  stride Hz: median (circuit's), runs in the walk's / trot's mean +- SD  "
-          + "beats lifted/scraped  " + "  ".join(f"{label} mean/R" for _, _, label, _ in PHASES) + "  gaits")
+          + "beats lifted/scraped  toe share  " + "  ".join(f"{label} mean/R" for _, _, label, _ in PHASES) + "  gaits")
     for a in alphas:
         r = [x for x in rows if x["alpha"] == a]
         if not r:
@@ -137,13 +158,14 @@ def summarise(rows, alphas):
         chz = np.nanmedian([x["circuit_hz"] for x in r])
         walk = sum(abs(x["stride_hz"] - WALK_HZ[0]) <= WALK_HZ[1] for x in r)
         trot = sum(abs(x["stride_hz"] - TROT_HZ[0]) <= TROT_HZ[1] for x in r)
+        toe = np.nanmedian([x["toe_share"] for x in r])
         lifted = np.nanmedian([x["beats_lifted"] for x in r])
         scraped = np.nanmedian([x["beats_scraped"] for x in r])
         phases = "  ".join("%.2f/%.2f" % circ_mean([x[key] for x in r]) for key, _, _, _ in PHASES)
         names = {}
         for x in r:
             names[x["gait"]] = names.get(x["gait"], 0) + 1
-        print(f"{a:5g}  {len(r):4d}  {hz:5.2f} ({chz:4.2f}), {walk} / {trot}  {lifted:.2f}/{scraped:.2f}  {phases}  "
+        print(f"{a:5g}  {len(r):4d}  {hz:5.2f} ({chz:4.2f}), {walk} / {trot}  {lifted:.2f}/{scraped:.2f}  {toe:.2f}  {phases}  "
               + ", ".join(f"{k} {v}" for k, v in sorted(names.items())))
 
 
