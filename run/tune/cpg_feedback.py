@@ -44,9 +44,12 @@ def flexor_onsets(outdir, record, pool="CPG_LH_flexor"):
         ids = f["spikes/output_cells/node_ids"][()]
     t = t[(ids >= first) & (ids < first + count)]
     dur = record["config"]["experiment"]["duration_s"]
-    rate, _ = np.histogram(t, bins=np.arange(0.5, dur + 1e-9, 0.005))  # the first 0.5 s: settling
+    edges = np.arange(0.5, dur + 1e-9, 0.005)  # the first 0.5 s: settling
+    if len(edges) < 21:  # under 0.1 s left to look at: no bursts to find
+        return np.array([])
+    rate, _ = np.histogram(t, bins=edges)
     rate = np.convolve(rate, np.ones(8) / 8, mode="same")  # 40 ms boxcar: a burst, not Poisson noise
-    if len(rate) < 20 or rate.max() == rate.min():
+    if rate.max() == rate.min():
         return np.array([])
     lo, hi = rate.min() + 0.35 * np.ptp(rate), rate.min() + 0.65 * np.ptp(rate)
     on, armed = [], True  # onsets: rising through hi after having been below lo
