@@ -235,7 +235,7 @@ def main():
                 failed += 1
             else:
                 rows.append(row)
-    if args.tsv:
+    if args.tsv and rows:
         with open(args.tsv, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=list(rows[0]), delimiter="\t")
             w.writeheader()
