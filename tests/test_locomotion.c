@@ -195,8 +195,9 @@ Test(locomotion, afferents_get_the_body_back_up_and_stepping_after_a_push, .time
  * Not yet asserted, because the body does not do it: the left forepaw's
  * phase, a forepaw that grips the belt (they slide at its speed) and the
  * trot's step frequency (the left hind strides at 3.4 Hz here, 4.1 Hz the
- * seeds' median, below a trot's 5.9 +- 1.0 Hz: it skips about one beat of
- * the circuit in five). */
+ * seeds' median, below a trot's 5.9 +- 1.0 Hz: the limb swings on nearly
+ * every beat of the circuit, but on about one in six the paw scrapes along
+ * the belt on its toes instead of lifting). */
 Test(locomotion, forepaws_step_with_their_diagonal_hind_paws_and_the_stride_follows_the_drive, .timeout = 600)
 {
     run_experiment(FORELIMB_TROT, 1, "fore", NULL);
