@@ -43,8 +43,8 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "run", "tune"))
-import gait_seeds  # noqa: E402  run_record(), locking(), seed_list()
-from cpg_feedback import flexor_onsets  # noqa: E402
+import gait_seeds  # noqa: E402  run_record(), seed_list(), circ_dist(), stance()
+from cpg_feedback import burst_hz, flexor_onsets  # noqa: E402
 
 PHASES = (("left_right_hind", "R_pes", "left-right (hind)", "C0"),
           ("homolateral", "L_manus", "homolateral (LF)", "C1"),
@@ -52,18 +52,13 @@ PHASES = (("left_right_hind", "R_pes", "left-right (hind)", "C0"),
 WALK_HZ, TROT_HZ = (2.7, 0.7), (5.9, 1.0)  # Bellardita & Kiehn 2015 Fig. 1: mean, SD
 
 
-def circ_dist(a, b):
-    d = abs(a - b) % 1
-    return min(d, 1 - d)
-
-
 def gait_name(lr, diagonal):
     if any(math.isnan(x) for x in (lr, diagonal)):
         return "none"
-    if circ_dist(lr, 0) <= 0.15:
+    if gait_seeds.circ_dist(lr, 0) <= 0.15:
         return "bound"
-    if circ_dist(lr, 0.5) <= 0.15:
-        return "trot" if circ_dist(diagonal, 0) <= 0.15 else "walk"
+    if gait_seeds.circ_dist(lr, 0.5) <= 0.15:
+        return "trot" if gait_seeds.circ_dist(diagonal, 0) <= 0.15 else "walk"
     return "gallop"
 
 
@@ -76,14 +71,13 @@ def circ_mean(values):
     return float(np.angle(z) / (2 * np.pi) % 1), float(abs(z))
 
 
-def beats(out, record, swing_deg=20.0):
-    """How the left hind limb follows the circuit's beats (its CPG_LH_flexor
-    pool's bursts, after the first 0.5 s): the share of the beats in which
+def beats(out, on, swing_deg=20.0):
+    """How the left hind limb follows the circuit's beats (on: its
+    CPG_LH_flexor pool's burst onsets, from flexor_onsets()): the share of the beats in which
     the paw lifts off (its contact, debounced as the gait: block's, ends
     at least once), and the share in which it does not although the hip
     swings through more than swing_deg of flexion: the limb steps but the
-    paw scrapes forward along the belt. NaN without the pools."""
-    on = flexor_onsets(out, record) if "CPG_LH_flexor" in record.get("pools", {}) else []
+    paw scrapes forward along the belt. NaN for fewer than 3 onsets."""
     if len(on) < 3:
         return float("nan"), float("nan")
     with h5py.File(os.path.join(out, "body.h5"), "r") as f:
@@ -134,11 +128,12 @@ def one(args, alpha, seed):
     def num(x):
         return nan if x is None else float(x)
 
-    row = dict(alpha=alpha, seed=seed, stride_hz=num(g.get("stride_hz")),
-               circuit_hz=gait_seeds.locking(os.path.join(run_args.outroot, str(seed)), record)[0],
+    out = os.path.join(run_args.outroot, str(seed))
+    on = flexor_onsets(out, record) if "CPG_LH_flexor" in record.get("pools", {}) else []  # the circuit's beats
+    row = dict(alpha=alpha, seed=seed, stride_hz=num(g.get("stride_hz")), circuit_hz=burst_hz(on),
                roll_deg=num(g["pelvis_roll_deg"]["mean_abs"]))
-    row["beats_lifted"], row["beats_scraped"] = beats(os.path.join(run_args.outroot, str(seed)), record)
-    row["toe_share"] = toe_share(os.path.join(run_args.outroot, str(seed)), record)
+    row["beats_lifted"], row["beats_scraped"] = beats(out, on)
+    row["toe_share"] = toe_share(out, record)
     for key, paw, _, _ in PHASES:
         row[key] = num(g["phase"].get(paw))
     for paw in ("L_manus", "R_manus", "L_pes", "R_pes"):

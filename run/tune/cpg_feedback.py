@@ -62,9 +62,13 @@ def flexor_onsets(outdir, record, pool="CPG_LH_flexor"):
     return 0.5 + 0.005 * np.array(on)
 
 
-def rhythm_hz(outdir, record):
-    on = flexor_onsets(outdir, record)
+def burst_hz(on):
+    """The rhythm (Hz) of burst onsets from flexor_onsets(); NaN for fewer than 3."""
     return float("nan") if len(on) < 3 else (len(on) - 1) / (on[-1] - on[0])
+
+
+def rhythm_hz(outdir, record):
+    return burst_hz(flexor_onsets(outdir, record))
 
 
 def run(outroot, ranks, seconds, load, hip, belt):

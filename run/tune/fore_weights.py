@@ -39,17 +39,12 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-import gait_seeds  # noqa: E402  its run_record(): one seed's coupler run, read again when the same command made it
+import gait_seeds  # noqa: E402  its run_record() (one seed's coupler run, read again when the same command made it), circ_dist()
 
 BASE = os.path.join(HERE, "cpg_gait_weights.tsv")
 VALUES = [0, 0.1, 0.3, 0.6, 1.0]
 HEADS = [-6, -9, -12, -15]
 BELT = 0.2  # m/s, run/push_recovery.yaml's
-
-
-def circ(a, b):
-    d = abs(a - b) % 1
-    return min(d, 1 - d)
 
 
 def read_rows():
@@ -96,7 +91,7 @@ def score(g):
         cost += 10 * (1.0 if sl is None or (isinstance(sl, float) and math.isnan(sl)) else min(1.0, sl / BELT))
     for paw, target in (("R_manus", 0.0), ("L_manus", 0.5), ("R_pes", 0.5)):
         p = phase[paw]
-        cost += 10 * (1.0 if p is None or (isinstance(p, float) and math.isnan(p)) else circ(p, target) / 0.5)
+        cost += 10 * (1.0 if p is None or (isinstance(p, float) and math.isnan(p)) else gait_seeds.circ_dist(p, target) / 0.5)
     cost += 0.5 * g["pelvis_roll_deg"]["mean_abs"]
     return cost, (f"duty {duty['L_manus']:.2f}/{duty['R_manus']:.2f} slip {slip['L_manus']}/{slip['R_manus']} "
                   f"phase LF {phase['L_manus']} RF {phase['R_manus']} RH {phase['R_pes']}")

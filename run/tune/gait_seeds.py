@@ -40,7 +40,7 @@ import h5py
 import numpy as np
 import yaml
 
-from cpg_feedback import flexor_onsets
+from cpg_feedback import burst_hz, flexor_onsets
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "run"))
@@ -59,6 +59,13 @@ def seed_list(text):
         except ValueError:
             raise SystemExit(f"gait_seeds.py: --seeds: '{part}' is not a seed or a range A-B")
     return seeds
+
+
+def circ_dist(a, b):
+    """How far apart two phases (cycle fractions) are around the cycle: 0 to 0.5.
+    Also for fore_weights.py and run/gait/body_sweep.py."""
+    d = abs(a - b) % 1
+    return min(d, 1 - d)
 
 
 def locking(out, record):
@@ -83,11 +90,11 @@ def locking(out, record):
     lifts = t[1:][down[:-1] & ~down[1:]]
     lifts = lifts[(lifts >= on[0]) & (lifts < on[-1])]
     if not len(lifts):
-        return (len(on) - 1) / (on[-1] - on[0]), float("nan"), float("nan"), 0.0, float("nan")
+        return burst_hz(on), float("nan"), float("nan"), 0.0, float("nan")
     j = np.searchsorted(on, lifts, side="right") - 1
     z = np.exp(2j * np.pi * (lifts - on[j]) / (on[j + 1] - on[j]))
     r = float(abs(z.mean()))
-    return ((len(on) - 1) / (on[-1] - on[0]), r, float(np.angle(z.mean()) / (2 * np.pi) % 1),
+    return (burst_hz(on), r, float(np.angle(z.mean()) / (2 * np.pi) % 1),
             len(set(j)) / (len(on) - 1), float(np.exp(-len(z) * r * r)))  # Rayleigh's p, large-n form
 
 
