@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The body's gait against the brainstem drive alpha: the closed-loop
-experiment (default run/forelimb_trot.yaml: all four limbs stepping on the
+experiment (default run/cpg_gait.yaml: all four limbs stepping on the
 belt) run at each --alphas value on each seed (one rank, two runs at a time,
 through run/tune/gait_seeds.py's run_record(), so a run made by the same
 command is read again, not repeated), next to the spinal circuit alone at
@@ -28,7 +28,7 @@ paws' median toe share (toe_share(): how much of their load the digits' end
 of the pad bears), and how many runs each gait name got.
 
 Usage: run/gait/body_sweep.py OUTROOT [--alphas 0.05,0.1,0.2,0.3,0.45,0.6]
-       [--seeds 111-118] [--seconds 3] [--experiment run/forelimb_trot.yaml]
+       [--seeds 111-118] [--seconds 3] [--experiment run/cpg_gait.yaml]
        [--circuit SWEEP.tsv] [--plot OUT.png] [--tsv OUT.tsv] [--set KEY=VALUE ...]
 Runs go to OUTROOT/alpha_A/SEED."""
 import argparse
@@ -208,7 +208,7 @@ def main():
     ap.add_argument("--alphas", default="0.05,0.1,0.2,0.3,0.45,0.6")
     ap.add_argument("--seeds", default="111-118")
     ap.add_argument("--seconds", type=float, default=3.0)
-    ap.add_argument("--experiment", default=os.path.join(ROOT, "run", "forelimb_trot.yaml"))
+    ap.add_argument("--experiment", default=os.path.join(ROOT, "run", "cpg_gait.yaml"))
     ap.add_argument("--circuit", help="run/gait/sweep's TSV, drawn under the body's points")
     ap.add_argument("--plot")
     ap.add_argument("--tsv")

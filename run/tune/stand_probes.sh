@@ -6,9 +6,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${1:-/tmp/bb_stand_probes}"
 mkdir -p "$work"
-G="$root/build/run/tune/bb_gait_body" N="$root/models/mouse_853muscle/mouse.xml" T="$root/run/tune/antigravity_tone.tsv"
-"$root/run/tune/wide_stance.sh" "$work/wide" >/dev/null
-W="$work/wide/mouse.xml"
+G="$root/build/run/tune/bb_gait_body" W="$root/models/mouse_853muscle/mouse.xml" T="$root/run/tune/antigravity_tone.tsv"
+"$root/run/tune/narrow_stance.sh" "$work/narrow" >/dev/null
+N="$work/narrow/mouse.xml"
 echo "# nothing" >"$work/none.tsv"
 /usr/bin/python3 "$root/run/tune/gait_weights.py" "$work/map1.tsv" --dump 1
 /usr/bin/python3 "$root/run/tune/gait_weights.py" "$work/map03.tsv" --dump 0.3
