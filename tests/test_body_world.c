@@ -1013,6 +1013,6 @@ Test(posture, righting_reflex_brings_a_pushed_mouse_back_to_level)
     roll_around_push(80, &level_r, &righting);
     cr_assert_lt(level, 0.5, "level before the push: %g deg", level);
     cr_assert_lt(level_r, 0.5, "with the reflex too: %g deg", level_r);
-    cr_assert_gt(none, 10, "tone alone: the push tips the mouse onto its side (%g deg)", none);
+    cr_assert_gt(none, 10, "tone alone: the push leaves the mouse leaning (%g deg)", none);
     cr_assert_lt(righting, 2, "the reflex brings it back to level: %g deg (%g without)", righting, none);
 }
