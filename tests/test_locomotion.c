@@ -67,12 +67,13 @@ static double gait_value(const char *tag, const char *key, const char *paw)
  * (above 10 deg). The lesioned run is the control, not the 2 s before the
  * stimulus: with postural tone the unstimulated step itself varied by up to
  * 45 % from one 2 s window to the next before the spine's stiffness and the
- * swing gate. Measured on the file's seed: the right hind steps 4.6 deg
- * during the stimulus against 43.0 with the pathway cut, the left 38.2 deg
- * against 42.1 before. With all four limbs stepping and the stretch reflex
- * on, the size of the effect varies from seed to seed (docs/experiments.md,
- * "Closed-loop locomotion"), as it did when the reflex was tried with the
- * hind limbs alone.
+ * swing gate. Measured on the file's seed: the right hind steps 6.0 deg
+ * during the stimulus against 42.2 with the pathway cut, the left 37.7 deg
+ * against 41.7 before. With all four limbs stepping and the stretch reflex
+ * on, the size of the effect varies from seed to seed: over seeds 101-105
+ * the stimulus shrinks the right hind step on every seed, below a quarter
+ * of the cut run's on two (docs/experiments.md, "Closed-loop locomotion"),
+ * as it did when the reflex was tried with the hind limbs alone.
  * Motor cortex stimulation during locomotion changes the contralateral
  * limb's muscle activity (cat: Armstrong & Drew 1985, J Physiol 367:327);
  * here the size of the change is a property of this model, the direction
