@@ -7,14 +7,16 @@
 # here the hindlimb bones lie in the hip's parasagittal plane again, so the
 # hind paws stand 9 mm apart, narrower than the 13 mm pelvis. The knee's
 # wrapping cylinder moves with the knee. Nothing else changes.
-# Usage: run/tune/narrow_stance.sh OUTDIR   (writes OUTDIR/mouse.xml; needs the build's mouse_gen)
+# Usage: run/tune/narrow_stance.sh OUTDIR   (writes OUTDIR/mouse.xml, refusing to
+# replace one; needs the build's mouse_gen)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${1:?usage: run/tune/narrow_stance.sh OUTDIR}"
+[ -e "$out/mouse.xml" ] && { echo "narrow_stance.sh: $out/mouse.xml exists: not overwritten" >&2; exit 2; }
 mkdir -p "$out"
-rm -rf "$out/tables"
-cp -r "$root/models/mouse_853muscle/tables" "$out/tables"
-t="$out/tables"
+t="$(mktemp -d)"
+trap 'rm -rf "$t"' EXIT
+cp -r "$root/models/mouse_853muscle/tables/." "$t"
 grep -q "^femur    pelvis   B   -6 4.5 -5    16.0 6.5 -7.4 " "$t/bones.tsv" || { echo "narrow_stance.sh: bones.tsv's femur row is not the one expected" >&2; exit 2; }
 grep -q "^tibia    femur    B   16.0 6.5 -7.4 " "$t/bones.tsv" || { echo "narrow_stance.sh: bones.tsv's tibia row is not the one expected" >&2; exit 2; }
 grep -q "^femur   knee_ant      1.0  16.0 6.5 -7.4 " "$t/wraps.tsv" || { echo "narrow_stance.sh: wraps.tsv's knee row is not the one expected" >&2; exit 2; }

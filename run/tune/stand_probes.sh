@@ -7,6 +7,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${1:-/tmp/bb_stand_probes}"
 mkdir -p "$work"
 G="$root/build/run/tune/bb_gait_body" W="$root/models/mouse_853muscle/mouse.xml" T="$root/run/tune/antigravity_tone.tsv"
+rm -f "$work/narrow/mouse.xml"   # this script's own, from an earlier run
 "$root/run/tune/narrow_stance.sh" "$work/narrow" >/dev/null
 N="$work/narrow/mouse.xml"
 echo "# nothing" >"$work/none.tsv"
