@@ -42,6 +42,7 @@ typedef struct bb_config {
     struct bb_config_cpg { /* brain.cpg: the spinal locomotor circuit and its motor pools (coupler/spinal.h) */
         int enabled;
         double alpha, max_rate_hz;
+        double onset_s; /* the pools' rate rises linearly from 0 to max_rate_hz over this time from the start */
         double feedback_load_nS, feedback_hip_nS; /* afferents onto the rhythm generators (coupler/spinal.h) */
         uint32_t cells_per_pool;
         char ablate[16]; /* none | v0v | v0v_v0d */

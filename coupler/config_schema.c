@@ -35,6 +35,7 @@ const bb_key_spec bb_config_schema[] = {
     {"brain.cpg.alpha", BB_KEY_FLOAT, 0, "0.3", 0, 2, 0, NULL, FIELD(cpg.alpha)},
     {"brain.cpg.cells_per_pool", BB_KEY_U32, 0, "20", 1, 100000, 0, NULL, FIELD(cpg.cells_per_pool)},
     {"brain.cpg.max_rate_hz", BB_KEY_FLOAT, 0, "100", 0, 1000, 0, NULL, FIELD(cpg.max_rate_hz)},
+    {"brain.cpg.onset_s", BB_KEY_FLOAT, 0, "0", 0, 1000, 0, NULL, FIELD(cpg.onset_s)},
     {"brain.cpg.feedback_load_nS", BB_KEY_FLOAT, 0, "0", 0, 10, 0, NULL, FIELD(cpg.feedback_load_nS)},
     {"brain.cpg.feedback_hip_nS", BB_KEY_FLOAT, 0, "0", 0, 10, 0, NULL, FIELD(cpg.feedback_hip_nS)},
     {"brain.stretch_reflex.gain", BB_KEY_FLOAT, 0, "0", 0, 1000, 0, NULL, FIELD(stretch_reflex.gain)},

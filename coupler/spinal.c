@@ -32,6 +32,7 @@ int bb_spinal_init(bb_spinal *s, const bb_config *cfg, uint32_t first_id, int n_
     s->local = bb_partition_block(bb_spinal_cells(cfg), n_brain, brain_index);
     s->dt_ms = cfg->brain_dt_ms;
     s->p_max = cfg->cpg.max_rate_hz * cfg->brain_dt_ms * 1e-3;
+    s->onset_steps = cfg->cpg.onset_s * 1e3 / cfg->brain_dt_ms;
     s->gain_load_nS = cfg->cpg.feedback_load_nS;
     s->gain_hip_nS = cfg->cpg.feedback_hip_nS;
     return 0;
@@ -108,10 +109,13 @@ long bb_spinal_step(bb_spinal *s, uint64_t start_step, uint32_t steps, bb_spike 
     size_t n = 0;
     for (uint32_t k = 0; k < steps; k++) {
         bb_cpg_run(s->cpg, s->dt_ms);
+        /* From the global step, so a resumed run ramps as an unbroken one. */
+        double step = (double)(start_step + k);
+        double p_now = s->onset_steps > step ? s->p_max * step / s->onset_steps : s->p_max;
         double p[BB_SPINAL_POOLS];
         for (int l = 0; l < BB_N_LIMBS; l++) {
-            p[2 * l] = s->p_max * bb_cpg_flexor(s->cpg, (bb_limb)l);
-            p[2 * l + 1] = s->p_max * bb_cpg_extensor(s->cpg, (bb_limb)l);
+            p[2 * l] = p_now * bb_cpg_flexor(s->cpg, (bb_limb)l);
+            p[2 * l + 1] = p_now * bb_cpg_extensor(s->cpg, (bb_limb)l);
         }
         for (uint32_t c = s->local.first; c < s->local.first + s->local.count; c++) {
             double u = bb_rng_uniform(s->seed, SPINAL_RNG_STREAM + c, start_step + k);

@@ -1,7 +1,9 @@
 /* brain.cpg: the spinal locomotor circuit (brain/cpg.h) on the brain ranks,
  * read out by spinal motor pools: per limb a flexor and an extensor pool of
  * output cells firing as Poisson processes at max_rate_hz x the activity of
- * the limb's flexor or extensor rhythm-generator centre. Their ids follow
+ * the limb's flexor or extensor rhythm-generator centre, the rate rising
+ * linearly from 0 over the first onset_s seconds (the circuit itself runs
+ * from the start). Their ids follow
  * the cortex's L5B output cells; pools CPG_LH_flexor, CPG_LH_extensor, ...
  * (LH, RH, LF, RF). Every brain rank integrates the whole (tiny) circuit, so
  * they all agree; each emits the spikes of its own block of cells, drawn
@@ -46,6 +48,7 @@ typedef struct bb_spinal {
     uint32_t first_id, cells_per_pool;
     bb_block local; /* this rank's cells, counted from first_id */
     double p_max;   /* spike probability per brain step at activity 1 */
+    double onset_steps; /* brain steps over which p_max rises from 0; 0: at once */
     double dt_ms;
 } bb_spinal;
 

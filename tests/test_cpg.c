@@ -236,3 +236,34 @@ Test(spinal, pools_alternate_and_do_not_depend_on_rank_count)
     cr_assert_lt(r, -0.5, "flexor and extensor pools alternate: correlation %.2f", r);
     cr_assert_gt(mf, 1, "the flexor pool fires (%.1f spikes per 25 ms)", mf);
 }
+
+/* brain.cpg.onset_s: the pools' rate rises from 0 over the onset while the
+ * circuit runs unchanged, so (the spikes drawn from the same counter-based
+ * streams) the ramped run's spikes are a subset of the unramped run's: a
+ * quarter of them, in expectation, over the first half of a 0.5 s onset,
+ * and all of them after it. Ramped on 3 ranks, to check the ramp follows
+ * the global step, not a rank's own. */
+Test(spinal, onset_ramps_the_pools_rate_up_from_zero)
+{
+    static bb_config cfg;
+    load_gait(&cfg);
+    static bb_spike full[200000], ramped[200000];
+    uint32_t first;
+    size_t nf = spinal_spikes(&cfg, 1, full, 200000, &first);
+    cfg.cpg.onset_s = 0.5;
+    size_t nr = spinal_spikes(&cfg, 3, ramped, 200000, &first);
+    qsort(full, nf, sizeof *full, by_time_then_id);
+    qsort(ramped, nr, sizeof *ramped, by_time_then_id);
+    size_t early_f = 0, early_r = 0, late_f = 0, late_r = 0, j = 0;
+    for (size_t i = 0; i < nr; i++) {
+        while (j < nf && by_time_then_id(&full[j], &ramped[i]) < 0) j++;
+        cr_assert(j < nf && !by_time_then_id(&full[j], &ramped[i]), "ramped spike %zu (cell %u, step %u) is one of the unramped run's",
+                  i, ramped[i].source, ramped[i].offset);
+    }
+    for (size_t i = 0; i < nf; i++) early_f += full[i].offset < 2500, late_f += full[i].offset >= 5000;
+    for (size_t i = 0; i < nr; i++) early_r += ramped[i].offset < 2500, late_r += ramped[i].offset >= 5000;
+    cr_assert_gt(early_f, 1000, "the unramped pools fire in the first 0.25 s (%zu spikes)", early_f);
+    double share = (double)early_r / (double)early_f;
+    cr_assert(share > 0.15 && share < 0.35, "over the onset's first half the pools fire %.2f of their spikes (expected about 0.25)", share);
+    cr_assert_eq(late_r, late_f, "after the onset every spike is there (%zu of %zu)", late_r, late_f);
+}
