@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Whether an experiment's body stays up free on the floor: the search
+behind docs/experiments.md's "Free on the floor".
+
+Makes a free-floor copy of the experiment (default run/cpg_gait.yaml):
+without its head post (body.head_height_mm dropped, body.head_fixed false),
+on the floor, with no belt, its relative paths made absolute. Runs it for
+every combination of the --vary values, once per seed, two runs at a time,
+with any fixed --set on top. Per run it prints when the pelvis first rolls
+past --fall-deg (on its side; "-" if never), how far the pelvis travelled
+forward (world x, mm) until then, the left-hind strides and their
+frequency from run.yaml's gait: block, the largest pelvis height in the
+first 0.3 s (a body thrown up by its extensors), the pelvis's mean pitch
+(nose up positive, as run.yaml's gait: block) and height from 0.5 s until
+a fall, and the forepaws' share of the weight and all four paws' (run.yaml's load_share: a body
+standing on its paws bears about 1 on them; less, and its belly, chin or
+tail is on the floor); per setting, the seeds
+that stayed up and the median time up.
+
+Usage: run/tune/free_floor.py OUTROOT [--experiment F] [--seeds 1,2]
+       [--seconds 4] [--fall-deg 30] [--vary KEY=V1,V2,...] [--set KEY=VALUE]
+--vary's values are split at "|" when there is one (for values that are
+comma-separated lists themselves, as brain.posture.muscles), else at ",";
+a value longer than 16 characters is named by its number (muscles#2) and
+listed above the table.
+Runs stay in OUTROOT/<setting>_<seed>; a complete one made by the same
+command is read, not run again."""
+import argparse
+import concurrent.futures
+import itertools
+import os
+import re
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BRAINBODY = os.path.join(ROOT, "build", "coupler", "brainbody")
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
+FREE = ["body.head_fixed=false", "body.floor=true", "body.treadmill.enabled=false"]
+
+
+def free_copy(experiment, out):
+    """The experiment without its head post's height, relative paths (model, map) made absolute."""
+    here = os.path.dirname(os.path.abspath(experiment))
+    lines = []
+    with open(experiment) as f:
+        for line in f:
+            if re.match(r"\s*head_height_mm:", line):
+                continue
+            m = re.match(r"(\s*(?:model|map):\s*)(\S+\.(?:xml|yaml))(.*)", line)
+            if m and not os.path.isabs(m.group(2)):
+                line = m.group(1) + os.path.normpath(os.path.join(here, m.group(2))) + m.group(3) + "\n"
+            lines.append(line)
+    path = os.path.join(out, "free_" + os.path.basename(experiment))
+    with open(path, "w") as f:
+        f.writelines(lines)
+    return path
+
+
+def measure(out, fall_deg):
+    """(fall time or None, forward travel mm until then, largest pelvis height
+    mm in the first 0.3 s, and from 0.5 s until the fall the pelvis's mean
+    pitch (deg, nose up) and height (mm))."""
+    with h5py.File(os.path.join(out, "body.h5"), "r") as f:
+        t = f["time"][()]
+        q = f["body/qpos"][()]
+    w, x, y, z = q[:, 3], q[:, 4], q[:, 5], q[:, 6]
+    roll = np.degrees(np.arctan2(2 * (w * x + y * z), 1 - 2 * (x * x + y * y)))
+    past = np.nonzero(np.abs(roll) > fall_deg)[0]
+    end = past[0] if len(past) else len(t) - 1
+    pitch = -np.degrees(np.arcsin(np.clip(2 * (w * y - z * x), -1, 1)))  # nose up positive, as run.yaml
+    settled = (t >= 0.5) & (np.arange(len(t)) <= end)
+    mean = lambda v: float(v[settled].mean()) if settled.any() else float("nan")
+    return (float(t[past[0]]) if len(past) else None, 1e3 * float(q[end, 0] - q[0, 0]),
+            1e3 * float(q[t <= 0.3, 2].max()), mean(pitch), 1e3 * mean(q[:, 2]))
+
+
+def run(args, experiment, name, sets, seed):
+    out = os.path.join(args.outroot, f"{name}_{seed}")
+    cmd = [BRAINBODY, "run", experiment, "--out", out, "--force"]
+    for s in FREE + [f"experiment.seed={seed}", f"experiment.duration_s={args.seconds}"] + args.set + sets:
+        cmd += ["--set", s]
+    record_path = os.path.join(out, "run.yaml")
+    same = os.path.exists(out + ".cmd") and open(out + ".cmd").read() == " ".join(cmd)
+    if not (same and os.path.exists(record_path)):
+        with open(out + ".log", "w") as log:
+            rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=ENV).returncode
+        if rc != 0:
+            return name, seed, None, f"exit {rc} (see {out}.log)"
+        with open(out + ".cmd", "w") as f:
+            f.write(" ".join(cmd))
+    with open(record_path) as f:
+        gait = yaml.safe_load(f).get("gait") or {}
+    load = gait.get("load_share") or {}
+    fore = sum(load.get(p, float("nan")) for p in ("L_manus", "R_manus"))
+    paws = fore + sum(load.get(p, float("nan")) for p in ("L_pes", "R_pes"))
+    return name, seed, measure(out, args.fall_deg) + (fore, paws, gait.get("strides"), gait.get("stride_hz")), None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("outroot")
+    ap.add_argument("--experiment", default=os.path.join(ROOT, "run", "cpg_gait.yaml"))
+    ap.add_argument("--seeds", default="1,2")
+    ap.add_argument("--seconds", type=float, default=4.0)
+    ap.add_argument("--fall-deg", type=float, default=30.0)
+    ap.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2 or KEY=V1|V2")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    args = ap.parse_args()
+    if not os.access(BRAINBODY, os.X_OK):
+        sys.exit(f"free_floor.py: build first: {BRAINBODY} is missing")
+    try:
+        seeds = [int(s) for s in args.seeds.split(",")]
+    except ValueError:
+        sys.exit(f"free_floor.py: --seeds: '{args.seeds}' is not a comma-separated list of integers")
+    axes, legend = [], []
+    for v in args.vary:
+        key, eq, values = v.partition("=")
+        if not eq or not values:
+            sys.exit(f"free_floor.py: --vary '{v}': expected KEY=V1,V2,...")
+        short = ".".join(key.split(".")[-2:])  # "posture.tone", "adductors.tone"
+        axis = []
+        for i, value in enumerate(values.split("|" if "|" in values else ",")):
+            label = f"{short}={value}" if len(value) <= 16 else f"{short}#{i + 1}"  # long values by number
+            if label != f"{short}={value}":
+                legend.append(f"{label}: {key}={value}")
+            axis.append((re.sub(r"[^A-Za-z0-9.=#-]+", "_", label), f"{key}={value}"))
+        axes.append(axis)
+    os.makedirs(args.outroot, exist_ok=True)
+    experiment = free_copy(args.experiment, args.outroot)
+    jobs = [("+".join(n for n, _ in c) or "base", [kv for _, kv in c], seed)
+            for c in itertools.product(*axes) for seed in seeds]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda j: run(args, experiment, *j), jobs))
+    for line in legend:
+        print(line)
+    print("setting\tseed\tfall_s\tforward_mm\tpelvis_0.3s_max_mm\tpitch_deg\tpelvis_mm\tforepaws_load\tpaws_load\tstrides\tstride_hz")
+    by_setting = {}
+    for name, seed, m, why in results:
+        if m is None:
+            print(f"{name}\t{seed}\tFAILED: {why}")
+            continue
+        fall, fwd, top, pitch, height, fore, paws, strides, hz = m
+        by_setting.setdefault(name, []).append(fall)
+        print(f"{name}\t{seed}\t{'-' if fall is None else f'{fall:.2f}'}\t{fwd:.1f}\t{top:.1f}\t{pitch:.0f}\t{height:.1f}"
+              f"\t{fore:.2f}\t{paws:.2f}\t{strides}\t{hz}")
+    print("\nsetting\tstayed up\tmedian time up (s)")
+    for name, falls in by_setting.items():
+        up = [args.seconds if f is None else f for f in falls]
+        print(f"{name}\t{sum(f is None for f in falls)} of {len(falls)}\t{np.median(up):.2f}")
+
+if __name__ == "__main__":
+    main()
