@@ -12,7 +12,8 @@ forward (world x, mm) until then, the left-hind strides and their
 frequency from run.yaml's gait: block, the largest pelvis height in the
 first 0.3 s (a body thrown up by its extensors), the pelvis's mean pitch
 (nose up positive, as run.yaml's gait: block) and height from 0.5 s until
-a fall, and the forepaws' share of the weight and all four paws' (run.yaml's load_share: a body
+a fall, the left hind paw's touch-downs until then, and the forepaws'
+share of the weight and all four paws' (run.yaml's load_share: a body
 standing on its paws bears about 1 on them; less, and its belly, chin or
 tail is on the floor); per setting, the seeds
 that stayed up and the median time up.
@@ -38,6 +39,8 @@ import numpy as np
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "run"))
+from plot import stance  # noqa: E402  the gait: block's debouncing, as run/plot draws it
 BRAINBODY = os.path.join(ROOT, "build", "coupler", "brainbody")
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
@@ -64,11 +67,14 @@ def free_copy(experiment, out):
 
 def measure(out, fall_deg):
     """(fall time or None, forward travel mm until then, largest pelvis height
-    mm in the first 0.3 s, and from 0.5 s until the fall the pelvis's mean
-    pitch (deg, nose up) and height (mm))."""
+    mm in the first 0.3 s, from 0.5 s until the fall the pelvis's mean
+    pitch (deg, nose up) and height (mm), and the left hind paw's
+    touch-downs before the fall (debounced as run.yaml's gait: block))."""
     with h5py.File(os.path.join(out, "body.h5"), "r") as f:
         t = f["time"][()]
         q = f["body/qpos"][()]
+        names = [n.decode() for n in f["touch/grids"][()]]
+        down = stance(f["touch/paw_contact"][()][:, names.index("L_pes_touch")] > 0, t[1] - t[0])
     w, x, y, z = q[:, 3], q[:, 4], q[:, 5], q[:, 6]
     roll = np.degrees(np.arctan2(2 * (w * x + y * z), 1 - 2 * (x * x + y * y)))
     past = np.nonzero(np.abs(roll) > fall_deg)[0]
@@ -76,8 +82,9 @@ def measure(out, fall_deg):
     pitch = -np.degrees(np.arcsin(np.clip(2 * (w * y - z * x), -1, 1)))  # nose up positive, as run.yaml
     settled = (t >= 0.5) & (np.arange(len(t)) <= end)
     mean = lambda v: float(v[settled].mean()) if settled.any() else float("nan")
+    touchdowns = int(np.sum(~down[:end] & down[1:end + 1]))
     return (float(t[past[0]]) if len(past) else None, 1e3 * float(q[end, 0] - q[0, 0]),
-            1e3 * float(q[t <= 0.3, 2].max()), mean(pitch), 1e3 * mean(q[:, 2]))
+            1e3 * float(q[t <= 0.3, 2].max()), mean(pitch), 1e3 * mean(q[:, 2]), touchdowns)
 
 
 def run(args, experiment, name, sets, seed):
@@ -139,15 +146,15 @@ def main():
         results = list(pool.map(lambda j: run(args, experiment, *j), jobs))
     for line in legend:
         print(line)
-    print("setting\tseed\tfall_s\tforward_mm\tpelvis_0.3s_max_mm\tpitch_deg\tpelvis_mm\tforepaws_load\tpaws_load\tstrides\tstride_hz")
+    print("setting\tseed\tfall_s\tforward_mm\tpelvis_0.3s_max_mm\tpitch_deg\tpelvis_mm\tLH_touchdowns_up\tforepaws_load\tpaws_load\tstrides\tstride_hz")
     by_setting = {}
     for name, seed, m, why in results:
         if m is None:
             print(f"{name}\t{seed}\tFAILED: {why}")
             continue
-        fall, fwd, top, pitch, height, fore, paws, strides, hz = m
+        fall, fwd, top, pitch, height, downs, fore, paws, strides, hz = m
         by_setting.setdefault(name, []).append(fall)
-        print(f"{name}\t{seed}\t{'-' if fall is None else f'{fall:.2f}'}\t{fwd:.1f}\t{top:.1f}\t{pitch:.0f}\t{height:.1f}"
+        print(f"{name}\t{seed}\t{'-' if fall is None else f'{fall:.2f}'}\t{fwd:.1f}\t{top:.1f}\t{pitch:.0f}\t{height:.1f}\t{downs}"
               f"\t{fore:.2f}\t{paws:.2f}\t{strides}\t{hz}")
     print("\nsetting\tstayed up\tmedian time up (s)")
     for name, falls in by_setting.items():
