@@ -15,8 +15,10 @@ first 0.3 s (a body thrown up by its extensors), the pelvis's mean pitch
 a fall, the left hind paw's touch-downs until then, and the forepaws'
 share of the weight and all four paws' (run.yaml's load_share: a body
 standing on its paws bears about 1 on them; less, and its belly, chin or
-tail is on the floor); per setting, the seeds
-that stayed up and the median time up.
+tail is on the floor); per setting, the seeds that stayed up and the
+median time up. The strides and the weight shares are run.yaml's, over
+the whole run, so a body that fell adds its flailing on its side to them;
+the fall time, height, pitch and touch-downs stop at the fall.
 
 Usage: run/tune/free_floor.py OUTROOT [--experiment F] [--seeds 1,2]
        [--seconds 4] [--fall-deg 30] [--vary KEY=V1,V2,...] [--set KEY=VALUE]
