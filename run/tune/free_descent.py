@@ -18,7 +18,7 @@ passes, starting from the first value of each axis. Fixed settings go in
 Usage: run/tune/free_descent.py OUTROOT --axis KEY=V1,V2 [--axis ...]
        [--passes 1] [--seeds 1,2,3] [--seconds 4] [--set KEY=VALUE]
        [--experiment F]
-Runs are kept as free_floor.py keeps them (OUTROOT/<setting>_<seed>), so a
+Runs are kept as free_floor.py keeps them (OUTROOT/<setting>/<seed>), so a
 repeated evaluation is read, not run again."""
 import argparse
 import concurrent.futures

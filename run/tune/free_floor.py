@@ -26,26 +26,20 @@ Usage: run/tune/free_floor.py OUTROOT [--experiment F] [--seeds 1,2]
 comma-separated lists themselves, as brain.posture.muscles), else at ",";
 a value longer than 16 characters is named by its number (muscles#2) and
 listed above the table.
-Runs stay in OUTROOT/<setting>_<seed>; a complete one made by the same
-command is read, not run again."""
+Runs stay in OUTROOT/<setting>/<seed> (run and read again as gait_seeds.py
+does: a complete one made by the same command is read, not run again)."""
 import argparse
 import concurrent.futures
 import itertools
 import os
 import re
-import subprocess
 import sys
 
 import h5py
 import numpy as np
-import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "run"))
-from plot import stance  # noqa: E402  the gait: block's debouncing, as run/plot draws it
-BRAINBODY = os.path.join(ROOT, "build", "coupler", "brainbody")
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-           OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
+from gait_seeds import BRAINBODY, ROOT, run_record, stance  # stance: the gait: block's debouncing
+
 FREE = ["body.head_fixed=false", "body.floor=true", "body.treadmill.enabled=false"]
 
 
@@ -90,21 +84,14 @@ def measure(out, fall_deg):
 
 
 def run(args, experiment, name, sets, seed):
-    out = os.path.join(args.outroot, f"{name}_{seed}")
-    cmd = [BRAINBODY, "run", experiment, "--out", out, "--force"]
-    for s in FREE + [f"experiment.seed={seed}", f"experiment.duration_s={args.seconds}"] + args.set + sets:
-        cmd += ["--set", s]
-    record_path = os.path.join(out, "run.yaml")
-    same = os.path.exists(out + ".cmd") and open(out + ".cmd").read() == " ".join(cmd)
-    if not (same and os.path.exists(record_path)):
-        with open(out + ".log", "w") as log:
-            rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=ENV).returncode
-        if rc != 0:
-            return name, seed, None, f"exit {rc} (see {out}.log)"
-        with open(out + ".cmd", "w") as f:
-            f.write(" ".join(cmd))
-    with open(record_path) as f:
-        gait = yaml.safe_load(f).get("gait") or {}
+    """One seed of one setting, run (or read again) by gait_seeds.py's run_record() in OUTROOT/name/seed."""
+    one = argparse.Namespace(outroot=os.path.join(args.outroot, name), seconds=args.seconds,
+                             experiment=experiment, set=FREE + args.set + sets)
+    record, why = run_record(one, seed)
+    if record is None:
+        return name, seed, None, why
+    out = os.path.join(one.outroot, str(seed))
+    gait = record.get("gait") or {}
     load = gait.get("load_share") or {}
     fore = sum(load.get(p, float("nan")) for p in ("L_manus", "R_manus"))
     paws = fore + sum(load.get(p, float("nan")) for p in ("L_pes", "R_pes"))
@@ -162,6 +149,10 @@ def main():
     for name, falls in by_setting.items():
         up = [args.seconds if f is None else f for f in falls]
         print(f"{name}\t{sum(f is None for f in falls)} of {len(falls)}\t{np.median(up):.2f}")
+    failed = sum(m is None for _, _, m, _ in results)
+    if failed:
+        sys.exit(f"free_floor.py: {failed} of {len(results)} runs failed (above)")
+
 
 if __name__ == "__main__":
     main()
