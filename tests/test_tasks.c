@@ -267,15 +267,16 @@ static char *read_out(const char *tag, const char *file)
 
 /* Success: the intact loop hits in most trials, the lesioned one in none.
  * Why these levels: docs/experiments.md (expected outcomes). The intact rate
- * is pooled over three runs of 5 s, the file's seed and seeds 1 and 2, so
- * that one seed's body cannot decide it: before the spine's stiffness the
+ * is pooled over two runs of 5 s, the file's seed and seed 1, so that one
+ * seed's body cannot decide it: before the spine's stiffness the
  * hindquarters tipped within a few seconds and made one seed's rate a coin
- * toss (reach, 5 s, seeds 1-4: 6/6, 2/4, 1/3, 5/5); with it, measured:
- * reach 9 of 9, lever 15 of 15. */
+ * toss (reach, 5 s, seeds 1-4: 6/6, 2/4, 1/3, 5/5); with it every seed hit
+ * in every trial (the file's seed and seeds 1 and 2: reach 9 of 9, lever 15
+ * of 15), so a third seed bought little and cost CI about 30 s. */
 static void intact_and_lesioned(const char *file, const char *name, double min_rate)
 {
-    static const char *const seeds[] = {NULL, "1", "2"}; /* NULL: the file's own */
-    const int n_seeds = 3;
+    static const char *const seeds[] = {NULL, "1"}; /* NULL: the file's own */
+    const int n_seeds = 2;
     const char *duration = "experiment.duration_s=" POOLED_SECONDS;
     char lesion[64], log[8192] = "";
     snprintf(lesion, sizeof lesion, "%s_lesion", name);
