@@ -645,6 +645,29 @@ const char *bb_config_where(const bb_config *cfg, const char *key, char *buf, si
     return buf;
 }
 
+/* Appends "where: why" for key to buf when the key was given (not left at its default). */
+static int warn_if_given(const bb_config *cfg, const char *key, const char *why, char *buf, size_t cap)
+{
+    int i = find_key(key);
+    if (i < 0 || cfg->where[i].is_default) return 0;
+    char where[BB_PATH_MAX + 96];
+    size_t len = strlen(buf);
+    snprintf(buf + len, len < cap ? cap - len : 0, "%s: %s\n", bb_config_where(cfg, key, where, sizeof where), why);
+    return 1;
+}
+
+int bb_config_warnings(const bb_config *cfg, char *buf, size_t cap)
+{
+    int n = 0;
+    if (cap) buf[0] = '\0';
+    if (cfg->world.treadmill && !strcmp(cfg->world.treadmill_drive, "free"))
+        n += warn_if_given(cfg, "body.treadmill.speed_m_per_s",
+                           "has no effect with body.treadmill.drive free (nothing drives the belt: the paws move it, "
+                           "and its speed is the mouse's)",
+                           buf, cap);
+    return n;
+}
+
 static void write_value(const bb_key_spec *k, const bb_config *cfg, FILE *f)
 {
     const char *field = (const char *)cfg + k->off;

@@ -144,6 +144,14 @@ int bb_config_load(const char *path, const bb_override *ov, int n_ov, bb_config 
 /* Formats "file:line:col: key" for a key, for errors found after loading. */
 const char *bb_config_where(const bb_config *cfg, const char *key, char *buf, size_t cap);
 
+/* Keys set in the file or by --set that the rest of the experiment makes
+ * inert (e.g. a belt speed on a belt the paws drive): one line per key,
+ * "file:line:col: key: why", into buf (empty if none); returns how many.
+ * Not errors: a file that sets them runs as it did, and a user toggling one
+ * setting with --set need not edit the others; the command prints them as
+ * warnings so that no value the user gave is dropped in silence. */
+int bb_config_warnings(const bb_config *cfg, char *buf, size_t cap);
+
 /* The experiment as a run recorded it: the `config:` section of an output
  * folder's run.yaml (bb_config_write_yaml's output), checked like a file. */
 int bb_config_load_run_record(const char *path, bb_config *cfg, char *err, size_t errcap);

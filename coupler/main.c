@@ -138,6 +138,17 @@ static int parse_args(int argc, char **argv, args *a, char *err, size_t cap)
     return 0;
 }
 
+/* Keys the user gave that the experiment makes inert, on stderr (bb_config_warnings). */
+static void print_warnings(const bb_config *cfg, char *buf, size_t cap)
+{
+    if (!bb_config_warnings(cfg, buf, cap)) return;
+    for (char *line = buf, *nl; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (!nl) break;
+        fprintf(stderr, "brainbody: warning: %.*s\n", (int)(nl - line), line);
+    }
+}
+
 static int cmd_check(const args *a)
 {
     static bb_config cfg;
@@ -148,6 +159,7 @@ static int cmd_check(const args *a)
         fprintf(stderr, "%s\n", err);
         return 2;
     }
+    print_warnings(&cfg, err, sizeof err);
     printf("# %s is valid; resolved experiment:\n", a->file);
     bb_config_write_yaml(&cfg, stdout, 0);
     bb_plan_print(&plan, &cfg, stdout);
@@ -313,6 +325,7 @@ static int cmd_run(const args *a)
         return 2;
     }
     plan.comm = comm;
+    if (world_rank == 0 && !a->resume) print_warnings(&cfg, err, sizeof err); /* a run record sets every key */
     coupler_side side = {.out = {.cfg = &cfg, .plan = &plan, .force = a->force, .resume_from = a->resume ? resume : NULL}};
     bb_output *out = &side.out;
     bb_run_hooks hooks = {.ctx = &side, .prepare = prepare_output, .observe = observe_output,

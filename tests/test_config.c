@@ -272,6 +272,39 @@ Test(config, a_head_post_height_needs_a_head_post)
     cr_assert_float_eq(w.head_height, -0.009, 1e-12);
 }
 
+/* A belt speed on a belt the paws drive is inert: a warning naming where it
+ * was given, not an error (the file runs), and nothing for a default speed,
+ * a motor belt or no belt. */
+Test(config, a_speed_on_a_free_belt_is_warned_about)
+{
+    char warn[1024];
+    const char *belt = "  model: body.xml\n  treadmill: {enabled: true, speed_m_per_s: 0.3, drive: free}\n";
+    cr_assert_eq(load_edit(13, belt, NULL, 0), 0, "%s", err);
+    cr_assert_eq(bb_config_warnings(&cfg, warn, sizeof warn), 1, "%s", warn);
+    char want[400];
+    snprintf(want, sizeof want, "%s:14:", path);
+    cr_assert(strstr(warn, want) && strstr(warn, "body.treadmill.speed_m_per_s: has no effect with body.treadmill.drive free"),
+              "%s", warn);
+    cr_assert_eq(strchr(warn, '\n')[1], '\0', "one line: %s", warn);
+
+    bb_override motor[] = {{"body.treadmill.drive=motor"}};
+    cr_assert_eq(load_edit(13, belt, motor, 1), 0, "%s", err);
+    cr_assert_eq(bb_config_warnings(&cfg, warn, sizeof warn), 0, "%s", warn);
+    cr_assert_str_empty(warn);
+    bb_override off[] = {{"body.treadmill.enabled=false"}};
+    cr_assert_eq(load_edit(13, belt, off, 1), 0, "%s", err);
+    cr_assert_eq(bb_config_warnings(&cfg, warn, sizeof warn), 0, "%s", warn);
+    cr_assert_eq(load_edit(13, "  model: body.xml\n  treadmill: {enabled: true, drive: free}\n", NULL, 0), 0, "%s", err);
+    cr_assert_eq(bb_config_warnings(&cfg, warn, sizeof warn), 0, "the default speed is not the user's: %s", warn);
+
+    /* a motor belt in the file, made free by --set: the file's speed is named */
+    bb_override free_belt[] = {{"body.treadmill.drive=free"}};
+    cr_assert_eq(load_edit(13, "  model: body.xml\n  treadmill: {enabled: true, speed_m_per_s: 0.3}\n", free_belt, 1), 0,
+                 "%s", err);
+    cr_assert_eq(bb_config_warnings(&cfg, warn, sizeof warn), 1, "%s", warn);
+    cr_assert(strstr(warn, want), "%s", warn);
+}
+
 /* docs/config.md must document every key the schema accepts. */
 Test(config, every_key_is_documented)
 {
