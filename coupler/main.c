@@ -139,9 +139,10 @@ static int parse_args(int argc, char **argv, args *a, char *err, size_t cap)
 }
 
 /* Keys the user gave that the experiment makes inert, on stderr (bb_config_warnings). */
-static void print_warnings(const bb_config *cfg, char *buf, size_t cap)
+static void print_warnings(const bb_config *cfg)
 {
-    if (!bb_config_warnings(cfg, buf, cap)) return;
+    static char buf[4096]; /* not the caller's err: a later failure must not print these as its reason */
+    if (!bb_config_warnings(cfg, buf, sizeof buf)) return;
     for (char *line = buf, *nl; *line; line = nl + 1) {
         nl = strchr(line, '\n');
         if (!nl) break;
@@ -159,7 +160,7 @@ static int cmd_check(const args *a)
         fprintf(stderr, "%s\n", err);
         return 2;
     }
-    print_warnings(&cfg, err, sizeof err);
+    print_warnings(&cfg);
     printf("# %s is valid; resolved experiment:\n", a->file);
     bb_config_write_yaml(&cfg, stdout, 0);
     bb_plan_print(&plan, &cfg, stdout);
@@ -325,7 +326,7 @@ static int cmd_run(const args *a)
         return 2;
     }
     plan.comm = comm;
-    if (world_rank == 0 && !a->resume) print_warnings(&cfg, err, sizeof err); /* a run record sets every key */
+    if (world_rank == 0 && !a->resume) print_warnings(&cfg); /* a run record sets every key */
     coupler_side side = {.out = {.cfg = &cfg, .plan = &plan, .force = a->force, .resume_from = a->resume ? resume : NULL}};
     bb_output *out = &side.out;
     bb_run_hooks hooks = {.ctx = &side, .prepare = prepare_output, .observe = observe_output,

@@ -149,6 +149,22 @@ Test(cli, check_prints_the_plan)
     cr_assert(strstr(r.out, "exchanges: 400"), "%s", r.out);
 }
 
+/* An inert key the user gave is a warning on the command's output, and the
+ * experiment is still valid; none for the demo as it is. */
+Test(cli, check_warns_about_an_inert_key)
+{
+    char *argv[] = {BRAINBODY, "check", BB_SOURCE_DIR "/run/cpg_gait.yaml", "--set", "body.treadmill.drive=free", NULL};
+    spawn_run(argv, 30, &r);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    cr_assert(strstr(r.out, "brainbody: warning: " BB_SOURCE_DIR "/run/cpg_gait.yaml:") &&
+                  strstr(r.out, ": body.treadmill.speed_m_per_s: has no effect with body.treadmill.drive free"),
+              "%s", r.out);
+    char *demo[] = {BRAINBODY, "check", DEMO, NULL};
+    spawn_run(demo, 30, &r);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    cr_assert_null(strstr(r.out, "warning"), "%s", r.out);
+}
+
 Test(cli, same_digest_on_1_and_3_ranks, .timeout = 300)
 {
     char d1[9], d3[9];
