@@ -12,13 +12,15 @@ forward (world x, mm) until then, the left-hind strides and their
 frequency from run.yaml's gait: block, the largest pelvis height in the
 first 0.3 s (a body thrown up by its extensors), the pelvis's mean pitch
 (nose up positive, as run.yaml's gait: block) and height from 0.5 s until
-a fall, the left hind paw's touch-downs until then, and the forepaws'
+a fall, its largest |yaw| until then (its heading from the world's x
+axis: a stance that twists on its paws shows here), the left hind paw's
+touch-downs until then, and the forepaws'
 share of the weight and all four paws' (run.yaml's load_share: a body
 standing on its paws bears about 1 on them; less, and its belly, chin or
 tail is on the floor); per setting, the seeds that stayed up and the
 median time up. The strides and the weight shares are run.yaml's, over
 the whole run, so a body that fell adds its flailing on its side to them;
-the fall time, height, pitch and touch-downs stop at the fall.
+the fall time, height, pitch, yaw and touch-downs stop at the fall.
 
 Usage: run/tune/free_floor.py OUTROOT [--experiment F] [--seeds 1,2]
        [--seconds 4] [--fall-deg 30] [--vary KEY=V1,V2,...] [--set KEY=VALUE]
@@ -64,8 +66,9 @@ def free_copy(experiment, out):
 def measure(out, fall_deg):
     """(fall time or None, forward travel mm until then, largest pelvis height
     mm in the first 0.3 s, from 0.5 s until the fall the pelvis's mean
-    pitch (deg, nose up) and height (mm), and the left hind paw's
-    touch-downs before the fall (debounced as run.yaml's gait: block))."""
+    pitch (deg, nose up) and height (mm), the pelvis's largest |yaw| (deg,
+    its heading from the world's x axis) until the fall, and the left hind
+    paw's touch-downs before it (debounced as run.yaml's gait: block))."""
     with h5py.File(os.path.join(out, "body.h5"), "r") as f:
         t = f["time"][()]
         q = f["body/qpos"][()]
@@ -76,11 +79,13 @@ def measure(out, fall_deg):
     past = np.nonzero(np.abs(roll) > fall_deg)[0]
     end = past[0] if len(past) else len(t) - 1
     pitch = -np.degrees(np.arcsin(np.clip(2 * (w * y - z * x), -1, 1)))  # nose up positive, as run.yaml
+    yaw = np.degrees(np.arctan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z)))
     settled = (t >= 0.5) & (np.arange(len(t)) <= end)
     mean = lambda v: float(v[settled].mean()) if settled.any() else float("nan")
     touchdowns = int(np.sum(~down[:end] & down[1:end + 1]))
     return (float(t[past[0]]) if len(past) else None, 1e3 * float(q[end, 0] - q[0, 0]),
-            1e3 * float(q[t <= 0.3, 2].max()), mean(pitch), 1e3 * mean(q[:, 2]), touchdowns)
+            1e3 * float(q[t <= 0.3, 2].max()), mean(pitch), 1e3 * mean(q[:, 2]),
+            float(np.abs(yaw[:end + 1]).max()), touchdowns)
 
 
 def run(args, experiment, name, sets, seed):
@@ -135,15 +140,15 @@ def main():
         results = list(pool.map(lambda j: run(args, experiment, *j), jobs))
     for line in legend:
         print(line)
-    print("setting\tseed\tfall_s\tforward_mm\tpelvis_0.3s_max_mm\tpitch_deg\tpelvis_mm\tLH_touchdowns_up\tforepaws_load\tpaws_load\tstrides\tstride_hz")
+    print("setting\tseed\tfall_s\tforward_mm\tpelvis_0.3s_max_mm\tpitch_deg\tpelvis_mm\tyaw_max_deg\tLH_touchdowns_up\tforepaws_load\tpaws_load\tstrides\tstride_hz")
     by_setting = {}
     for name, seed, m, why in results:
         if m is None:
             print(f"{name}\t{seed}\tFAILED: {why}")
             continue
-        fall, fwd, top, pitch, height, downs, fore, paws, strides, hz = m
+        fall, fwd, top, pitch, height, yaw, downs, fore, paws, strides, hz = m
         by_setting.setdefault(name, []).append(fall)
-        print(f"{name}\t{seed}\t{'-' if fall is None else f'{fall:.2f}'}\t{fwd:.1f}\t{top:.1f}\t{pitch:.0f}\t{height:.1f}\t{downs}"
+        print(f"{name}\t{seed}\t{'-' if fall is None else f'{fall:.2f}'}\t{fwd:.1f}\t{top:.1f}\t{pitch:.0f}\t{height:.1f}\t{yaw:.0f}\t{downs}"
               f"\t{fore:.2f}\t{paws:.2f}\t{strides}\t{hz}")
     print("\nsetting\tstayed up\tmedian time up (s)")
     for name, falls in by_setting.items():
