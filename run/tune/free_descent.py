@@ -38,7 +38,7 @@ def evaluate(args, experiment, setting, seeds):
     for _, seed, m, why in results:
         if m is None:
             sys.exit(f"free_descent.py: seed {seed}: {why}")
-        fall, downs = m[0], m[5]
+        fall, downs = m.fall, m.touchdowns
         up = args.seconds if fall is None else fall
         cost += (10 * (args.seconds - up) / args.seconds + 2 * max(0.0, 2 - downs / up)) / len(seeds)
         parts.append(f"{'-' if fall is None else f'{fall:.2f}'}/{downs}")

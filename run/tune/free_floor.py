@@ -31,6 +31,7 @@ listed above the table.
 Runs stay in OUTROOT/<setting>/<seed> (run and read again as gait_seeds.py
 does: a complete one made by the same command is read, not run again)."""
 import argparse
+import collections
 import concurrent.futures
 import itertools
 import os
@@ -43,6 +44,11 @@ import numpy as np
 from gait_seeds import BRAINBODY, ROOT, run_record, stance  # stance: the gait: block's debouncing
 
 FREE = ["body.head_fixed=false", "body.floor=true", "body.treadmill.enabled=false"]
+
+# One run's measures, by name (free_descent.py reads fall and touchdowns):
+# measure()'s from body.h5, then run.yaml's weight shares and strides.
+Run = collections.namedtuple("Run", "fall forward_mm top_mm pitch_deg height_mm yaw_deg touchdowns "
+                                    "fore_load paws_load strides stride_hz")
 
 
 def free_copy(experiment, out):
@@ -100,7 +106,7 @@ def run(args, experiment, name, sets, seed):
     load = gait.get("load_share") or {}
     fore = sum(load.get(p, float("nan")) for p in ("L_manus", "R_manus"))
     paws = fore + sum(load.get(p, float("nan")) for p in ("L_pes", "R_pes"))
-    return name, seed, measure(out, args.fall_deg) + (fore, paws, gait.get("strides"), gait.get("stride_hz")), None
+    return name, seed, Run(*measure(out, args.fall_deg), fore, paws, gait.get("strides"), gait.get("stride_hz")), None
 
 
 def main():
