@@ -276,7 +276,7 @@ static char *read_out(const char *tag, const char *file)
 static void intact_and_lesioned(const char *file, const char *name, double min_rate)
 {
     static const char *const seeds[] = {NULL, "1"}; /* NULL: the file's own */
-    const int n_seeds = 2;
+    const int n_seeds = (int)(sizeof seeds / sizeof *seeds);
     const char *duration = "experiment.duration_s=" POOLED_SECONDS;
     char lesion[64], log[8192] = "";
     snprintf(lesion, sizeof lesion, "%s_lesion", name);
