@@ -26,7 +26,12 @@ two at a time), scored from run.yaml's gait: block, mean over the seeds:
 The search is coordinate descent over VALUES for --passes passes.
 
 Usage: run/tune/fore_weights.py OUTDIR [--passes 1] [--seconds 3] [--seeds 101,102]
-       [--start 0.3] [--head -12] [--set KEY=VALUE ...]
+       [--start 0.3 | --start-from-base] [--head -12] [--base WEIGHTS.tsv]
+       [--experiment run/push_recovery.yaml] [--set KEY=VALUE ...]
+--base is the weights file whose rows are searched and kept (default
+run/tune/cpg_gait_weights.tsv); --start-from-base starts each forelimb row
+at its weight there instead of at --start. --experiment is the file each
+run is made from (body.perturb.enabled=false is set on it either way).
 Writes OUTDIR/best.tsv (the weights file, head height in a comment) and
 OUTDIR/best.yaml (its map), and prints every evaluation."""
 import argparse
@@ -47,9 +52,9 @@ HEADS = [-6, -9, -12, -15]
 BELT = 0.2  # m/s, run/push_recovery.yaml's
 
 
-def read_rows():
+def read_rows(base):
     head, rows = [], []
-    for line in open(BASE):
+    for line in open(base):
         p = line.rstrip("\n").split("\t")
         if len(p) == 3:
             rows.append([p[0], p[1], float(p[2])])
@@ -72,10 +77,10 @@ def write_map(out, tag, head, rows, weights):
 
 
 def one_run(args):
-    """One seed of run/push_recovery.yaml without its push: its gait: block, or None if the run failed."""
-    out, seed, sets, seconds = args
+    """One seed of the experiment (run/push_recovery.yaml) without its push: its gait: block, or None if the run failed."""
+    out, seed, sets, seconds, experiment = args
     run_args = argparse.Namespace(outroot=out, seconds=seconds, set=["body.perturb.enabled=false"] + sets,
-                                  experiment=os.path.join(ROOT, "run", "push_recovery.yaml"))
+                                  experiment=experiment)
     record, _ = gait_seeds.run_record(run_args, seed)
     return record.get("gait") if record else None
 
@@ -104,13 +109,17 @@ def main():
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--seeds", default="101,102")
     ap.add_argument("--start", type=float, default=0.3)
+    ap.add_argument("--start-from-base", action="store_true")
+    ap.add_argument("--base", default=BASE)
+    ap.add_argument("--experiment", default=os.path.join(ROOT, "run", "push_recovery.yaml"))
     ap.add_argument("--head", type=float, default=-12)
     ap.add_argument("--set", action="append", default=[])
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    head, rows = read_rows()
+    head, rows = read_rows(a.base)
     fore = [(p, g) for p, g, _ in rows if p.startswith("F_")]
-    weights = {k: a.start for k in fore}
+    weights = {(p, g): (w if a.start_from_base else a.start) for p, g, w in rows if p.startswith("F_")}
+    experiment = os.path.abspath(a.experiment)
     state = {"head": a.head, "n": 0}
     seeds = a.seeds.split(",")
     pool = concurrent.futures.ThreadPoolExecutor(2)
@@ -120,7 +129,7 @@ def main():
         tag = f"e{state['n']:03d}"
         _, ymap = write_map(a.out, tag, head, rows, weights)
         sets = [f"coupling.map={ymap}", f"body.head_height_mm={head_mm:g}"] + a.set
-        jobs = [(os.path.join(a.out, tag), s, sets, a.seconds) for s in seeds]
+        jobs = [(os.path.join(a.out, tag), s, sets, a.seconds, experiment) for s in seeds]
         scored = [score(g) for g in pool.map(one_run, jobs)]
         cost = sum(c for c, _ in scored) / len(scored)
         print(f"{tag} {what:40s} cost {cost:6.2f}  " + " | ".join(t for _, t in scored), flush=True)
@@ -149,7 +158,7 @@ def main():
     first = state["first"]
     note = [f"# run/tune/fore_weights.py {' '.join(sys.argv[1:])} (run/tune/README.md): the F_ rows; "
             f"cost {first:.2f} -> {best:.2f}, with body.head_height_mm={state['head']:g}",
-            "# the H_ rows are run/tune/cpg_gait_weights.tsv's, whose header follows:"]
+            f"# the H_ rows are {os.path.relpath(os.path.abspath(a.base), ROOT)}'s, whose header follows:"]
     tsv, _ = write_map(a.out, "best", note + head, rows, weights)
     print(f"best: {tsv}, cost {best:.2f}, head {state['head']:g} mm")
 
