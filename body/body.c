@@ -99,9 +99,11 @@ static bb_body *make_body(mjModel *m, const char *path, const bb_world_spec *w, 
     mjData *d = mj_makeData(m);
     int *map = calloc((size_t)m->nu + 1, sizeof *map);
     double *scratch = calloc((size_t)m->nv + 1, sizeof *scratch);
+    double *len_before = calloc((size_t)m->nu + 1, sizeof *len_before);
     int *hinge = calloc((size_t)m->njnt + 1, sizeof *hinge);
-    if (!b || !d || !map || !scratch || !hinge) {
+    if (!b || !d || !map || !scratch || !len_before || !hinge) {
         free(scratch);
+        free(len_before);
         free(hinge);
         snprintf(err, errcap, "%s: out of memory", path);
         free(b);
@@ -116,6 +118,7 @@ static bb_body *make_body(mjModel *m, const char *path, const bb_world_spec *w, 
     b->d = d;
     b->muscle_actuator = map;
     b->scratch = scratch;
+    b->len_before = len_before;
     b->hinge = hinge;
     for (int j = 0; j < m->njnt; j++)
         if (m->jnt_type[j] == mjJNT_HINGE) hinge[b->n_hinges++] = j;
@@ -171,6 +174,7 @@ void bb_body_close(bb_body *b)
     mj_deleteModel(b->m);
     free(b->muscle_actuator);
     free(b->scratch);
+    free(b->len_before);
     free(b->hinge);
     free(b);
 }
@@ -296,7 +300,11 @@ long bb_body_muscle_index(const bb_body *b, const char *name)
 
 int bb_body_step(bb_body *b, const float *excitation, uint32_t nsteps, char *err, size_t errcap)
 {
-    for (uint32_t i = 0; i < b->n_muscles; i++) b->d->ctrl[b->muscle_actuator[i]] = excitation[i];
+    for (uint32_t i = 0; i < b->n_muscles; i++) {
+        b->d->ctrl[b->muscle_actuator[i]] = excitation[i];
+        b->len_before[i] = b->d->actuator_length[b->muscle_actuator[i]];
+    }
+    b->span_s = 0;
     for (uint32_t s = 0; s < nsteps; s++) {
         bb_world_before_step(b);
         mj_step(b->m, b->d);
@@ -304,6 +312,7 @@ int bb_body_step(bb_body *b, const float *excitation, uint32_t nsteps, char *err
         bb_world_after_step(b);
         bb_touch_update(b);
     }
+    b->span_s = nsteps * b->m->opt.timestep;
     return 0;
 }
 

@@ -45,6 +45,8 @@ struct bb_body {
     mjData *d;
     uint32_t n_muscles;
     int *muscle_actuator; /* muscle index -> actuator id */
+    double *len_before;   /* n_muscles: each muscle's length when the last bb_body_step began */
+    double span_s;        /* that call's simulated time; 0 before the first (muscles.c) */
     double *scratch;      /* nv */
     int *hinge;           /* hinge index -> joint id */
     uint32_t n_hinges;

@@ -36,7 +36,8 @@ static bb_muscle_state muscle_state(const bb_body *b, uint32_t i)
     int a = b->muscle_actuator[i];
     const mjtNum *g = m->actuator_gainprm + a * mjNGAIN, *lr = m->actuator_lengthrange + 2 * a;
     double L0 = (lr[1] - lr[0]) / (g[1] - g[0]);
-    double len = d->actuator_length[a], vel = d->actuator_velocity[a];
+    double len = d->actuator_length[a];
+    double vel = b->span_s > 0 ? (len - b->len_before[i]) / b->span_s : d->actuator_velocity[a];
     return (bb_muscle_state){
         .length = (float)len,
         .velocity = (float)vel,

@@ -21,6 +21,7 @@ void bb_body_set_state(bb_body *b, const double *qpos, const double *qvel, const
         if (m->actuator_dyntype[a] != mjDYN_NONE) d->act[a - (m->nu - m->na)] = activation ? activation[i] : 0;
     }
     mj_forward(m, d);
+    b->span_s = 0; /* no step behind this state: muscle velocities are MuJoCo's own */
 }
 
 int bb_body_muscle_tendon(const bb_body *b, uint32_t i)

@@ -28,7 +28,9 @@ int bb_body_state(bb_body *b, bb_state_io *io)
         bb_state_field(io, "body.touch_slow", b->touch.slow, ntax * sizeof *b->touch.slow) ||
         bb_state_field(io, "body.touch_rate", b->touch.rate, ntax * sizeof *b->touch.rate) ||
         bb_state_field(io, "body.world", &b->world, sizeof b->world) ||
-        bb_state_field(io, "body.warnings", b->warnings, sizeof b->warnings))
+        bb_state_field(io, "body.warnings", b->warnings, sizeof b->warnings) ||
+        bb_state_field(io, "body.muscle_len_before", b->len_before, b->n_muscles * sizeof *b->len_before) ||
+        bb_state_field(io, "body.step_span", &b->span_s, sizeof b->span_s))
         return -1;
     return 0;
 }

@@ -111,6 +111,12 @@ int bb_body_step(bb_body *b, const float *excitation, uint32_t nsteps, char *err
 
 /* ---- muscles ------------------------------------------------------------ */
 
+/* velocity and fibre_velocity are the mean over the last bb_body_step call
+ * (the coupler's exchange interval): its length change over its span.
+ * MuJoCo's velocity at the last step would alias an integrator's
+ * step-to-step oscillation into the sample (docs/body-model.md, "Muscle
+ * velocity"). Before the first step and after bb_body_set_state they are
+ * MuJoCo's own. */
 typedef struct bb_muscle_state {
     float length, velocity; /* m, m/s (lengthening positive) of the muscle-tendon unit */
     float force;            /* N, tension positive */
