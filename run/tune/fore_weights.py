@@ -117,8 +117,8 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     head, rows = read_rows(a.base)
-    fore = [(p, g) for p, g, _ in rows if p.startswith("F_")]
     weights = {(p, g): (w if a.start_from_base else a.start) for p, g, w in rows if p.startswith("F_")}
+    fore = list(weights)  # the forelimb rows, in the file's order
     experiment = os.path.abspath(a.experiment)
     state = {"head": a.head, "n": 0}
     seeds = a.seeds.split(",")
