@@ -115,6 +115,9 @@ def main():
     ap.add_argument("--head", type=float, default=-12)
     ap.add_argument("--set", action="append", default=[])
     a = ap.parse_args()
+    for what, path in (("--base", a.base), ("--experiment", a.experiment)):
+        if not os.path.isfile(path):
+            sys.exit(f"fore_weights.py: {what} {path}: no such file")
     os.makedirs(a.out, exist_ok=True)
     head, rows = read_rows(a.base)
     weights = {(p, g): (w if a.start_from_base else a.start) for p, g, w in rows if p.startswith("F_")}
