@@ -430,6 +430,92 @@ Test(world, bad_inputs_are_named)
     cr_assert(strstr(err, "/nonexistent/mouse.xml"), "%s", err);
 }
 
+/* A free body with a limited hinge and a ball joint: the pose file's joints. */
+static const char *posable =
+    "<mujoco><option timestep=\"0.0005\" gravity=\"0 0 0\"/><worldbody>"
+    "<body name=\"trunk\" pos=\"0 0 0.1\"><freejoint name=\"root\"/><geom size=\"0.01\" mass=\"0.01\"/>"
+    "<body name=\"limb\" pos=\"0.02 0 0\"><joint name=\"knee\" axis=\"0 1 0\" limited=\"true\" range=\"-45 45\"/>"
+    "<geom size=\"0.005\" mass=\"0.001\"/>"
+    "<body name=\"tip\" pos=\"0.01 0 0\"><joint name=\"wrist\" type=\"ball\"/><geom size=\"0.003\" mass=\"0.001\"/>"
+    "</body></body></body></worldbody></mujoco>";
+
+static const char *write_pose(const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "/tmp/bb_test_%d_%s.tsv", (int)getpid(), name);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+Test(pose, the_body_starts_at_rest_in_the_pose_the_file_gives)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    bb_body *b = open_world(write_model("posable", posable), &w);
+    run(b, 0.01); /* moving: the pose must stop it */
+    struct mjData_ *d = bb_body_mj_data(b);
+    d->qvel[0] = 0.3;
+    const double c = cos(0.1), s = sin(0.1); /* 0.2 rad about y, written with a rounding the reader normalises */
+    char text[512];
+    snprintf(text, sizeof text,
+             "# a comment, then a blank line\n\nroot\t0.01 -0.02 0.05\t%.6f 0 %.6f 0\nknee -0.5\n", c, s);
+    char err[512] = "";
+    cr_assert_eq(bb_body_set_pose_file(b, write_pose("good", text), err, sizeof err), 2, "%s", err);
+    const double *q = bb_body_qpos(b);
+    cr_assert_float_eq(q[0], 0.01, 1e-12);
+    cr_assert_float_eq(q[1], -0.02, 1e-12);
+    cr_assert_float_eq(q[2], 0.05, 1e-12);
+    cr_assert_float_eq(q[3] * q[3] + q[5] * q[5], 1, 1e-12, "the quaternion is normalised");
+    cr_assert_float_eq(bb_body_pitch(b, "trunk"), -0.2, 1e-5, "pitch %g", bb_body_pitch(b, "trunk"));
+    cr_assert_float_eq(bb_body_joint_angle(b, "knee"), -0.5, 1e-12);
+    cr_assert_float_eq(q[8], 1, 1e-12, "the wrist, not in the file, keeps its value");
+    for (uint32_t i = 0; i < bb_body_nv(b); i++) cr_assert_eq(bb_body_qvel(b)[i], 0, "at rest");
+    double pos[3];
+    cr_assert_eq(bb_body_body_pos(b, "limb", pos), 0);
+    cr_assert_float_eq(pos[2], 0.05 - 0.02 * sin(0.2), 1e-7, "positions follow the pose at once (z %g)", pos[2]); /* +x tips down */
+    bb_body_close(b);
+}
+
+Test(pose, a_bad_pose_file_is_named_by_line_and_changes_nothing)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    bb_body *b = open_world(write_model("posable", posable), &w);
+    run(b, 0.01);
+    const uint32_t nq = bb_body_nq(b);
+    double before[16];
+    cr_assert_leq(nq, 16);
+    memcpy(before, bb_body_qpos(b), nq * sizeof *before);
+    const double vz = bb_body_qvel(b)[2];
+    static const struct {
+        const char *text, *says;
+    } bad[] = {
+        {"knee 0.1\nelbow 0.2\n", ":2: the model has no joint 'elbow'"},
+        {"knee 0.1\nknee 0.2\n", ":2: joint 'knee' is given twice"},
+        {"root 0 0 0.1 1 0 0\n", ":1: joint 'root': 6 values, expected 7"},
+        {"knee 0.1 0.2\n", ":1: joint 'knee': more than 1 value"},
+        {"# ok\nknee 0.1x\n", ":2: joint 'knee': '0.1x' is not a finite number"},
+        {"knee nan\n", ":1: joint 'knee': 'nan' is not a finite number"},
+        {"knee 1.0\n", ":1: joint 'knee': 1 is outside the joint's range"},
+        {"wrist 1 1 0 0\n", ":1: joint 'wrist': the quaternion's norm is 1.41421, not 1"},
+        {"# nothing\n\n", "no joint is given"},
+    };
+    char err[512];
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *path = write_pose("bad", bad[i].text);
+        cr_assert_eq(bb_body_set_pose_file(b, path, err, sizeof err), -1, "%s", bad[i].text);
+        cr_assert(strstr(err, path) && strstr(err, bad[i].says), "'%s' for '%s'", err, bad[i].text);
+        for (uint32_t k = 0; k < nq; k++) cr_assert_eq(bb_body_qpos(b)[k], before[k], "%s changed qpos", bad[i].text);
+        cr_assert_eq(bb_body_qvel(b)[2], vz, "%s changed qvel", bad[i].text);
+    }
+    cr_assert_eq(bb_body_set_pose_file(b, "/nonexistent/pose.tsv", err, sizeof err), -1);
+    cr_assert(strstr(err, "/nonexistent/pose.tsv") && strstr(err, "cannot read"), "%s", err);
+    bb_body_close(b);
+}
+
 /* Logs the body's gait for `exchanges` 5 ms intervals, stepping it, and
  * returns the gait: block as run.yaml would have it (the caller frees it). */
 /* Not inlined: GCC 12 at -O3 (a Release build) takes the memstream's

@@ -80,6 +80,15 @@ int bb_body_set_friction_cone(bb_body *b, int elliptic, double impratio, char *e
  * model is built in. Returns how many joints it set, or -1 with the reason
  * in err (a pattern matching no hinge joint, out of memory), changing none. */
 int bb_body_set_joint_stiffness(bb_body *b, const char *patterns, double k, char *err, size_t errcap);
+/* Puts the body at rest in the pose a text file gives: one row per joint,
+ * its name then its qpos values separated by spaces or tabs (a hinge's
+ * angle in rad; a free joint's x y z in m and its quaternion qw qx qy qz),
+ * '#' comment lines and blank lines skipped. Joints the file leaves out
+ * keep their value. Every velocity is set to 0. Returns the number of
+ * joints set, or -1 with "path:line: ..." in err (no such joint, a joint
+ * given twice, the wrong count of values, a value that is not a number, a
+ * hinge outside its range, a quaternion not of norm 1), changing nothing. */
+int bb_body_set_pose_file(bb_body *b, const char *path, char *err, size_t errcap);
 /* The whole-body mouse's spine joints, for that: the atlas's axial rotation
  * and the flexion and lateral bending of C2-L6, 51 hinges. */
 #define BB_MOUSE_SPINE_JOINTS "C[1-7]_*,T[0-9]*,L[1-6]_*"
