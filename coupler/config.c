@@ -332,6 +332,11 @@ static void check_times(ctx *c)
         bb_config_where(g, "body.head_height_mm", w, sizeof w);
         add_err(c, 0, 0, NULL, "%s: sets the head post's height, but body.head_fixed is false (no head post)", w);
     }
+    if (strcmp(g->start_pose, "model") != 0 && g->world.head_fixed) {
+        bb_config_where(g, "body.start_pose", w, sizeof w);
+        add_err(c, 0, 0, NULL, "%s: a start pose with body.head_fixed: the head post holds the head where the model's "
+                "own posture has it, so a head-fixed body starts in that posture", w);
+    }
 }
 
 /* The cortex spec a configuration describes. */

@@ -66,6 +66,7 @@ typedef struct bb_config {
     } stimulus;
 
     char body_model[BB_PATH_MAX]; /* resolved against the experiment file's folder */
+    char start_pose[BB_PATH_MAX]; /* "model" (its built posture), or a pose file resolved like body_model */
     struct bb_config_spine { /* body.spine_stiffness: the intervertebral joints' passive stiffness */
         double mNm_per_rad;
         char joints[BB_PATH_MAX]; /* comma-separated names or patterns */

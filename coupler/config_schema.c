@@ -62,6 +62,7 @@ const bb_key_spec bb_config_schema[] = {
     {"brain.stimulus.start_s", BB_KEY_FLOAT, 0, "0", 0, 1e7, 0, NULL, FIELD(stimulus.start_s)},
     {"brain.stimulus.stop_s", BB_KEY_FLOAT, 0, "1e7", 0, 1e7, 1, NULL, FIELD(stimulus.stop_s)},
     {"body.model", BB_KEY_PATH_IN, 1, NULL, 0, 0, 0, NULL, FIELD(body_model)},
+    {"body.start_pose", BB_KEY_MAP, 0, "model", 0, 0, 0, "model", FIELD(start_pose)},
     {"body.spine_stiffness.mNm_per_rad", BB_KEY_FLOAT, 0, "0", 0, 1000, 0, NULL, FIELD(spine.mNm_per_rad)},
     {"body.spine_stiffness.joints", BB_KEY_STR, 0, BB_MOUSE_SPINE_JOINTS, 0, 0, 0, NULL, FIELD(spine.joints)},
     {"body.contact.cone", BB_KEY_ENUM, 0, "pyramidal", 0, 0, 0, "pyramidal|elliptic", FIELD(contact.cone)},

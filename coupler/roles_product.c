@@ -144,7 +144,9 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
     bb_world_spec w;
     bb_config_world_spec(cfg, &w);
     m->b = bb_body_open_world(cfg->body_model, &w, err, cap);
-    char why[512];
+    char why[1024];
+    if (m->b && strcmp(cfg->start_pose, "model") != 0 && bb_body_set_pose_file(m->b, cfg->start_pose, why, sizeof why) < 0)
+        refuse_body(m, cfg, "body.start_pose", NULL, why, err, cap);
     if (m->b && cfg->world.perturb &&
         bb_body_push(m->b, cfg->world.perturb_body, cfg->world.perturb_N, cfg->world.perturb_start_s,
                      cfg->world.perturb_duration_s, why, sizeof why))

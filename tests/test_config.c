@@ -272,6 +272,20 @@ Test(config, a_head_post_height_needs_a_head_post)
     cr_assert_float_eq(w.head_height, -0.009, 1e-12);
 }
 
+/* A start pose is a file beside the experiment, or the model's own
+ * posture; a head post holds the head where the model's posture has it. */
+Test(config, a_start_pose_is_a_file_beside_the_experiment_and_not_head_fixed)
+{
+    cr_assert_eq(load_edit(0, "", NULL, 0), 0, "%s", err);
+    cr_assert_str_eq(cfg.start_pose, "model");
+    bb_override ov[] = {{"body.start_pose=poses/stand.tsv"}};
+    cr_assert_eq(load_edit(0, "", ov, 1), 0, "%s", err);
+    cr_assert(strstr(cfg.start_pose, "/tmp/poses/stand.tsv"), "%s", cfg.start_pose);
+    bb_override fixed[] = {{"body.start_pose=poses/stand.tsv"}, {"body.head_fixed=true"}};
+    cr_assert_eq(load_edit(0, "", fixed, 2), 2);
+    cr_assert(strstr(err, "--set body.start_pose: a start pose with body.head_fixed"), "%s", err);
+}
+
 /* A belt speed on a belt the paws drive is inert: a warning naming where it
  * was given, not an error (the file runs), and nothing for a default speed,
  * a motor belt or no belt. */
