@@ -516,6 +516,21 @@ Test(pose, a_bad_pose_file_is_named_by_line_and_changes_nothing)
     bb_body_close(b);
 }
 
+/* The pose made by run/tune/start_pose.py for the free-floor search fits
+ * the mouse as built: every joint it names exists and is in range. */
+Test(pose, the_shipped_free_pose_fits_the_mouse)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    bb_body *b = open_world(MOUSE, &w);
+    char err[512] = "";
+    cr_assert_eq(bb_body_set_pose_file(b, BB_SOURCE_DIR "/run/poses/free_landed.tsv", err, sizeof err),
+                 (int)bb_body_n_hinges(b) + 1, "%s", err);
+    cr_assert_float_eq(bb_body_roll(b, "pelvis"), 0, 1e-9, "symmetric: level");
+    cr_assert_float_eq(bb_body_joint_angle(b, "L_hip_add"), bb_body_joint_angle(b, "R_hip_add"), 1e-12);
+    bb_body_close(b);
+}
+
 /* Logs the body's gait for `exchanges` 5 ms intervals, stepping it, and
  * returns the gait: block as run.yaml would have it (the caller frees it). */
 /* Not inlined: GCC 12 at -O3 (a Release build) takes the memstream's
