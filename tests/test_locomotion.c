@@ -155,17 +155,20 @@ static double circular_mean(const double *phase, int n)
  * rows (run/tune/fore_trot_weights.tsv, searched on seeds 101-103 after
  * the muscles' velocity became the exchange interval's mean; held out:
  * seeds 111-118, docs/experiments.md "The experiment now"), all four limbs
- * step on the belt in trot: in each run both forepaws step (duty factor
- * within 0.3-0.8; measured 0.53-0.79), the hind limbs alternate (0.5 +-
- * 0.15; measured 0.52, 0.51, 0.52) and the body stays upright (pelvis roll
- * below 30 deg; measured largest 11.3) and in line with the belt (mean
- * |yaw| below 20 deg; measured at most 4.9); over the three runs the
+ * step on the belt in trot at the file's trot drive (alpha 0.4): in each
+ * run the left hind strides within the mouse's trot, 5.9 +- 1.0 Hz
+ * (Bellardita & Kiehn 2015 Fig. 1; measured 5.21, 5.22, 5.22), both
+ * forepaws step (duty factor within 0.3-0.8; measured 0.43-0.75), the hind
+ * limbs alternate (0.5 +- 0.15; measured 0.52, 0.51, 0.52) and the body
+ * stays upright (pelvis roll below 30 deg; measured largest 13.2) and in
+ * line with the belt (mean |yaw| below 20 deg); over the three runs the
  * forepaws touch down as the trot's diagonal pairs (Bellardita & Kiehn
  * 2015 Fig. 1), each circular mean within 0.15 of its target in the left
  * hind's cycle: the right forepaw with the left hind paw, at 0 (measured
- * 0.007: 0.10, 0.94, 0.98), the left forepaw with the right hind, at 0.5
- * (measured 0.44: 0.41, 0.49, 0.43; over seeds 111-118 7 of 8 within 0.15
- * of 0.5).
+ * 0.98, 0.97, 0.75), the left forepaw with the right hind, at 0.5
+ * (measured 0.39, 0.44, 0.44). Over held-out seeds 111-118 every run
+ * strides within the trot's range (5.18-5.24 Hz), every right forepaw is
+ * within 0.15 of 0 and 7 of 8 left forepaws within 0.15 of 0.5.
  *
  * The control is the file's run with the circuit's motor pools silent
  * (brain.cpg.max_rate_hz 0). The stepping is the circuit's: the hind limbs
@@ -179,12 +182,11 @@ static double circular_mean(const double *phase, int n)
  * run/gait/body_sweep.py sweeps it): the left hind strides within one
  * standard deviation of the mouse's walk, 2.7 +- 0.7 Hz (measured 2.66),
  * the hind limbs still alternate (0.46), and slower than at the file's
- * trot drive (4.71 Hz).
+ * trot drive (5.21 Hz).
  *
  * Not yet asserted, because the body does not do it: a forepaw that grips
- * the belt (they slide at about 0.8 of its speed), a stance on the sole
- * (the hind paws load the digits' end of the pad) and the trot's step
- * frequency (4.71 Hz at alpha 0.3, below a trot's 5.9 +- 1.0 Hz). */
+ * the belt (they slide at about 0.7 of its speed) and a stance on the sole
+ * (the hind paws load the digits' end of the pad). */
 Test(locomotion, all_four_limbs_step_in_trot_pairs_and_the_stride_follows_the_drive, .timeout = 600)
 {
     const char *tags[] = {"fore", "fore_seed1", "fore_seed2"};
@@ -197,6 +199,8 @@ Test(locomotion, all_four_limbs_step_in_trot_pairs_and_the_stride_follows_the_dr
             double duty = gait_value(tags[k], "duty", paw);
             cr_assert(duty >= 0.3 && duty <= 0.8, "%s: %s duty factor %g", tags[k], paw, duty);
         }
+        double hz = gait_value(tags[k], "stride_hz", NULL);
+        cr_assert(fabs(hz - 5.9) <= 1.0, "%s: at trot drive the left hind strides at %g Hz", tags[k], hz);
         double hind = gait_value(tags[k], "phase", "R_pes");
         cr_assert(fabs(hind - 0.5) <= 0.15, "%s: the right hind touches down at %g of the left's cycle", tags[k], hind);
         double roll = gait_value(tags[k], "pelvis_roll_deg", "max_abs");
