@@ -67,9 +67,9 @@ static double gait_value(const char *tag, const char *key, const char *paw)
  * (above 10 deg). The lesioned run is the control, not the 2 s before the
  * stimulus: with postural tone the unstimulated step itself varied by up to
  * 45 % from one 2 s window to the next before the spine's stiffness and the
- * swing gate. Measured on the file's seed: the right hind steps 8.9 deg
- * during the stimulus against 38.7 with the pathway cut, the left 39.5 deg
- * against 39.1 before. With all four limbs stepping and the stretch reflex
+ * swing gate. Measured on the file's seed (trot drive, alpha 0.4): the
+ * right hind steps 3.0 deg during the stimulus against 38.4 with the
+ * pathway cut, the left 37.7 deg against 37.3 before. With all four limbs stepping and the stretch reflex
  * on, the size of the effect varies from seed to seed: over seeds 101-105
  * the stimulus shrinks the right hind step on every seed, below a quarter
  * of the cut run's on three (docs/experiments.md, "Closed-loop locomotion"),
