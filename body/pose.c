@@ -131,12 +131,9 @@ int bb_body_set_pose_file(bb_body *b, const char *path, char *err, size_t errcap
         snprintf(err, errcap, "%s: no joint is given (rows: a joint's name, then its values)", path);
         rc = -1;
     }
-    if (rc == 0) { /* at rest in the new pose */
-        memcpy(d->qpos, qpos, (size_t)m->nq * sizeof *qpos);
-        mju_zero(d->qvel, m->nv);
-        mju_zero(d->qacc_warmstart, m->nv);
-        mj_forward(m, d);
-        b->span_s = 0; /* no step behind this state: muscle velocities are MuJoCo's own */
+    if (rc == 0) { /* at rest in the new pose: no velocity, the muscles unexcited and inactive */
+        mju_zero(d->qacc_warmstart, m->nv); /* the solver's guess was for the old pose */
+        bb_body_set_state(b, qpos, NULL, NULL, NULL);
         rc = n;
     }
     free(qpos);

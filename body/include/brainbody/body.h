@@ -84,7 +84,8 @@ int bb_body_set_joint_stiffness(bb_body *b, const char *patterns, double k, char
  * its name then its qpos values separated by spaces or tabs (a hinge's
  * angle in rad; a free joint's x y z in m and its quaternion qw qx qy qz),
  * '#' comment lines and blank lines skipped. Joints the file leaves out
- * keep their value. Every velocity is set to 0. Returns the number of
+ * keep their value. Every velocity, and every muscle's excitation and
+ * activation, is set to 0 (bb_body_set_state). Returns the number of
  * joints set, or -1 with "path:line: ..." in err (no such joint, a joint
  * given twice, the wrong count of values, a value that is not a number, a
  * hinge outside its range, a quaternion not of norm 1), changing nothing. */
