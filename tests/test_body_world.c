@@ -17,13 +17,15 @@
 #define MOUSE BB_SOURCE_DIR "/models/mouse_853muscle/mouse.xml"
 #define FORELIMB BB_SOURCE_DIR "/models/forelimb_demo/forelimb.xml"
 
-static const char *write_model(const char *name, const char *xml)
+/* text written to /tmp/bb_test_PID_FILE (FILE with its extension: a model
+ * "x.xml", a pose "x.tsv"); the path, valid until the next call. */
+static const char *write_text(const char *file, const char *text)
 {
     static char path[256];
-    snprintf(path, sizeof path, "/tmp/bb_test_%d_%s.xml", (int)getpid(), name);
+    snprintf(path, sizeof path, "/tmp/bb_test_%d_%s", (int)getpid(), file);
     FILE *f = fopen(path, "w");
     cr_assert(f);
-    fputs(xml, f);
+    fputs(text, f);
     fclose(f);
     return path;
 }
@@ -69,7 +71,7 @@ Test(touch, force_lands_in_the_taxel_under_the_contact)
 {
     bb_world_spec w;
     bb_world_defaults(&w);
-    bb_body *b = open_world(write_model("pad", tilted_pad), &w);
+    bb_body *b = open_world(write_text("pad.xml", tilted_pad), &w);
     cr_assert_eq(bb_body_n_touch_grids(b), 1);
     cr_assert_eq(bb_body_n_taxels(b), 64);
     cr_assert_str_eq(bb_body_touch_grid_name(b, 0), "paw_touch");
@@ -93,7 +95,7 @@ Test(touch, merkel_rate_adapts_to_sustained_pressure)
 {
     bb_world_spec w;
     bb_world_defaults(&w);
-    bb_body *b = open_world(write_model("pad", tilted_pad), &w);
+    bb_body *b = open_world(write_text("pad.xml", tilted_pad), &w);
     float rate[64], peak = 0;
     for (int k = 0; k < 400; k++) { /* 0.2 s in 0.5 ms steps: the drop and the first contact */
         run(b, 0.0005);
@@ -120,7 +122,7 @@ Test(treadmill, belt_carries_a_block_backwards)
     w.floor = 0;
     w.treadmill = 1;
     w.treadmill_speed = 0.2;
-    bb_body *b = open_world(write_model("block", xml), &w);
+    bb_body *b = open_world(write_text("block.xml", xml), &w);
     run(b, 0.5);
     double vx = bb_body_qvel(b)[0];
     cr_assert_float_eq(vx, -0.2, 0.01, "block moves at %g m/s", vx);
@@ -143,7 +145,7 @@ static double creep_on_a_slope(int elliptic, double impratio)
                       "</body></worldbody></mujoco>";
     bb_world_spec w;
     bb_world_defaults(&w);
-    bb_body *b = open_world(write_model("slope", xml), &w);
+    bb_body *b = open_world(write_text("slope.xml", xml), &w);
     char err[256];
     cr_assert_eq(bb_body_set_friction_cone(b, elliptic, impratio, err, sizeof err), 0, "%s", err);
     run(b, 0.2); /* settle onto the floor */
@@ -177,19 +179,19 @@ static const char *block_over_lever =
     "</worldbody></mujoco>";
 
 /* A lever hinged 10 mm above the origin, no floor, around the given model. */
-static bb_body *with_lever(const char *tag, const char *xml, bb_world_spec *w)
+static bb_body *with_lever(const char *file, const char *xml, bb_world_spec *w)
 {
     bb_world_defaults(w);
     w->floor = 0;
     w->lever = 1;
     w->lever_pos[2] = 0.01;
-    return open_world(write_model(tag, xml), w);
+    return open_world(write_text(file, xml), w);
 }
 
 Test(lever, a_falling_block_presses_it_once)
 {
     bb_world_spec w;
-    bb_body *b = with_lever("block", block_over_lever, &w);
+    bb_body *b = with_lever("block.xml", block_over_lever, &w);
     bb_task_state t;
     bb_body_task(b, &t);
     cr_assert_eq(t.lever_presses, 0);
@@ -207,7 +209,7 @@ Test(lever, a_falling_block_presses_it_once)
 Test(lever, the_spring_holds_it_up_without_a_weight)
 {
     bb_world_spec w;
-    bb_body *b = with_lever("nothing", "<mujoco><worldbody/></mujoco>", &w);
+    bb_body *b = with_lever("nothing.xml", "<mujoco><worldbody/></mujoco>", &w);
     run(b, 0.4);
     bb_task_state t;
     bb_body_task(b, &t);
@@ -253,7 +255,7 @@ Test(orientation, yaw_pitch_and_roll_are_read_back_apart)
                       "<body name=\"tipped\" pos=\"0.1 0 0\" euler=\"0 -20 0\"><geom type=\"box\" size=\"0.01 0.005 0.005\"/></body>"
                       "</worldbody></mujoco>";
     char err[512];
-    bb_body *b = bb_body_open(write_model("orientation", xml), err, sizeof err);
+    bb_body *b = bb_body_open(write_text("orientation.xml", xml), err, sizeof err);
     cr_assert(b, "%s", err);
     run(b, 0.001);
     const double deg = 57.29577951308232;
@@ -402,7 +404,7 @@ Test(health, a_blow_up_is_reported_with_time_and_cause)
                       "<actuator><muscle name=\"m\" tendon=\"t\" force=\"1000\" lengthrange=\"0.005 0.03\" "
                       "ctrllimited=\"true\" ctrlrange=\"0 1\"/></actuator></mujoco>";
     char err[512] = "";
-    bb_body *b = bb_body_open(write_model("blowup", xml), err, sizeof err);
+    bb_body *b = bb_body_open(write_text("blowup.xml", xml), err, sizeof err);
     cr_assert(b, "%s", err);
     float one = 1;
     cr_assert_eq(bb_body_step(b, &one, 2000, err, sizeof err), -1, "no blow-up detected");
@@ -416,7 +418,7 @@ Test(world, bad_inputs_are_named)
     char err[2048];
     bb_world_spec w;
     bb_world_defaults(&w);
-    cr_assert_null(bb_body_open_world(write_model("noworld", "<mujoco/>"), &w, err, sizeof err));
+    cr_assert_null(bb_body_open_world(write_text("noworld.xml", "<mujoco/>"), &w, err, sizeof err));
     cr_assert(strstr(err, "no <worldbody>"), "%s", err);
     w.taxels_x = 0;
     cr_assert_null(bb_body_open_world(MOUSE, &w, err, sizeof err));
@@ -439,22 +441,11 @@ static const char *posable =
     "<body name=\"tip\" pos=\"0.01 0 0\"><joint name=\"wrist\" type=\"ball\"/><geom size=\"0.003\" mass=\"0.001\"/>"
     "</body></body></body></worldbody></mujoco>";
 
-static const char *write_pose(const char *name, const char *text)
-{
-    static char path[256];
-    snprintf(path, sizeof path, "/tmp/bb_test_%d_%s.tsv", (int)getpid(), name);
-    FILE *f = fopen(path, "w");
-    cr_assert(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 Test(pose, the_body_starts_at_rest_in_the_pose_the_file_gives)
 {
     bb_world_spec w;
     bb_world_defaults(&w);
-    bb_body *b = open_world(write_model("posable", posable), &w);
+    bb_body *b = open_world(write_text("posable.xml", posable), &w);
     run(b, 0.01); /* moving: the pose must stop it */
     struct mjData_ *d = bb_body_mj_data(b);
     d->qvel[0] = 0.3;
@@ -463,7 +454,7 @@ Test(pose, the_body_starts_at_rest_in_the_pose_the_file_gives)
     snprintf(text, sizeof text,
              "# a comment, then a blank line\n\nroot\t0.01 -0.02 0.05\t%.6f 0 %.6f 0\nknee -0.5\n", c, s);
     char err[512] = "";
-    cr_assert_eq(bb_body_set_pose_file(b, write_pose("good", text), err, sizeof err), 2, "%s", err);
+    cr_assert_eq(bb_body_set_pose_file(b, write_text("good.tsv", text), err, sizeof err), 2, "%s", err);
     const double *q = bb_body_qpos(b);
     cr_assert_float_eq(q[0], 0.01, 1e-12);
     cr_assert_float_eq(q[1], -0.02, 1e-12);
@@ -483,7 +474,7 @@ Test(pose, a_bad_pose_file_is_named_by_line_and_changes_nothing)
 {
     bb_world_spec w;
     bb_world_defaults(&w);
-    bb_body *b = open_world(write_model("posable", posable), &w);
+    bb_body *b = open_world(write_text("posable.xml", posable), &w);
     run(b, 0.01);
     const uint32_t nq = bb_body_nq(b);
     double before[16];
@@ -505,7 +496,7 @@ Test(pose, a_bad_pose_file_is_named_by_line_and_changes_nothing)
     };
     char err[512];
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        const char *path = write_pose("bad", bad[i].text);
+        const char *path = write_text("bad.tsv", bad[i].text);
         cr_assert_eq(bb_body_set_pose_file(b, path, err, sizeof err), -1, "%s", bad[i].text);
         cr_assert(strstr(err, path) && strstr(err, bad[i].says), "'%s' for '%s'", err, bad[i].text);
         for (uint32_t k = 0; k < nq; k++) cr_assert_eq(bb_body_qpos(b)[k], before[k], "%s changed qpos", bad[i].text);
