@@ -31,10 +31,11 @@ is read, not run again)."""
 import argparse
 import concurrent.futures
 import functools
+import math
 import os
-import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import h5py
 import numpy as np
@@ -103,17 +104,20 @@ AT_LIMIT_JOINTS = ("L_hip_flex", "L_knee", "L_ankle_flex")
 
 @functools.lru_cache(maxsize=None)
 def joint_ranges(model):
-    """{joint: (lo, hi)} in degrees for AT_LIMIT_JOINTS, from the model's <joint range>: read once per model."""
+    """{joint: (lo, hi)} in degrees of the model's limited joints (their
+    <joint range>, in the compiler's angle unit): read once per model. Also
+    for start_pose.py."""
     try:
-        with open(model) as f:
-            xml = f.read()
-    except OSError as e:
-        raise SystemExit(f"gait_seeds.py: the model a run names in its run.yaml (body.model) cannot be read: {model}: {e.strerror}")
+        root = ET.parse(model).getroot()
+    except (OSError, ET.ParseError) as e:
+        raise SystemExit(f"gait_seeds.py: the model a run names in its run.yaml (body.model) cannot be read: {model}: {e}")
+    compiler = root.find("compiler")
+    degree = compiler is None or compiler.get("angle", "degree") == "degree"
     ranges = {}
-    for joint in AT_LIMIT_JOINTS:
-        m = re.search(rf'<joint name="{joint}"[^>]*range="([^"]+)"', xml)
-        if m:
-            ranges[joint] = tuple(float(v) for v in m.group(1).split())
+    for j in root.iter("joint"):
+        if j.get("name") and j.get("range") and j.get("limited", "true") != "false":
+            lo, hi = (float(v) for v in j.get("range").split())
+            ranges[j.get("name")] = (lo, hi) if degree else (math.degrees(lo), math.degrees(hi))
     return ranges
 
 
