@@ -40,6 +40,14 @@ typedef struct bb_world_state {
     double head_shift[3];                /* its change for the post's height, in the head's frame */
 } bb_world_state;
 
+#define BB_SUPPORT_MAX 8
+typedef struct bb_support_state { /* support.c; n = 0: no support */
+    int n;
+    int body[BB_SUPPORT_MAX];
+    double local[BB_SUPPORT_MAX][3]; /* each harness point from its body's centre of mass, in the body's frame */
+    double force_each;               /* N, upward, at each point */
+} bb_support_state;
+
 struct bb_body {
     mjModel *m;
     mjData *d;
@@ -54,6 +62,7 @@ struct bb_body {
     int nregions;
     bb_touch touch;
     bb_world_state world;
+    bb_support_state support;
     double energy_limit;  /* J: more kinetic energy than this is a blow-up */
     int warnings[mjNWARNING];
 };
@@ -66,6 +75,10 @@ char *bb_world_compose(const char *model_text, const bb_world_spec *w, char *err
 void bb_world_bind(bb_body *b, const bb_world_spec *w);
 void bb_world_before_step(bb_body *b);
 void bb_world_after_step(bb_body *b);
+
+/* support.c: zero the support's bodies' applied forces; add the support's */
+void bb_support_clear(bb_body *b);
+void bb_support_add(bb_body *b);
 
 /* touch.c */
 int bb_touch_init(bb_body *b, uint32_t nx, uint32_t ny);

@@ -185,11 +185,13 @@ int bb_body_push(bb_body *b, const char *body, const double force[3], double sta
 void bb_world_before_step(bb_body *b)
 {
     bb_world_state *s = &b->world;
+    bb_support_clear(b); /* first: the push may act on one of its bodies */
     if (s->push_body > 0) { /* xfrc_applied: force at the body's centre of mass, world frame */
         double t = b->d->time, *f = b->d->xfrc_applied + 6 * s->push_body;
         int on = t >= s->push_start - 1e-12 && t < s->push_end - 1e-12;
         for (int k = 0; k < 3; k++) f[k] = on ? s->push_force[k] : 0;
     }
+    bb_support_add(b);
     if (s->head_weld >= 0) {
         double f = b->d->time / BB_HEAD_POST_RAMP_S;
         if (f > 1) f = 1;

@@ -12,7 +12,7 @@
 
 #define BB_PATH_MAX 1024
 #define BB_NAME_MAX 128
-#define BB_CFG_MAX_KEYS 128
+#define BB_CFG_MAX_KEYS 160
 #define BB_CFG_ERR_MAX 1024
 
 typedef struct bb_config {
@@ -71,6 +71,10 @@ typedef struct bb_config {
         double mNm_per_rad;
         char joints[BB_PATH_MAX]; /* comma-separated names or patterns */
     } spine;
+    struct bb_config_support { /* body.support: a body-weight support harness (body/support.c) */
+        double fraction, above_mm;
+        char bodies[256];
+    } support;
     struct bb_config_contact { /* body.contact: MuJoCo's friction cone for every contact */
         char cone[16]; /* pyramidal | elliptic */
         double impratio;

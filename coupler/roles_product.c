@@ -151,6 +151,10 @@ static int make_body(const bb_config *cfg, const bb_plan *plan, bb_body_role *ou
         bb_body_push(m->b, cfg->world.perturb_body, cfg->world.perturb_N, cfg->world.perturb_start_s,
                      cfg->world.perturb_duration_s, why, sizeof why))
         refuse_body(m, cfg, "body.perturb.body", cfg->body_model, why, err, cap);
+    if (m->b && cfg->support.fraction > 0 &&
+        bb_body_support(m->b, cfg->support.bodies, cfg->support.fraction, cfg->support.above_mm * 1e-3, why,
+                        sizeof why) < 0)
+        refuse_body(m, cfg, "body.support.bodies", cfg->body_model, why, err, cap);
     if (m->b && cfg->spine.mNm_per_rad > 0 &&
         bb_body_set_joint_stiffness(m->b, cfg->spine.joints, cfg->spine.mNm_per_rad * 1e-3, why, sizeof why) < 0)
         refuse_body(m, cfg, "body.spine_stiffness.joints", cfg->body_model, why, err, cap);

@@ -837,6 +837,82 @@ Test(perturb, a_push_gives_the_animal_its_impulse)
     bb_body_close(pushed);
 }
 
+/* A body-weight support takes its fraction of the weight: a free-falling
+ * mouse held up by half its weight falls at g / 2 against its unheld twin
+ * (its muscles' forces are internal and cancel). */
+Test(support, holds_up_its_fraction_of_the_weight_and_pushes_no_way_but_up)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    w.floor = 0;
+    bb_body *free_fall = open_world(MOUSE, &w);
+    bb_body *held = open_world(MOUSE, &w);
+    char err[512];
+    cr_assert_eq(bb_body_support(held, "L3,T5", 0.5, 0.005, err, sizeof err), 0, "%s", err);
+    run(free_fall, 0.03);
+    run(held, 0.03);
+    double v0[3], v1[3];
+    com_velocity(free_fall, v0);
+    com_velocity(held, v1);
+    double want = 0.5 * 9.81 * 0.0305; /* half of g over 30.5 ms (com_velocity's mid-step) */
+    cr_assert_float_eq(v1[2] - v0[2], want, 0.03 * want, "upward velocity gained %g m/s, g t / 2 = %g m/s",
+                       v1[2] - v0[2], want);
+    cr_assert_lt(fabs(v1[0] - v0[0]) + fabs(v1[1] - v0[1]), 0.01 * want, "sideways %g, forward %g m/s",
+                 v1[1] - v0[1], v1[0] - v0[0]);
+    bb_body_close(free_fall);
+    bb_body_close(held);
+}
+
+/* The harness is strapped on a level trunk; held at a point above its
+ * centre of mass, the trunk rolled afterwards rolls back, as a pendulum
+ * from its pivot; held at the centre of mass it does not. */
+static double roll_after_held(double above_m)
+{
+    const char *xml = "<mujoco><option timestep=\"0.0005\"/><worldbody>"
+                      "<body name=\"trunk\"><freejoint/>"
+                      "<geom type=\"box\" size=\"0.02 0.01 0.005\" mass=\"0.02\"/></body>"
+                      "</worldbody></mujoco>";
+    char err[512];
+    bb_body *b = bb_body_open(write_text("trunk.xml", xml), err, sizeof err);
+    cr_assert(b, "%s", err);
+    cr_assert_eq(bb_body_support(b, "trunk", 1, above_m, err, sizeof err), 0, "%s", err);
+    const double rolled[7] = {0, 0, 0, cos(10 / 57.29577951308232), sin(10 / 57.29577951308232), 0, 0}; /* 20 deg */
+    bb_body_set_state(b, rolled, NULL, NULL, NULL);
+    double before[3], after[3];
+    bb_body_com(b, before);
+    run(b, 0.05);
+    bb_body_com(b, after);
+    cr_assert_lt(fabs(after[2] - before[2]), 1e-9, "the whole weight is held: the centre of mass fell %g m",
+                 before[2] - after[2]);
+    double roll = bb_body_roll(b, "trunk");
+    bb_body_close(b);
+    return roll * 57.29577951308232;
+}
+
+Test(support, a_point_above_the_centre_of_mass_rights_a_rolled_trunk)
+{
+    double at_com = roll_after_held(0), above = roll_after_held(0.01);
+    cr_assert_float_eq(at_com, 20, 1e-6, "held at its centre of mass: %g deg", at_com);
+    cr_assert_lt(above, 15, "held 10 mm above it: %g deg after 50 ms", above);
+}
+
+Test(support, bad_settings_are_named)
+{
+    bb_world_spec w;
+    bb_world_defaults(&w);
+    bb_body *b = open_world(MOUSE, &w);
+    char err[512];
+    cr_assert_eq(bb_body_support(b, "L3,tailbone", 0.5, 0.005, err, sizeof err), -1);
+    cr_assert(strstr(err, "the support's body 'tailbone' is not a body of the model"), "%s", err);
+    cr_assert_eq(bb_body_support(b, "T5, T5", 0.5, 0.005, err, sizeof err), -1);
+    cr_assert(strstr(err, "'T5' is listed twice"), "%s", err);
+    cr_assert_eq(bb_body_support(b, "T5", 1.5, 0.005, err, sizeof err), -1);
+    cr_assert(strstr(err, "fraction in 0..1"), "%s", err);
+    cr_assert_eq(bb_body_support(b, " , ", 0.5, 0.005, err, sizeof err), -1);
+    cr_assert(strstr(err, "lists no body"), "%s", err);
+    bb_body_close(b);
+}
+
 /* The stretch reflex excites exactly the muscles stretched beyond their
  * standing length, by gain x (stretch + velocity_s x velocity), adds to
  * what is there and clips at 1; at the standing posture it adds nothing. */

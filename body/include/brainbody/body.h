@@ -275,6 +275,18 @@ int bb_body_has_body(const bb_body *b, const char *body);
 int bb_body_push(bb_body *b, const char *body, const double force[3], double start_s, double duration_s, char *err,
                  size_t errcap);
 
+/* ---- a body-weight support (support.c) ------------------------------------ */
+
+/* Holds up `fraction` (0..1) of the animal's weight (the subtree mass of
+ * the first listed body's root, times gravity): a constant vertical force
+ * shared equally among the comma-separated bodies, each at a point fixed in
+ * the body `above_m` above its centre of mass in the present posture, as a
+ * rig's harness does. Replaces any earlier support; fraction 0 keeps the
+ * points and adds nothing. Returns 0, or -1 with a message in err: a name
+ * that is not a body, a body listed twice, bodies of different animals,
+ * more than 8 bodies, or a fraction outside 0..1. */
+int bb_body_support(bb_body *b, const char *bodies, double fraction, double above_m, char *err, size_t cap);
+
 /* ---- replay (body/replay.c) ----------------------------------------------- */
 
 /* Puts the body in a recorded state: qpos (nq), qvel (nv; NULL: at rest),
